@@ -1,0 +1,77 @@
+/* report.h: rendering of everything gpusizer prints: catalog listings,
+ * memory breakdowns, quotes. The only writer of output formats.
+ *
+ * Renderers produce text in memory (*out, freed with gsz_free); the caller
+ * decides where it goes. Output is the same under every locale: numbers
+ * are formatted with integer arithmetic, never printf's %f on money or
+ * sizes. Table and Markdown are for people (sizes in GB and GiB, labelled;
+ * money grouped with its currency); CSV and JSON are for programs (exact
+ * integers: bytes, minor units). */
+#ifndef GPUSIZER_REPORT_H
+#define GPUSIZER_REPORT_H
+
+#include "gpusizer/catalog.h"
+#include "gpusizer/error.h"
+#include "gpusizer/memory.h"
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gsz_output_format {
+  GSZ_OUTPUT_TABLE,
+  GSZ_OUTPUT_JSON,
+  GSZ_OUTPUT_CSV,
+  GSZ_OUTPUT_MARKDOWN
+} gsz_output_format;
+
+/* "table", "json", "csv" or "markdown" (also "md"); GSZ_EINVAL otherwise. */
+gsz_err gsz_output_format_parse(gsz_output_format *out, const char *name, gsz_diag *diag);
+const char *gsz_output_format_name(gsz_output_format format);
+
+typedef enum gsz_listing {
+  GSZ_LIST_GPUS,
+  GSZ_LIST_SERVERS,
+  GSZ_LIST_MODELS,
+  GSZ_LIST_FORMATS,
+  GSZ_LIST_STOCK,
+  GSZ_LIST_RUNTIMES
+} gsz_listing;
+
+/* "gpus", "servers", "models", "formats", "stock", "runtimes". */
+gsz_err gsz_listing_parse(gsz_listing *out, const char *name, gsz_diag *diag);
+
+/* Optional filters; NULL fields match everything. Case-insensitive. */
+typedef struct gsz_listing_filter {
+  const char *vendor;      /* gpus, servers, stock */
+  const char *form_factor; /* gpus, servers */
+} gsz_listing_filter;
+
+/* Render a catalog listing. *out receives NUL-terminated text (and
+ * *out_len its length when not NULL), owned by the caller. */
+gsz_err gsz_report_listing(char **out, size_t *out_len, const gsz_catalog_data *data,
+                           gsz_listing what, const gsz_listing_filter *filter,
+                           gsz_output_format format, gsz_diag *diag);
+
+/* What `gpusizer size` was asked, echoed in every output format. */
+typedef struct gsz_size_request {
+  const gsz_model_ref *model;
+  const char *model_source; /* "catalog", "hf-config", "params" */
+  const char *hf_config;    /* path, when model_source is "hf-config" */
+  const gsz_workload *workload;
+  gsz_layout layout;
+  const gsz_gpu *gpu; /* optional: show the fit on this GPU */
+} gsz_size_request;
+
+/* Render a memory breakdown: every component in bytes, GB and GiB, the
+ * per-GPU need, the usable memory it needs (need / runtime utilisation),
+ * the fit on req->gpu when given, and the estimate's notes. */
+gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req,
+                        const gsz_estimate *estimate, gsz_output_format format, gsz_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

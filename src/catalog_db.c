@@ -1,0 +1,348 @@
+/* catalog_db.c: catalog databases: opening and verifying a catalog file,
+ * building the built-in catalog in memory, and the maintenance commands
+ * (init, migrate, check). Loading records is catalog_load.c; applying
+ * migrations is migrate.c. */
+#include "atomic_file_int.h"
+#include "db_int.h"
+#include "embedded_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The tables of DESIGN.md's SQL contract, plus what the loader reads. */
+static const char *const required_tables[] = {
+    "gpu",     "server",       "server_gpu", "price",     "inventory", "model",
+    "number_format", "runtime", "currency",  "gpu_alias", "model_alias",
+};
+
+gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char *path) {
+  int rc = db ? sqlite3_errcode(db) : SQLITE_ERROR;
+  if (rc == SQLITE_NOMEM)
+    return gsz__diag_nomem(diag);
+  if (rc == SQLITE_NOTADB)
+    return gsz__diag_set(diag, GSZ_EDB,
+                         "'%s' is not an SQLite database (make a catalog file with "
+                         "'gpusizer db init FILE')",
+                         path);
+  if (rc == SQLITE_BUSY)
+    return gsz__diag_set(diag, GSZ_EDB,
+                         "%s '%s': the database stayed locked by another process for %d ms",
+                         what, path, GSZ_DB_BUSY_TIMEOUT_MS);
+  return gsz__diag_set(diag, GSZ_EDB, "%s '%s': %s", what, path,
+                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+static gsz_err exec_sql(sqlite3 *db, const char *sql, const char *what, const char *label,
+                        gsz_diag *diag) {
+  if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+    return GSZ_OK;
+  return gsz__db_error(diag, db, what, label);
+}
+
+static gsz_err pragma_int(sqlite3 *db, const char *sql, int *value, const char *path,
+                          gsz_diag *diag) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    return gsz__db_error(diag, db, "could not read", path);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    return gsz__db_error(diag, db, "could not read", path);
+  }
+  *value = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return GSZ_OK;
+}
+
+gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_diag *diag) {
+  bool uri = strncmp(path, "file:", 5) == 0;
+  if (!uri) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+      if (errno == ENOENT)
+        return gsz__diag_set(diag, GSZ_ENOTFOUND,
+                             "catalog file '%s' does not exist (create one with "
+                             "'gpusizer db init %s')",
+                             path, path);
+      return gsz__diag_set(diag, GSZ_EDB, "cannot read catalog file '%s': %s", path,
+                           strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode))
+      return gsz__diag_set(diag, GSZ_EDB, "'%s' is not a regular file", path);
+  }
+  int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI;
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(path, &db, flags, NULL);
+  if (rc != SQLITE_OK) {
+    gsz_err err = gsz__db_error(diag, db, "cannot open catalog file", path);
+    sqlite3_close(db);
+    return err;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, GSZ_DB_BUSY_TIMEOUT_MS);
+  gsz_err err = exec_sql(db, "PRAGMA foreign_keys = ON", "cannot open catalog file", path, diag);
+  if (err != GSZ_OK) {
+    sqlite3_close(db);
+    return err;
+  }
+  *out = db;
+  return GSZ_OK;
+}
+
+/* Check that db is a gpusizer catalog at a version we can use. Runs inside
+ * the caller's transaction when there is one, so the check and what is read
+ * after it see the same file. */
+static gsz_err verify_catalog(sqlite3 *db, const char *path, bool require_current, int *version,
+                              gsz_diag *diag) {
+  int app_id = 0, user_version = 0, objects = 0;
+  gsz_err err;
+  if ((err = pragma_int(db, "PRAGMA application_id", &app_id, path, diag)) != GSZ_OK)
+    return err;
+  if ((err = pragma_int(db, "PRAGMA user_version", &user_version, path, diag)) != GSZ_OK)
+    return err;
+  if (app_id != (int)GSZ_CATALOG_APPLICATION_ID) {
+    if ((err = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &objects, path, diag)) !=
+        GSZ_OK)
+      return err;
+    if (objects == 0)
+      return gsz__diag_set(diag, GSZ_ESCHEMA,
+                           "'%s' is an empty database, not a gpusizer catalog (write one with "
+                           "'gpusizer db init --force %s')",
+                           path, path);
+    return gsz__diag_set(diag, GSZ_ESCHEMA,
+                         "'%s' is an SQLite database but not a gpusizer catalog "
+                         "(application_id %d, expected %d)",
+                         path, app_id, (int)GSZ_CATALOG_APPLICATION_ID);
+  }
+  int latest = gsz_catalog_schema_version();
+  if (user_version > latest)
+    return gsz__diag_set(diag, GSZ_ESCHEMA,
+                         "'%s' has catalog schema %d, newer than this gpusizer understands "
+                         "(%d); upgrade gpusizer to read it",
+                         path, user_version, latest);
+  if (user_version < latest && require_current)
+    return gsz__diag_set(diag, GSZ_ESCHEMA,
+                         "'%s' has catalog schema %d, older than this gpusizer's %d; run "
+                         "'gpusizer db migrate %s' to upgrade it",
+                         path, user_version, latest, path);
+  if (user_version == latest) {
+    char missing[256] = "";
+    size_t n_missing = 0;
+    for (size_t i = 0; i < GSZ_ARRAY_LEN(required_tables); i++) {
+      char sql[160];
+      int present = 0;
+      snprintf(sql, sizeof sql,
+               "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name = "
+               "'%s'",
+               required_tables[i]); /* names from the static list above */
+      if ((err = pragma_int(db, sql, &present, path, diag)) != GSZ_OK)
+        return err;
+      if (!present) {
+        size_t used = strlen(missing);
+        snprintf(missing + used, sizeof missing - used, "%s'%s'", n_missing ? ", " : "",
+                 required_tables[i]);
+        n_missing++;
+      }
+    }
+    if (n_missing > 0)
+      return gsz__diag_set(diag, GSZ_ESCHEMA,
+                           "catalog '%s' is missing the table%s %s; restore it from a backup or "
+                           "write a new one with 'gpusizer db init'",
+                           path, n_missing > 1 ? "s" : "", missing);
+  }
+  *version = user_version;
+  return GSZ_OK;
+}
+
+gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag) {
+  const char *label = "built-in catalog";
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK) {
+    gsz_err err = rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)
+                                     : gsz__db_error(diag, db, "cannot create", label);
+    sqlite3_close(db);
+    return err;
+  }
+  int version = 0;
+  gsz_err err = exec_sql(db, "PRAGMA foreign_keys = ON", "cannot create", label, diag);
+  if (err == GSZ_OK)
+    err = gsz__migrate_run(db, label, &version, NULL, 0, NULL, diag);
+  if (err == GSZ_OK)
+    err = exec_sql(db, "BEGIN", "cannot create", label, diag);
+  for (size_t i = 0; err == GSZ_OK && i < gsz__embedded_catalog_count; i++) {
+    char *msg = NULL;
+    rc = sqlite3_exec(db, gsz__embedded_catalog[i].text, NULL, NULL, &msg);
+    if (rc == SQLITE_NOMEM)
+      err = gsz__diag_nomem(diag);
+    else if (rc != SQLITE_OK)
+      err = gsz__diag_set(diag, GSZ_EDB, "built-in catalog file '%s' failed to load: %s",
+                          gsz__embedded_catalog[i].name, msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+  }
+  if (err == GSZ_OK)
+    err = exec_sql(db, "COMMIT", "cannot create", label, diag);
+  if (err != GSZ_OK) {
+    sqlite3_close(db);
+    return err;
+  }
+  *out = db;
+  return GSZ_OK;
+}
+
+gsz_err gsz_catalog_open(gsz_catalog **out, const char *path, gsz_diag *diag) {
+  sqlite3 *db = NULL;
+  gsz_err err;
+  if (path == NULL) {
+    if ((err = gsz__db_build_builtin(&db, diag)) != GSZ_OK)
+      return err;
+    err = gsz__catalog_load(out, db, "built-in", diag);
+    sqlite3_close(db);
+    return err;
+  }
+  if ((err = gsz__db_open_file(&db, path, false, diag)) != GSZ_OK)
+    return err;
+  /* One read transaction around the version check and every table read:
+   * a maintainer's concurrent UPDATE is seen whole or not at all. */
+  int version = 0;
+  err = exec_sql(db, "BEGIN", "cannot read catalog file", path, diag);
+  if (err == GSZ_OK)
+    err = verify_catalog(db, path, true, &version, diag);
+  if (err == GSZ_OK)
+    err = gsz__catalog_load(out, db, path, diag);
+  sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close(db);
+  return err;
+}
+
+/* --- Maintenance ------------------------------------------------------- */
+
+gsz_err gsz_db_init(const char *path, bool overwrite, gsz_diag *diag) {
+  sqlite3 *db = NULL;
+  gsz_err err = gsz__db_build_builtin(&db, diag);
+  if (err != GSZ_OK)
+    return err;
+  sqlite3_int64 size = 0;
+  unsigned char *image = sqlite3_serialize(db, "main", &size, 0);
+  if (image == NULL) {
+    sqlite3_close(db);
+    return gsz__diag_nomem(diag);
+  }
+  err = gsz__atomic_write(path, image, (size_t)size, overwrite, diag);
+  sqlite3_free(image);
+  sqlite3_close(db);
+  return err;
+}
+
+gsz_err gsz_db_migrate(const char *path, int *from, int *to, gsz_migration_step *steps,
+                       size_t max_steps, size_t *n_steps, gsz_diag *diag) {
+  sqlite3 *db = NULL;
+  gsz_err err = gsz__db_open_file(&db, path, true, diag);
+  if (err != GSZ_OK)
+    return err;
+  int version = 0;
+  err = verify_catalog(db, path, false, &version, diag);
+  if (err == GSZ_OK) {
+    *from = version;
+    err = gsz__migrate_run(db, path, &version, steps, max_steps, n_steps, diag);
+    *to = version;
+  }
+  if (sqlite3_close(db) != SQLITE_OK && err == GSZ_OK)
+    err = gsz__diag_set(diag, GSZ_EDB, "could not close '%s' after migrating", path);
+  return err;
+}
+
+void gsz_problem_list_free(gsz_problem_list *problems) {
+  if (problems == NULL)
+    return;
+  for (size_t i = 0; i < problems->count; i++)
+    gsz__free(problems->lines[i]);
+  gsz__free(problems->lines);
+  problems->lines = NULL;
+  problems->count = 0;
+}
+
+#define MAX_PROBLEMS 10000
+
+static gsz_err add_problem(gsz_problem_list *list, const char *text, gsz_diag *diag) {
+  if (list->count >= MAX_PROBLEMS)
+    return GSZ_OK; /* the first ten thousand say enough */
+  char **lines = gsz__realloc(list->lines, (list->count + 1) * sizeof *lines);
+  if (lines == NULL)
+    return gsz__diag_nomem(diag);
+  list->lines = lines;
+  lines[list->count] = gsz__strdup(text);
+  if (lines[list->count] == NULL)
+    return gsz__diag_nomem(diag);
+  list->count++;
+  return GSZ_OK;
+}
+
+/* Run sql; format each row's first ncols text columns into one problem
+ * line with fmt (which takes ncols %s). */
+static gsz_err collect(sqlite3 *db, const char *label, const char *sql, int ncols,
+                       const char *fmt, gsz_problem_list *list, gsz_diag *diag) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    return gsz__db_error(diag, db, "could not check", label);
+  gsz_err err = GSZ_OK;
+  int rc;
+  while (err == GSZ_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *c[4] = {"", "", "", ""};
+    for (int i = 0; i < ncols && i < 4; i++) {
+      const unsigned char *t = sqlite3_column_text(st, i);
+      c[i] = t ? (const char *)t : "NULL";
+    }
+    if (ncols == 1 && strcmp(c[0], "ok") == 0)
+      continue; /* integrity_check's all-clear */
+    char line[1024];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    snprintf(line, sizeof line, fmt, c[0], c[1], c[2], c[3]);
+#pragma GCC diagnostic pop
+    err = add_problem(list, line, diag);
+  }
+  if (err == GSZ_OK && rc != SQLITE_DONE)
+    err = gsz__db_error(diag, db, "could not check", label);
+  sqlite3_finalize(st);
+  return err;
+}
+
+gsz_err gsz_db_check(const char *path, gsz_problem_list *problems, gsz_diag *diag) {
+  sqlite3 *db = NULL;
+  const char *label = path ? path : "built-in catalog";
+  gsz_err err;
+  gsz_problem_list list = {NULL, 0};
+  if (path == NULL) {
+    err = gsz__db_build_builtin(&db, diag);
+  } else {
+    err = gsz__db_open_file(&db, path, false, diag);
+    int version = 0;
+    if (err == GSZ_OK)
+      err = exec_sql(db, "BEGIN", "could not check", label, diag);
+    if (err == GSZ_OK)
+      err = verify_catalog(db, path, true, &version, diag);
+  }
+  if (err == GSZ_OK)
+    err = collect(db, label, "PRAGMA integrity_check", 1, "integrity: %s", &list, diag);
+  if (err == GSZ_OK)
+    err = collect(db, label,
+                  "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check", 3,
+                  "foreign key: %s row %s names a %s row that does not exist", &list, diag);
+  if (err == GSZ_OK)
+    err = collect(db, label,
+                  "SELECT kind, sku, problem FROM catalog_issue ORDER BY kind, sku, problem", 3,
+                  "%s '%s': %s", &list, diag);
+  if (db != NULL) {
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+  }
+  if (err != GSZ_OK) {
+    gsz_problem_list_free(&list);
+    return err;
+  }
+  *problems = list;
+  return GSZ_OK;
+}

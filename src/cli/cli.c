@@ -1,0 +1,115 @@
+/* cli.c: shared plumbing of the gpusizer subcommands: error messages, exit
+ * statuses, catalog opening, and output that notices failed writes. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vreport(const char *cmd, const char *fmt, va_list ap) {
+  fprintf(stderr, "gpusizer%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
+void cli_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(cmd, fmt, ap);
+  va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vreport(cmd, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "(see 'gpusizer %s --help')\n", cmd ? cmd : "");
+  return EXIT_USAGE;
+}
+
+int cli_exit_for(gsz_err err) {
+  switch (err) {
+  case GSZ_OK:
+    return EXIT_OK;
+  case GSZ_ENOMATCH:
+    return EXIT_NO_FIT;
+  case GSZ_EDB:
+  case GSZ_ESCHEMA:
+    return EXIT_CATALOG;
+  case GSZ_ENOMEM:
+  case GSZ_EIO:
+    return EXIT_SYSTEM;
+  default:
+    return EXIT_USAGE;
+  }
+}
+
+int cli_fail(const char *cmd, gsz_err err, const gsz_diag *diag) {
+  if (diag != NULL && diag->message[0] != '\0')
+    cli_error(cmd, "%s", diag->message);
+  else
+    cli_error(cmd, "%s", gsz_strerror(err));
+  return cli_exit_for(err);
+}
+
+const char *cli_catalog_path(const char *db_flag) {
+  if (db_flag != NULL)
+    return db_flag;
+  const char *env = getenv("GPUSIZER_DB");
+  return env != NULL && env[0] != '\0' ? env : NULL;
+}
+
+int cli_open_catalog(gsz_catalog **out, const char *cmd, const char *db_flag) {
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  gsz_err err = gsz_catalog_open(out, cli_catalog_path(db_flag), &diag);
+  if (err == GSZ_OK)
+    return EXIT_OK;
+  cli_error(cmd, "%s", diag.message[0] ? diag.message : gsz_strerror(err));
+  return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG;
+}
+
+bool cli_write(const char *cmd, const char *text, size_t len) {
+  if (len > 0 && fwrite(text, 1, len, stdout) != len) {
+    cli_error(cmd, "could not write the output: %s", strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+int cli_finish(const char *cmd, int status) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    cli_error(cmd, "could not write the output: %s", strerror(errno ? errno : EIO));
+    return EXIT_SYSTEM;
+  }
+  return status;
+}
+
+int cli_bad_option(const char *cmd, int opt, char **argv) {
+  const char *arg = argv[optind - 1];
+  if (opt == ':')
+    return cli_usage_error(cmd, "option '%s' needs a value", arg);
+  if (optopt != 0)
+    return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+  return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+gsz_err cli_diag_set(gsz_diag *diag, gsz_err code, const char *message) {
+  diag->code = code;
+  snprintf(diag->message, sizeof diag->message, "%s", message);
+  return code;
+}
+
+bool cli_ieq(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
+    char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
+    if (ca != cb)
+      return false;
+  }
+  return *a == *b;
+}

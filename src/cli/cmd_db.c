@@ -1,0 +1,136 @@
+/* cmd_db.c: `gpusizer db init|migrate|check`: catalog files for the people
+ * who maintain them with sqlite3. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const HELP =
+    "usage: gpusizer db init FILE [--force]\n"
+    "       gpusizer db migrate FILE\n"
+    "       gpusizer db check [FILE]\n"
+    "\n"
+    "  init     write the built-in catalog to a new SQLite file, to edit with\n"
+    "           sqlite3 (the file appears complete or not at all); --force\n"
+    "           replaces an existing file\n"
+    "  migrate  upgrade a catalog file written by an older gpusizer to this\n"
+    "           version's schema, one migration per transaction, and list them;\n"
+    "           gpusizer never migrates a file on its own\n"
+    "  check    integrity check, foreign-key check and catalog sanity (sellable\n"
+    "           items without a price, GPUs no server takes, power over the PSU,\n"
+    "           ...), one problem per line; exit 3 if there is any. Without FILE:\n"
+    "           --db, $GPUSIZER_DB, else the built-in catalog\n"
+    "\n"
+    "options:\n"
+    "  --force        (init) replace FILE if it exists\n"
+    "  --db FILE      (check) the catalog to check when FILE is not given\n"
+    "  -h, --help     this help\n";
+
+static int db_init(const char *path, bool force) {
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  gsz_err err = gsz_db_init(path, force, &diag);
+  if (err == GSZ_EEXIST) {
+    cli_error("db init", "%s", diag.message);
+    return EXIT_USAGE;
+  }
+  if (err != GSZ_OK) {
+    cli_error("db init", "%s", diag.message);
+    return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG;
+  }
+  printf("wrote the built-in catalog (schema %d) to '%s'\n", gsz_catalog_schema_version(), path);
+  return cli_finish("db init", EXIT_OK);
+}
+
+static int db_migrate(const char *path) {
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  gsz_migration_step steps[64];
+  size_t n = 0;
+  int from = 0, to = 0;
+  gsz_err err = gsz_db_migrate(path, &from, &to, steps, 64, &n, &diag);
+  for (size_t i = 0; i < n && i < 64; i++)
+    printf("applied %s (schema %d)\n", steps[i].name, steps[i].version);
+  if (err != GSZ_OK) {
+    cli_error("db migrate", "%s", diag.message);
+    return cli_finish("db migrate", err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG);
+  }
+  if (n == 0)
+    printf("'%s' is already at schema %d; nothing to do\n", path, to);
+  else
+    printf("'%s' migrated from schema %d to %d\n", path, from, to);
+  return cli_finish("db migrate", EXIT_OK);
+}
+
+static int db_check(const char *path) {
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  gsz_problem_list problems = {NULL, 0};
+  gsz_err err = gsz_db_check(path, &problems, &diag);
+  if (err != GSZ_OK) {
+    cli_error("db check", "%s", diag.message);
+    return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG;
+  }
+  const char *label = path ? path : "built-in catalog";
+  for (size_t i = 0; i < problems.count; i++)
+    printf("%s\n", problems.lines[i]);
+  int status = EXIT_OK;
+  if (problems.count == 0) {
+    printf("%s: ok (integrity, foreign keys, catalog sanity)\n", label);
+  } else {
+    fprintf(stderr, "gpusizer db check: %zu problem%s in %s\n", problems.count,
+            problems.count == 1 ? "" : "s", label);
+    status = EXIT_CATALOG;
+  }
+  gsz_problem_list_free(&problems);
+  return cli_finish("db check", status);
+}
+
+int cmd_db(int argc, char **argv) {
+  const char *cmd = "db";
+  static const struct option options[] = {{"force", no_argument, NULL, 'f'},
+                                          {"db", required_argument, NULL, CLI_OPT_DB},
+                                          {"help", no_argument, NULL, CLI_OPT_HELP},
+                                          {NULL, 0, NULL, 0}};
+  bool force = false;
+  const char *db = NULL;
+  int opt;
+  while ((opt = getopt_long(argc, argv, ":hf", options, NULL)) != -1) {
+    switch (opt) {
+    case 'f':
+      force = true;
+      break;
+    case CLI_OPT_DB:
+      db = optarg;
+      break;
+    case CLI_OPT_HELP:
+      fputs(HELP, stdout);
+      return cli_finish(cmd, EXIT_OK);
+    default:
+      return cli_bad_option(cmd, opt, argv);
+    }
+  }
+  if (optind >= argc)
+    return cli_usage_error(cmd, "which action? init, migrate or check");
+  const char *action = argv[optind];
+  int nargs = argc - optind - 1;
+  const char *file = nargs >= 1 ? argv[optind + 1] : NULL;
+  if (nargs > 1)
+    return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + 2]);
+  if (strcmp(action, "init") == 0 || strcmp(action, "migrate") == 0) {
+    if (file == NULL)
+      return cli_usage_error(cmd, "'db %s' needs a FILE", action);
+    if (db != NULL)
+      return cli_usage_error(cmd, "--db does not apply to 'db %s'; give the FILE", action);
+    if (force && strcmp(action, "init") != 0)
+      return cli_usage_error(cmd, "--force applies only to 'db init'");
+    return action[0] == 'i' ? db_init(file, force) : db_migrate(file);
+  }
+  if (strcmp(action, "check") == 0) {
+    if (force)
+      return cli_usage_error(cmd, "--force applies only to 'db init'");
+    return db_check(file ? file : cli_catalog_path(db));
+  }
+  return cli_usage_error(cmd, "unknown action '%s' (expected init, migrate or check)", action);
+}

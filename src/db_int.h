@@ -1,0 +1,44 @@
+/* db_int.h: SQLite plumbing shared by the catalog files (open and verify a
+ * catalog file, build the built-in catalog, apply migrations, load records).
+ * Internal to the catalog module: nothing outside src/catalog*.c and
+ * src/migrate.c includes sqlite3.h. */
+#ifndef GSZ_DB_INT_H
+#define GSZ_DB_INT_H
+
+#include "common_int.h"
+#include "gpusizer/catalog.h"
+
+#include <sqlite3.h>
+
+/* How long a reader or writer waits for another process's lock. */
+#define GSZ_DB_BUSY_TIMEOUT_MS 5000
+
+/* Copy SQLite's message for db into diag with a prefix naming what failed. */
+gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char *path);
+
+/* Apply migrations from version *current+1 through the latest, each in one
+ * transaction; *current follows what was applied. steps as in
+ * gsz_db_migrate (may be NULL). */
+gsz_err gsz__migrate_run(sqlite3 *db, const char *label, int *current,
+                         gsz_migration_step *steps, size_t max_steps, size_t *n_steps,
+                         gsz_diag *diag);
+
+/* The same over any list of migration files (tests use it to check that a
+ * bad migration rolls back whole). files[i] is version i + 1. */
+struct gsz__sql_file;
+gsz_err gsz__migrate_run_files(sqlite3 *db, const struct gsz__sql_file *files, size_t count,
+                               const char *label, int *current, gsz_migration_step *steps,
+                               size_t max_steps, size_t *n_steps, gsz_diag *diag);
+
+/* A fresh in-memory database holding the built-in catalog. */
+gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag);
+
+/* Open an existing catalog file (or "file:" URI) with foreign keys on and
+ * a busy timeout; writable opens it read-write (for migrate). The caller
+ * then verifies it is a gpusizer catalog at a usable version. */
+gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_diag *diag);
+
+/* Read every table of db into a catalog, in one read transaction. */
+gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag);
+
+#endif

@@ -1,0 +1,308 @@
+/* report_size.c: `gpusizer size` output: the request, the model, and the
+ * memory breakdown with every component in bytes (exact) and in GB and GiB
+ * (for people, labelled), in table, Markdown, CSV or JSON. */
+#include "fmt_int.h"
+#include "report_int.h"
+#include "table_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp) {
+  unsigned __int128 n = (unsigned __int128)need * 10000 + mem_util_bp - 1;
+  n /= mem_util_bp;
+  return n > UINT64_MAX ? UINT64_MAX : (uint64_t)n;
+}
+
+void gsz__json_emit(gsz__buf *b, json_t *doc) {
+  if (doc == NULL) {
+    if (b->err == GSZ_OK)
+      b->err = GSZ_ENOMEM;
+    return;
+  }
+  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+  if (text == NULL) {
+    if (b->err == GSZ_OK)
+      b->err = GSZ_ENOMEM;
+    return;
+  }
+  gsz__buf_puts(b, text);
+  gsz__buf_putc(b, '\n');
+  json_free_t free_fn;
+  json_get_alloc_funcs(NULL, &free_fn);
+  free_fn(text);
+}
+
+/* json_object_set_new that tolerates a NULL value (then the document is
+ * incomplete and the caller's NULL check on the parts reports ENOMEM). */
+static void put(json_t *obj, const char *key, json_t *value) {
+  if (obj != NULL && value != NULL)
+    json_object_set_new(obj, key, value);
+  else
+    json_decref(value);
+}
+
+static json_t *uint_json(uint64_t v) {
+  /* Sizes stay below 2^63 in practice; clamp rather than wrap. */
+  return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+json_t *gsz__json_request(const gsz_size_request *req) {
+  const gsz_workload *w = req->workload;
+  json_t *o = json_object();
+  put(o, "model", json_string(req->model->label ? req->model->label : ""));
+  put(o, "model_source", json_string(req->model_source));
+  if (req->hf_config != NULL)
+    put(o, "hf_config", json_string(req->hf_config));
+  if (req->model->arch == NULL)
+    put(o, "params", uint_json(req->model->count.total));
+  put(o, "mode", json_string(gsz_mode_name(w->mode)));
+  put(o, "method", json_string(gsz_method_name(w->method)));
+  put(o, "precision", json_string(w->weight_format->name));
+  if (w->mode == GSZ_MODE_INFERENCE) {
+    put(o, "kv_precision", json_string(w->kv_format->name));
+    put(o, "context", uint_json(w->context));
+    put(o, "concurrency", uint_json(w->concurrency));
+  } else {
+    put(o, "context", uint_json(w->context));
+    put(o, "batch", uint_json(w->micro_batch));
+    put(o, "optimizer", json_string(gsz_optimizer_name(w->optimizer)));
+    put(o, "recipe", json_string(gsz_recipe_name(w->recipe)));
+    put(o, "zero", json_integer(w->zero));
+    put(o, "recompute", json_string(gsz_recompute_name(w->recompute)));
+    put(o, "flash_attention", json_boolean(w->flash_attention));
+    if (w->mode != GSZ_MODE_TRAIN)
+      put(o, "lora_rank", json_integer(w->lora_rank));
+  }
+  put(o, "runtime", json_string(w->runtime->name));
+  json_t *layout = json_object();
+  put(layout, "tp", json_integer(req->layout.tp));
+  put(layout, "pp", json_integer(req->layout.pp));
+  put(layout, "dp", json_integer(req->layout.dp));
+  put(o, "layout", layout);
+  if (req->gpu != NULL)
+    put(o, "gpu", json_string(req->gpu->sku));
+  return o;
+}
+
+json_t *gsz__json_model(const gsz_size_request *req, const gsz_estimate *e) {
+  json_t *o = json_object();
+  put(o, "name", json_string(req->model->label ? req->model->label : ""));
+  put(o, "architecture", json_boolean(req->model->arch != NULL));
+  if (req->model->arch != NULL)
+    put(o, "model_type", json_string(req->model->arch->model_type));
+  put(o, "total_params", uint_json(e->total_params));
+  put(o, "active_params", uint_json(e->active_params));
+  put(o, "trainable_params", uint_json(e->trainable_params));
+  put(o, "kv_bytes_per_token",
+      req->model->arch != NULL ? uint_json(e->kv_bytes_per_token) : json_null());
+  return o;
+}
+
+json_t *gsz__json_memory(const gsz_estimate *e) {
+  json_t *o = json_object();
+  put(o, "method", json_string(gsz_method_name(e->method)));
+  put(o, "total_bytes", uint_json(e->total_bytes));
+  put(o, "per_gpu_bytes", uint_json(e->per_gpu_bytes));
+  put(o, "min_usable_bytes", uint_json(gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp)));
+  put(o, "mem_util_bp", json_integer(e->mem_util_bp));
+  json_t *layout = json_object();
+  put(layout, "tp", json_integer(e->layout.tp));
+  put(layout, "pp", json_integer(e->layout.pp));
+  put(layout, "dp", json_integer(e->layout.dp));
+  put(o, "layout", layout);
+  put(o, "busiest_stage", json_integer(e->busiest_stage));
+  json_t *components = json_object();
+  json_t *excluded = json_array();
+  for (int i = 0; i < GSZ_COMP_COUNT; i++) {
+    put(components, gsz_component_name((gsz_component)i),
+        e->included[i] ? uint_json(e->component[i]) : json_null());
+    if (!e->included[i] && excluded != NULL)
+      json_array_append_new(excluded, json_string(gsz_component_name((gsz_component)i)));
+  }
+  put(o, "components", components);
+  put(o, "excluded", excluded);
+  json_t *notes = json_array();
+  for (unsigned i = 0; i < e->n_notes && notes != NULL; i++)
+    json_array_append_new(notes, json_string(e->notes[i]));
+  put(o, "notes", notes);
+  return o;
+}
+
+static void gpu_fit_json(json_t *doc, const gsz_gpu *g, const gsz_estimate *e) {
+  uint64_t usable = (uint64_t)g->usable_mib << 20;
+  uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
+  json_t *o = json_object();
+  put(o, "sku", json_string(g->sku));
+  put(o, "usable_bytes", uint_json(usable));
+  put(o, "budget_bytes", uint_json(budget));
+  put(o, "fits", json_boolean(e->per_gpu_bytes <= budget));
+  put(o, "headroom_bytes",
+      json_integer((json_int_t)budget - (json_int_t)(e->per_gpu_bytes > (uint64_t)INT64_MAX
+                                                          ? INT64_MAX
+                                                          : e->per_gpu_bytes)));
+  put(doc, "gpu", o);
+}
+
+/* --- Text ---------------------------------------------------------------- */
+
+void gsz__text_workload(gsz__buf *b, const gsz_size_request *req) {
+  const gsz_workload *w = req->workload;
+  char n[GSZ_FMT_MAX], m[GSZ_FMT_MAX];
+  gsz__buf_printf(b, "%s", gsz_mode_name(w->mode));
+  if (w->mode == GSZ_MODE_INFERENCE) {
+    gsz__buf_printf(b, ", %s weights, %s KV cache, context %s", w->weight_format->name,
+                    w->kv_format->name, gsz__fmt_group(n, w->context));
+    gsz__buf_printf(b, ", %s concurrent sequence%s", gsz__fmt_group(n, w->concurrency),
+                    w->concurrency == 1 ? "" : "s");
+  } else {
+    if (w->mode == GSZ_MODE_TRAIN)
+      gsz__buf_printf(b, ", %s recipe with %s weights", gsz_recipe_name(w->recipe),
+                      w->weight_format->name);
+    else
+      gsz__buf_printf(b, " rank %u, %s base weights, %s adapters", w->lora_rank,
+                      w->weight_format->name, gsz_recipe_name(w->recipe));
+    gsz__buf_printf(b, ", %s, context %s, micro-batch %s", gsz_optimizer_name(w->optimizer),
+                    gsz__fmt_group(n, w->context), gsz__fmt_group(m, w->micro_batch));
+    if (w->zero > 0)
+      gsz__buf_printf(b, ", ZeRO-%u", w->zero);
+    if (w->recompute != GSZ_RECOMPUTE_NONE)
+      gsz__buf_printf(b, ", %s recomputation", gsz_recompute_name(w->recompute));
+    gsz__buf_printf(b, ", flash attention %s", w->flash_attention ? "on" : "off");
+  }
+}
+
+enum { C_NAME, C_BYTES, C_GB, C_GIB, C_INCLUDED, C_COLS };
+
+static const gsz__col breakdown_cols[C_COLS] = {
+    [C_NAME] = {"component", "Component", false, GSZ_COL_BOTH},
+    [C_BYTES] = {"bytes", "Bytes", true, GSZ_COL_BOTH},
+    [C_GB] = {"gb", "GB", true, GSZ_COL_HUMAN},
+    [C_GIB] = {"gib", "GiB", true, GSZ_COL_HUMAN},
+    [C_INCLUDED] = {"included", "", false, GSZ_COL_MACHINE},
+};
+
+static void breakdown_row(gsz__table *t, const char *name, uint64_t bytes, bool included) {
+  char buf[GSZ_FMT_MAX], num[GSZ_FMT_MAX];
+  gsz__table_row(t);
+  gsz__table_str(t, C_NAME, name, NULL);
+  if (!included) {
+    gsz__table_null(t, C_BYTES, "not included");
+    gsz__table_null(t, C_GB, "-");
+    gsz__table_null(t, C_GIB, "-");
+  } else {
+    gsz__table_int(t, C_BYTES, (int64_t)bytes, gsz__fmt_group(num, bytes));
+    gsz__table_str(t, C_GB, gsz__fmt_ratio(buf, bytes, 1000000000u, 2), NULL);
+    gsz__table_str(t, C_GIB, gsz__fmt_ratio(buf, bytes, (uint64_t)1 << 30, 2), NULL);
+  }
+  gsz__table_bool(t, C_INCLUDED, included, NULL);
+}
+
+void gsz__text_breakdown(gsz__buf *b, const gsz_estimate *e, gsz_output_format fmt) {
+  gsz__table t;
+  gsz__table_init(&t, breakdown_cols, C_COLS);
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    breakdown_row(&t, gsz_component_name((gsz_component)i), e->component[i], e->included[i]);
+  breakdown_row(&t, "per GPU", e->per_gpu_bytes, true);
+  uint64_t gpus = (uint64_t)e->layout.tp * e->layout.pp * e->layout.dp;
+  char label[64];
+  snprintf(label, sizeof label, "all %llu GPU%s", (unsigned long long)gpus, gpus == 1 ? "" : "s");
+  breakdown_row(&t, label, e->total_bytes, true);
+  gsz__table_render(&t, fmt, b);
+  gsz__table_free(&t);
+}
+
+static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estimate *e,
+                      bool markdown) {
+  char n[GSZ_FMT_MAX], gib[GSZ_FMT_MAX];
+  const gsz_workload *w = req->workload;
+  const char *bullet = markdown ? "- " : "";
+  if (markdown)
+    gsz__buf_printf(b, "## Memory: %s\n\n", req->model->label);
+  gsz__buf_printf(b, "%smodel: %s (%s), %s parameters", bullet, req->model->label,
+                  req->model_source, gsz__fmt_group(n, e->total_params));
+  if (e->active_params != e->total_params)
+    gsz__buf_printf(b, ", %s active per token", gsz__fmt_group(n, e->active_params));
+  if (e->trainable_params != 0 && e->trainable_params != e->total_params)
+    gsz__buf_printf(b, ", %s trainable", gsz__fmt_group(n, e->trainable_params));
+  gsz__buf_putc(b, '\n');
+  gsz__buf_printf(b, "%sworkload: ", bullet);
+  gsz__text_workload(b, req);
+  gsz__buf_putc(b, '\n');
+  if (req->model->arch != NULL && w->mode == GSZ_MODE_INFERENCE)
+    gsz__buf_printf(b, "%sKV cache: %s bytes per token (all layers, %s)\n", bullet,
+                    gsz__fmt_group(n, e->kv_bytes_per_token), w->kv_format->name);
+  gsz__buf_printf(b, "%smethod %s, layout tp %u x pp %u x dp %u", bullet,
+                  gsz_method_name(e->method), e->layout.tp, e->layout.pp, e->layout.dp);
+  if (e->method == GSZ_METHOD_FULL)
+    gsz__buf_printf(b, ", runtime %s (%s %s)", w->runtime->name, w->runtime->engine,
+                    w->runtime->engine_version);
+  gsz__buf_puts(b, markdown ? "\n\n" : "\n\n");
+  gsz__text_breakdown(b, e, markdown ? GSZ_OUTPUT_MARKDOWN : GSZ_OUTPUT_TABLE);
+  gsz__buf_putc(b, '\n');
+
+  uint64_t min_usable = gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp);
+  char util[GSZ_FMT_MAX], gb[GSZ_FMT_MAX];
+  gsz__fmt_ratio(util, e->mem_util_bp, 10000, 2);
+  if (e->mem_util_bp < 10000)
+    gsz__buf_printf(b,
+                    "%sneeds %s per GPU; the runtime uses %s of GPU memory, so each GPU must "
+                    "expose at least %s (%s)\n",
+                    bullet, gsz__fmt_gib(gib, e->per_gpu_bytes), util,
+                    gsz__fmt_gib(n, min_usable), gsz__fmt_gb(gb, min_usable));
+  else
+    gsz__buf_printf(b, "%sneeds %s (%s) per GPU\n", bullet, gsz__fmt_gib(gib, e->per_gpu_bytes),
+                    gsz__fmt_gb(n, e->per_gpu_bytes));
+  if (req->gpu != NULL) {
+    const gsz_gpu *g = req->gpu;
+    uint64_t usable = (uint64_t)g->usable_mib << 20;
+    uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
+    char budget_s[GSZ_FMT_MAX];
+    gsz__fmt_gib(budget_s, budget);
+    if (e->per_gpu_bytes <= budget)
+      gsz__buf_printf(b, "%son %s: fits; budget %s of %s usable, %s to spare\n", bullet, g->sku,
+                      budget_s, gsz__fmt_gib(gib, usable),
+                      gsz__fmt_gib(n, budget - e->per_gpu_bytes));
+    else
+      gsz__buf_printf(b, "%son %s: does not fit; budget %s of %s usable, %s short\n", bullet,
+                      g->sku, budget_s, gsz__fmt_gib(gib, usable),
+                      gsz__fmt_gib(n, e->per_gpu_bytes - budget));
+  }
+  if (e->n_notes > 0) {
+    gsz__buf_puts(b, markdown ? "\n**Notes**\n\n" : "\nnotes:\n");
+    for (unsigned i = 0; i < e->n_notes; i++)
+      gsz__buf_printf(b, "%s%s\n", markdown ? "- " : "  - ", e->notes[i]);
+  }
+  gsz__buf_puts(b, markdown ? "\n_GB = 10^9 bytes, GiB = 2^30 bytes._\n"
+                            : "\nGB = 10^9 bytes, GiB = 2^30 bytes.\n");
+}
+
+gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req,
+                        const gsz_estimate *e, gsz_output_format format, gsz_diag *diag) {
+  gsz__buf b;
+  gsz__buf_init(&b);
+  switch (format) {
+  case GSZ_OUTPUT_TABLE:
+    text_size(&b, req, e, false);
+    break;
+  case GSZ_OUTPUT_MARKDOWN:
+    text_size(&b, req, e, true);
+    break;
+  case GSZ_OUTPUT_CSV:
+    gsz__text_breakdown(&b, e, GSZ_OUTPUT_CSV);
+    break;
+  case GSZ_OUTPUT_JSON: {
+    json_t *doc = json_object();
+    put(doc, "request", gsz__json_request(req));
+    put(doc, "model", gsz__json_model(req, e));
+    put(doc, "memory", gsz__json_memory(e));
+    if (req->gpu != NULL)
+      gpu_fit_json(doc, req->gpu, e);
+    gsz__json_emit(&b, doc);
+    json_decref(doc);
+    break;
+  }
+  }
+  return gsz__buf_finish(&b, out, out_len, diag);
+}

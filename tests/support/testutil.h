@@ -1,0 +1,54 @@
+/* testutil.h: helpers shared by the tests: reading the reference CSV files,
+ * temporary files, and running the gpusizer binary with its output and
+ * exit status captured. Test code only. */
+#ifndef GSZ_TESTUTIL_H
+#define GSZ_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* A CSV file read whole: rows[0] is the header. */
+typedef struct tu_csv {
+  char ***rows;   /* rows[r][c] */
+  size_t *ncols;  /* per row */
+  size_t nrows;
+} tu_csv;
+
+/* Read an RFC 4180 CSV file (quotes, doubled quotes, CRLF); fails the test
+ * if it cannot be read. */
+void tu_csv_read(tu_csv *out, const char *path);
+void tu_csv_free(tu_csv *csv);
+/* Column index of name in the header; fails the test if absent. */
+size_t tu_csv_col(const tu_csv *csv, const char *name);
+
+/* A fresh private directory under /tmp, removed with tu_rmdir_all. */
+char *tu_tmpdir(void);
+void tu_rmdir_all(char *dir);
+/* dir/name into a static-free buffer the caller frees. */
+char *tu_path(const char *dir, const char *name);
+void tu_write_file(const char *path, const char *text, size_t len);
+/* The whole file, NUL-terminated; NULL if it cannot be read. */
+char *tu_read_file(const char *path, size_t *len);
+
+typedef struct tu_result {
+  int status;   /* exit status, or 128 + signal */
+  char *out;    /* stdout */
+  char *err;    /* stderr */
+} tu_result;
+
+/* Run the gpusizer binary with args (NULL-terminated), environment
+ * additions env ("NAME=value", NULL-terminated, may be NULL). */
+void tu_run(tu_result *r, const char *const *args, const char *const *env);
+/* Like tu_run with stdout sent to out_path instead of captured. */
+void tu_run_to(tu_result *r, const char *const *args, const char *out_path);
+void tu_result_free(tu_result *r);
+
+/* Whether haystack contains needle (for message checks). */
+bool tu_contains(const char *haystack, const char *needle);
+
+#endif

@@ -1,0 +1,280 @@
+/* test_cli.c: end-to-end tests of the gpusizer program: stdout, stderr and
+ * exit status of real runs, the documented exit codes, flag errors that
+ * name the flag, catalog files made and checked through the CLI, output
+ * written to a full disk, and the same bytes under any locale. */
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUN(r, ...)                                                                    \
+  do {                                                                                 \
+    const char *const args_[] = {__VA_ARGS__, NULL};                                   \
+    tu_run(r, args_, NULL);                                                            \
+  } while (0)
+
+static void expect(const tu_result *r, int status, const char *in_out, const char *in_err) {
+  if (r->status != status || (in_out && !tu_contains(r->out, in_out)) ||
+      (in_err && !tu_contains(r->err, in_err)))
+    fail_msg("status %d (want %d)\nstdout: %.2000s\nstderr: %.2000s\nwanted out '%s' err '%s'",
+             r->status, status, r->out, r->err, in_out ? in_out : "", in_err ? in_err : "");
+}
+
+static void test_version_and_help(void **state) {
+  (void)state;
+  tu_result r;
+  RUN(&r, "--version");
+  expect(&r, 0, "gpusizer 0.1.0 (catalog schema 1)", NULL);
+  tu_result_free(&r);
+  RUN(&r, "--help");
+  expect(&r, 0, "exit status", NULL);
+  tu_result_free(&r);
+  static const char *const commands[] = {"size", "catalog", "db"};
+  for (size_t i = 0; i < 3; i++) {
+    RUN(&r, commands[i], "--help");
+    expect(&r, 0, "usage: gpusizer", NULL);
+    assert_string_equal(r.err, "");
+    tu_result_free(&r);
+  }
+  const char *const no_args[] = {NULL};
+  tu_run(&r, no_args, NULL);
+  expect(&r, 2, NULL, "usage: gpusizer");
+  tu_result_free(&r);
+  RUN(&r, "frobnicate");
+  expect(&r, 2, NULL, "unknown command 'frobnicate'");
+  tu_result_free(&r);
+}
+
+static void test_catalog_listings(void **state) {
+  (void)state;
+  tu_result r;
+  RUN(&r, "catalog", "gpus");
+  expect(&r, 0, "H100-SXM5-80GB", NULL);
+  assert_string_equal(r.err, "");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "gpus", "--format", "json", "--vendor", "NVIDIA");
+  expect(&r, 0, "\"sku\": \"H100-SXM5-80GB\"", NULL);
+  json_t *doc = json_loads(r.out, 0, NULL);
+  assert_true(json_is_array(doc) && json_array_size(doc) >= 20);
+  json_decref(doc);
+  tu_result_free(&r);
+  static const char *const listings[] = {"servers", "models", "formats", "stock", "runtimes"};
+  for (size_t i = 0; i < 5; i++) {
+    RUN(&r, "catalog", listings[i], "--format", "csv");
+    expect(&r, 0, "\r\n", NULL);
+    tu_result_free(&r);
+  }
+  RUN(&r, "catalog", "cpus");
+  expect(&r, 2, NULL, "unknown listing 'cpus'");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "gpus", "--format", "xml");
+  expect(&r, 2, NULL, "--format: unknown output format 'xml'");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "gpus", "--colour");
+  expect(&r, 2, NULL, "unknown option '--colour'");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "gpus", "--vendor");
+  expect(&r, 2, NULL, "'--vendor' needs a value");
+  tu_result_free(&r);
+}
+
+static void test_catalog_files_through_the_cli(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *db = tu_path(dir, "catalog.db");
+  tu_result r;
+  RUN(&r, "db", "init", db);
+  expect(&r, 0, "wrote the built-in catalog", NULL);
+  tu_result_free(&r);
+  RUN(&r, "db", "init", db);
+  expect(&r, 2, NULL, "already exists (use --force");
+  tu_result_free(&r);
+  RUN(&r, "db", "check", db);
+  expect(&r, 0, "ok (integrity, foreign keys, catalog sanity)", NULL);
+  tu_result_free(&r);
+  RUN(&r, "db", "migrate", db);
+  expect(&r, 0, "already at schema 1; nothing to do", NULL);
+  tu_result_free(&r);
+  RUN(&r, "catalog", "gpus", "--db", db, "--format", "csv");
+  expect(&r, 0, "H100-SXM5-80GB", NULL);
+  tu_result_free(&r);
+
+  /* GPUSIZER_DB is the default catalog. */
+  char env[600];
+  snprintf(env, sizeof env, "GPUSIZER_DB=%s", dir); /* a directory: refused */
+  const char *const env_args[] = {"catalog", "gpus", NULL};
+  const char *const envs[] = {env, NULL};
+  tu_run(&r, env_args, envs);
+  expect(&r, 3, NULL, "not a regular file");
+  tu_result_free(&r);
+
+  /* A planted problem makes db check exit 3 with one line per problem. */
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           "sqlite3 %s \"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, "
+           "bandwidth_gbs, tflops_bf16, tdp_w) VALUES ('LONELY', 'V', 'n', 'PCIe', 10, 10, 1, 1, 1)\"",
+           db);
+  assert_int_equal(system(cmd), 0);
+  RUN(&r, "db", "check", db);
+  expect(&r, 3, "gpu 'LONELY': sellable GPU has no price", "problems in");
+  tu_result_free(&r);
+
+  /* Bad catalog files: exit 3, the file named, what to do. */
+  char *missing = tu_path(dir, "missing.db");
+  RUN(&r, "catalog", "gpus", "--db", missing);
+  expect(&r, 3, NULL, "does not exist (create one with 'gpusizer db init");
+  tu_result_free(&r);
+  char *text = tu_path(dir, "notes.txt");
+  tu_write_file(text, "hello\n", 6);
+  RUN(&r, "catalog", "gpus", "--db", text);
+  expect(&r, 3, NULL, "is not an SQLite database");
+  tu_result_free(&r);
+  snprintf(cmd, sizeof cmd, "sqlite3 %s 'PRAGMA user_version = 99'", db);
+  assert_int_equal(system(cmd), 0);
+  RUN(&r, "catalog", "gpus", "--db", db);
+  expect(&r, 3, NULL, "upgrade gpusizer");
+  tu_result_free(&r);
+  RUN(&r, "db", "migrate", db);
+  expect(&r, 3, NULL, "newer than this gpusizer");
+  tu_result_free(&r);
+  RUN(&r, "db", "migrate");
+  expect(&r, 2, NULL, "'db migrate' needs a FILE");
+  tu_result_free(&r);
+  free(missing);
+  free(text);
+  free(db);
+  tu_rmdir_all(dir);
+}
+
+static void test_size_prints_a_breakdown(void **state) {
+  (void)state;
+  tu_result r;
+  RUN(&r, "size", "--model", "llama-3-70b", "--precision", "bf16", "--context", "8192",
+      "--concurrency", "8");
+  expect(&r, 0, "141,107,412,992", NULL);
+  assert_true(tu_contains(r.out, "kv_cache         21,474,836,480"));
+  assert_true(tu_contains(r.out, "GiB"));
+  tu_result_free(&r);
+  RUN(&r, "size", "--params", "7B", "--method", "quick", "--precision", "int4", "--format", "json");
+  expect(&r, 0, "\"per_gpu_bytes\": 3500000000", NULL);
+  tu_result_free(&r);
+  RUN(&r, "size", "--params", "7B", "--mode", "train", "--method", "quick", "--format", "csv");
+  expect(&r, 0, "per GPU,56000000000,true", NULL);
+  tu_result_free(&r);
+  RUN(&r, "size", "--model", "llama-3-8b", "--gpu", "h100");
+  expect(&r, 0, "on H100-SXM5-80GB: fits", NULL);
+  tu_result_free(&r);
+}
+
+/* Every bad input: exit 2 and one line naming the flag or file. */
+static void test_bad_flags_name_the_flag(void **state) {
+  (void)state;
+  static const struct {
+    const char *args[8];
+    const char *says;
+  } cases[] = {
+      {{"size", "--model", "llama-3-8b", "--context", "0"}, "--context: '0' is out of range"},
+      {{"size", "--model", "llama-3-8b", "--context", "-5"}, "--context: '-5' is not a whole number"},
+      {{"size", "--model", "llama-3-8b", "--context", "1e400"}, "--context: '1e400'"},
+      {{"size", "--model", "llama-3-8b", "--concurrency", "99999999999999999999999"}, "--concurrency"},
+      {{"size", "--params", "7X"}, "--params: '7X' has an unknown suffix"},
+      {{"size", "--params", "nan"}, "--params: 'nan' is not a number"},
+      {{"size", "--params", "inf"}, "--params: 'inf' is not a number"},
+      {{"size", "--params", "0"}, "--params: '0' must be greater than zero"},
+      {{"size", "--params", "1e400"}, "--params: '1e400' is too large"},
+      {{"size", "--params", "7B", "--precision", "fp6"}, "--precision: unknown number format 'fp6'"},
+      {{"size", "--params", "7B", "--mode", "serve"}, "unknown mode 'serve'"},
+      {{"size", "--params", "7B", "--mode", "train", "--optimizer", "lion"}, "unknown optimizer 'lion'"},
+      {{"size", "--model", "llama-9-70b"}, "--model: unknown model 'llama-9-70b'"},
+      {{"size", "--model", "lama-3-70b"}, "did you mean 'Llama-3-70B'?"},
+      {{"size", "--hf-config", "/nonexistent/config.json"}, "--hf-config: cannot open '/nonexistent/config.json'"},
+      {{"size", "--model", "llama-3-8b", "--tp", "3"}, "--tp 3 does not fit 'Llama-3-8B'"},
+      {{"size", "--params", "7B", "--mode", "train", "--precision", "int4"}, "does not converge"},
+      {{"size"}, "which model?"},
+      {{"size", "--model", "llama-3-8b", "--params", "8B"}, "only one of --model"},
+      {{"size", "--model", "llama-3-8b", "--gpu", "h1000"}, "--gpu: unknown GPU 'h1000'"},
+      {{"size", "--model", "llama-3-8b", "--runtime", "tgi"}, "--runtime: unknown runtime profile"},
+      {{"size", "--model", "llama-3-8b", "--flash-attention", "maybe"}, "--flash-attention: expected on or off"},
+      {{"size", "--params", "7B", "--mode", "lora"}, "give --model or --hf-config"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    tu_result r;
+    tu_run(&r, cases[i].args, NULL);
+    if (r.status != 2 || !tu_contains(r.err, cases[i].says) || r.out[0] != '\0')
+      fail_msg("case %zu (%s %s): status %d, stderr: %s", i, cases[i].args[1],
+               cases[i].args[2] ? cases[i].args[2] : "", r.status, r.err);
+    tu_result_free(&r);
+  }
+}
+
+static void test_hf_config_files(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *good = tu_path(dir, "config.json");
+  const char *json = "{\"model_type\": \"qwen2\", \"hidden_size\": 896, \"intermediate_size\": 4864,"
+                     " \"num_hidden_layers\": 24, \"num_attention_heads\": 14,"
+                     " \"num_key_value_heads\": 2, \"vocab_size\": 151936, \"tie_word_embeddings\": true}";
+  tu_write_file(good, json, strlen(json));
+  tu_result r;
+  RUN(&r, "size", "--hf-config", good, "--format", "json");
+  expect(&r, 0, "\"total_params\": 494032768", NULL);
+  tu_result_free(&r);
+  char *bad = tu_path(dir, "bad.json");
+  tu_write_file(bad, "{\"model_type\": ", 15);
+  RUN(&r, "size", "--hf-config", bad);
+  expect(&r, 2, NULL, "not valid JSON");
+  assert_true(tu_contains(r.err, "bad.json:1:"));
+  tu_result_free(&r);
+  free(good);
+  free(bad);
+  tu_rmdir_all(dir);
+}
+
+static void test_write_failures_exit_nonzero(void **state) {
+  (void)state;
+  tu_result r;
+  const char *const args[] = {"catalog", "gpus", NULL};
+  tu_run_to(&r, args, "/dev/full");
+  expect(&r, 4, NULL, "could not write the output");
+  tu_result_free(&r);
+  const char *const size_args[] = {"size", "--model", "llama-3-8b", NULL};
+  tu_run_to(&r, size_args, "/dev/full");
+  expect(&r, 4, NULL, "could not write the output");
+  tu_result_free(&r);
+}
+
+static void test_same_bytes_under_any_locale(void **state) {
+  (void)state;
+  const char *const args[] = {"size", "--model", "mixtral-8x7b", "--context", "32768", NULL};
+  const char *const c_env[] = {"LC_ALL=C", NULL};
+  const char *const de_env[] = {"LC_ALL=de_DE.UTF-8", NULL};
+  tu_result a, b;
+  tu_run(&a, args, c_env);
+  tu_run(&b, args, de_env);
+  assert_int_equal(a.status, 0);
+  assert_string_equal(a.out, b.out);
+  tu_result_free(&a);
+  tu_result_free(&b);
+  const char *const list[] = {"catalog", "gpus", NULL};
+  tu_run(&a, list, c_env);
+  tu_run(&b, list, de_env);
+  assert_string_equal(a.out, b.out);
+  tu_result_free(&a);
+  tu_result_free(&b);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_version_and_help),
+      cmocka_unit_test(test_catalog_listings),
+      cmocka_unit_test(test_catalog_files_through_the_cli),
+      cmocka_unit_test(test_size_prints_a_breakdown),
+      cmocka_unit_test(test_bad_flags_name_the_flag),
+      cmocka_unit_test(test_hf_config_files),
+      cmocka_unit_test(test_write_failures_exit_nonzero),
+      cmocka_unit_test(test_same_bytes_under_any_locale),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
