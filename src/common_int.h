@@ -49,6 +49,13 @@ static inline uint64_t gsz__ceil_div_u64(uint64_t a, uint64_t b) {
 bool gsz__str_ieq(const char *a, const char *b);
 int gsz__str_icmp(const char *a, const char *b);
 
+/* The system headers that declare banned functions come first, so their
+ * own inline definitions are not rewritten by the banned.h macros. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "banned.h"
 
 #endif

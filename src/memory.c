@@ -54,7 +54,7 @@ static gsz_err parse_name(int *out, const char *s, const char *const *names, siz
 
 #define DEFINE_PARSE(fn, type, names, what, choices)                                          \
   gsz_err fn(type *out, const char *s, gsz_diag *diag) {                                      \
-    int v;                                                                                    \
+    int v = 0;                                                                                \
     gsz_err err = parse_name(&v, s, names, GSZ_ARRAY_LEN(names), what, choices, diag);        \
     if (err == GSZ_OK)                                                                        \
       *out = (type)v;                                                                         \

@@ -46,7 +46,7 @@ static void push_field(char ***row, size_t *n, const char *s, size_t len) {
 }
 
 void tu_csv_read(tu_csv *out, const char *path) {
-  size_t len;
+  size_t len = 0;
   char *text = tu_read_file(path, &len);
   if (text == NULL)
     fail_msg("cannot read %s", path);
