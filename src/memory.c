@@ -501,7 +501,7 @@ gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz
     return gsz__diag_set(diag, GSZ_EINVAL, "--tp %u does not fit '%s': %s (%u heads, %u KV heads)",
                          l.tp, m->label, why, m->arch->num_attention_heads,
                          gsz_model_kv_heads(m->arch));
-  if (m->arch != NULL && l.pp > m->arch->num_hidden_layers)
+  if (w->method == GSZ_METHOD_FULL && m->arch != NULL && l.pp > m->arch->num_hidden_layers)
     return gsz__diag_set(diag, GSZ_EINVAL, "--pp %u exceeds the %u layers of '%s'", l.pp,
                          m->arch->num_hidden_layers, m->label);
   gsz_estimate e;

@@ -31,8 +31,8 @@ static void test_version_and_help(void **state) {
   RUN(&r, "--help");
   expect(&r, 0, "exit status", NULL);
   tu_result_free(&r);
-  static const char *const commands[] = {"size", "catalog", "db"};
-  for (size_t i = 0; i < 3; i++) {
+  static const char *const commands[] = {"size", "quote", "catalog", "db"};
+  for (size_t i = 0; i < 4; i++) {
     RUN(&r, commands[i], "--help");
     expect(&r, 0, "usage: gpusizer", NULL);
     assert_string_equal(r.err, "");
@@ -232,6 +232,101 @@ static void test_hf_config_files(void **state) {
   tu_rmdir_all(dir);
 }
 
+static void test_quote_answers_with_a_price_and_reasons(void **state) {
+  (void)state;
+  tu_result r;
+  RUN(&r, "quote", "--model", "llama-3-70b", "--precision", "bf16", "--context", "8192",
+      "--concurrency", "8");
+  expect(&r, 0, "BEST: ", NULL);
+  assert_true(tu_contains(r.out, " USD\n"));
+  assert_true(tu_contains(r.out, "why not the others:"));
+  assert_true(tu_contains(r.out, "NOT_SOLD"));
+  assert_true(tu_contains(r.out, "memory per GPU"));
+  tu_result_free(&r);
+
+  RUN(&r, "quote", "--model", "llama-3-70b", "--context", "8192", "--concurrency", "8",
+      "--format", "json");
+  expect(&r, 0, "\"best\"", NULL);
+  json_error_t jerr;
+  json_t *doc = json_loads(r.out, 0, &jerr);
+  assert_non_null(doc);
+  json_t *best = json_object_get(doc, "best");
+  assert_true(json_integer_value(json_object_get(best, "per_gpu_bytes")) <=
+              json_integer_value(json_object_get(best, "budget_bytes")));
+  json_t *price = json_object_get(best, "price");
+  assert_string_equal(json_string_value(json_object_get(price, "currency")), "USD");
+  json_int_t sum = 0;
+  json_t *lines = json_object_get(price, "lines");
+  for (size_t i = 0; i < json_array_size(lines); i++)
+    sum += json_integer_value(json_object_get(json_array_get(lines, i), "amount_minor"));
+  assert_int_equal(sum, json_integer_value(json_object_get(price, "total_minor")));
+  assert_true(json_array_size(json_object_get(doc, "alternatives")) <= 5);
+  json_t *rejected = json_object_get(doc, "rejected");
+  assert_true(json_array_size(rejected) > 0);
+  json_t *reason = json_array_get(json_object_get(json_array_get(rejected, 0), "reasons"), 0);
+  assert_true(json_is_string(json_object_get(reason, "code")));
+  assert_true(json_is_integer(json_object_get(json_object_get(doc, "memory"), "per_gpu_bytes")));
+  json_decref(doc);
+  tu_result_free(&r);
+
+  RUN(&r, "quote", "--model", "llama-3-8b", "--format", "csv", "--top", "2");
+  expect(&r, 0, "rank,gpu_sku,server_sku,gpus_per_node,nodes,total_gpus,tp,pp,dp,", NULL);
+  tu_result_free(&r);
+  RUN(&r, "quote", "--model", "llama-3-8b", "--format", "markdown");
+  expect(&r, 0, "## Quote: Llama-3-8B", NULL);
+  assert_true(tu_contains(r.out, "| Qty | Item |"));
+  tu_result_free(&r);
+  RUN(&r, "quote", "--model", "llama-3-70b", "--gpu", "h100", "--explain", "h100", "--top", "0");
+  expect(&r, 0, "every candidate of H100-SXM5-80GB", NULL);
+  assert_true(tu_contains(r.out, "XE8640"));
+  tu_result_free(&r);
+  RUN(&r, "quote", "--model", "llama-3-8b", "--stock", "only");
+  expect(&r, 0, "buildable from stock", NULL);
+  tu_result_free(&r);
+}
+
+static void test_quote_with_nothing_fitting_exits_1_with_reasons(void **state) {
+  (void)state;
+  tu_result r;
+  RUN(&r, "quote", "--model", "deepseek-v3", "--gpu", "l4", "--max-nodes", "1");
+  expect(&r, 1, "NO CONFIGURATION FITS", "no configuration fits");
+  assert_true(tu_contains(r.out, "L4"));
+  assert_true(tu_contains(r.out, "--max-nodes is 1"));
+  tu_result_free(&r);
+  RUN(&r, "quote", "--model", "llama-3-70b", "--budget", "1000.00", "--format", "json");
+  expect(&r, 1, "\"found\": false", NULL);
+  assert_true(tu_contains(r.out, "\"BUDGET\""));
+  tu_result_free(&r);
+}
+
+static void test_quote_bad_flags(void **state) {
+  (void)state;
+  static const struct {
+    const char *args[8];
+    const char *says;
+  } cases[] = {
+      {{"quote", "--model", "llama-3-8b", "--budget", "1e3"}, "--budget: '1e3'"},
+      {{"quote", "--model", "llama-3-8b", "--budget", "12,50"}, "--budget: '12,50'"},
+      {{"quote", "--model", "llama-3-8b", "--budget", "1.005"}, "more than 2 decimal places"},
+      {{"quote", "--model", "llama-3-8b", "--stock", "maybe"}, "--stock: unknown stock policy"},
+      {{"quote", "--model", "llama-3-8b", "--gpu", "h1000"}, "--gpu: unknown GPU 'h1000'"},
+      {{"quote", "--model", "llama-3-8b", "--explain", "x"}, "--explain: unknown GPU 'x'"},
+      {{"quote", "--model", "llama-3-8b", "--exclude", "nothing"}, "--exclude: 'nothing' is neither"},
+      {{"quote", "--model", "llama-3-8b", "--max-nodes", "0"}, "--max-nodes: '0' is out of range"},
+      {{"quote", "--model", "llama-3-8b", "--vendor", "acme"}, "--vendor: no GPU of vendor 'acme'"},
+      {{"quote", "--model", "llama-3-8b", "--form-factor", "mxm"}, "--form-factor: unknown form factor"},
+      {{"quote", "--model", "llama-3-8b", "--tp", "2"}, "--tp: for inference, quote chooses"},
+      {{"quote", "--model", "llama-3-8b", "--pp", "2"}, "unknown option '--pp'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    tu_result r;
+    tu_run(&r, cases[i].args, NULL);
+    if (r.status != 2 || !tu_contains(r.err, cases[i].says))
+      fail_msg("case %zu: status %d, stderr: %s", i, r.status, r.err);
+    tu_result_free(&r);
+  }
+}
+
 static void test_write_failures_exit_nonzero(void **state) {
   (void)state;
   tu_result r;
@@ -273,6 +368,9 @@ int main(void) {
       cmocka_unit_test(test_size_prints_a_breakdown),
       cmocka_unit_test(test_bad_flags_name_the_flag),
       cmocka_unit_test(test_hf_config_files),
+      cmocka_unit_test(test_quote_answers_with_a_price_and_reasons),
+      cmocka_unit_test(test_quote_with_nothing_fitting_exits_1_with_reasons),
+      cmocka_unit_test(test_quote_bad_flags),
       cmocka_unit_test(test_write_failures_exit_nonzero),
       cmocka_unit_test(test_same_bytes_under_any_locale),
   };

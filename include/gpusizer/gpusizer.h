@@ -7,6 +7,7 @@
 #include "gpusizer/alloc.h"
 #include "gpusizer/catalog.h"
 #include "gpusizer/error.h"
+#include "gpusizer/match.h"
 #include "gpusizer/memory.h"
 #include "gpusizer/model.h"
 #include "gpusizer/money.h"

@@ -12,6 +12,7 @@
 
 #include "gpusizer/catalog.h"
 #include "gpusizer/error.h"
+#include "gpusizer/match.h"
 #include "gpusizer/memory.h"
 
 #include <stddef.h>
@@ -70,6 +71,23 @@ typedef struct gsz_size_request {
  * the fit on req->gpu when given, and the estimate's notes. */
 gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req,
                         const gsz_estimate *estimate, gsz_output_format format, gsz_diag *diag);
+
+/* What `gpusizer quote` was asked and how it was priced. */
+typedef struct gsz_quote_request {
+  gsz_size_request size;            /* the model and workload (layout unused) */
+  const gsz_match_options *options; /* the constraints */
+  const char *pricing;              /* where prices come from, one line:
+                                       "catalog prices (indicative), USD" or the overlays */
+} gsz_quote_request;
+
+/* Render a quote: the chosen configuration in one sentence, its per-GPU
+ * need against the GPU's budget, power, stock and priced line items; the
+ * alternatives; every losing GPU with its reasons; the memory breakdown of
+ * the chosen layout; and with options->explain, every candidate of that
+ * GPU with its verdict. When nothing fits, says so and why for each GPU. */
+gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *req,
+                         const gsz_match_result *result, gsz_output_format format,
+                         gsz_diag *diag);
 
 #ifdef __cplusplus
 }

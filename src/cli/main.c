@@ -11,6 +11,7 @@ static const struct {
   const char *summary;
 } commands[] = {
     {"size", cmd_size, "memory one model needs for a workload, component by component"},
+    {"quote", cmd_quote, "the cheapest GPU configuration that fits, priced, with alternatives"},
     {"catalog", cmd_catalog, "list GPUs, servers, models, formats, stock, runtimes"},
     {"db", cmd_db, "catalog files: init, migrate, check"},
 };

@@ -1,0 +1,229 @@
+/* match.h: the matching engine: the cheapest configuration of GPUs and
+ * servers that really fits a workload, the next alternatives, and for every
+ * GPU that lost, the reasons with the numbers behind them.
+ *
+ * Pure computation over the catalog's records (no database): candidates are
+ * every GPU x every server that accepts it x each allowed GPU count per node
+ * x node count. For each, the estimator gives the per-GPU need of the
+ * layout that candidate would run; the smallest node count that fits is
+ * found by bisection (the need falls as nodes are added), not by scanning.
+ *
+ * Layouts: inference runs tensor parallelism inside a node and pipeline
+ * parallelism across nodes; when the GPU count per node does not divide the
+ * attention heads, the largest tensor-parallel degree that does is used and
+ * the rest of the node becomes pipeline stages (vLLM supports both).
+ * Training runs data parallelism over every GPU with ZeRO-3 (unless --zero
+ * says otherwise), with tensor parallelism inside a node when asked.
+ *
+ * A candidate fits when: per-GPU need <= usable memory x the runtime's
+ * utilisation (quick method: quick total <= GPUs x usable memory); GPU
+ * count x TDP + the server's base power <= its PSU power; the count is one
+ * the server accepts; and every constraint holds (budget, nodes, GPUs,
+ * vendors, form factors, exclusions, licensing, stock).
+ *
+ * Ranking: total price, then fewer nodes, fewer GPUs, more headroom, less
+ * power, GPU SKU, server SKU. With stock "prefer", buildable ones first. */
+#ifndef GPUSIZER_MATCH_H
+#define GPUSIZER_MATCH_H
+
+#include "gpusizer/catalog.h"
+#include "gpusizer/error.h"
+#include "gpusizer/memory.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- Prices ---------------------------------------------------------------- */
+
+typedef enum gsz_line_kind {
+  GSZ_LINE_SERVER,
+  GSZ_LINE_GPU,
+  GSZ_LINE_DISCOUNT,
+  GSZ_LINE_MARKUP,
+  GSZ_LINE_ADDER,
+  GSZ_LINE_TAX
+} gsz_line_kind;
+
+const char *gsz_line_kind_name(gsz_line_kind kind);
+
+/* One line of a quote, in minor units of the quote currency. */
+typedef struct gsz_price_line {
+  gsz_line_kind kind;
+  const char *item;     /* SKU, or the adder's name; borrowed */
+  const char *detail;   /* where the price comes from; borrowed, may be NULL */
+  uint64_t quantity;
+  int64_t unit_minor;   /* per unit */
+  int64_t amount_minor; /* the line's total (negative for discounts) */
+} gsz_price_line;
+
+#define GSZ_PRICE_MAX_LINES 32
+
+typedef struct gsz_price {
+  int64_t total_minor;
+  char currency[4];
+  unsigned minor_digits;
+  gsz_price_line lines[GSZ_PRICE_MAX_LINES];
+  unsigned n_lines;
+} gsz_price;
+
+/* How configurations are priced. The catalog pricer uses the catalog's
+ * prices as they are; the pricing overlay provides another. */
+typedef struct gsz_pricer {
+  /* Price `nodes` servers each holding `gpus_per_node` GPUs. GSZ_ENOTFOUND
+   * when an item has no usable price (diag says why, one line);
+   * GSZ_EOVERFLOW when the total does not fit. */
+  gsz_err (*price)(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
+                   uint32_t gpus_per_node, uint32_t nodes, gsz_price *out, gsz_diag *diag);
+  /* True when the policy never offers this item ("gpu" or "server"). May be NULL. */
+  bool (*excluded)(void *ctx, const char *kind, const char *sku);
+  void *ctx;
+  char currency[4];      /* the quote currency */
+  unsigned minor_digits; /* its minor digits */
+} gsz_pricer;
+
+/* A pricer over the catalog's current prices. The quote currency is the
+ * one most catalog prices use; an item priced in another currency gets no
+ * price (a pricing overlay with exchange rates converts it). data must
+ * outlive the pricer. */
+void gsz_catalog_pricer(gsz_pricer *out, const gsz_catalog_data *data);
+
+/* --- Constraints --------------------------------------------------------- */
+
+typedef enum gsz_stock_policy {
+  GSZ_STOCK_ANY,    /* shown, not required */
+  GSZ_STOCK_PREFER, /* buildable configurations rank first */
+  GSZ_STOCK_ONLY    /* must be buildable from available stock */
+} gsz_stock_policy;
+
+gsz_err gsz_stock_policy_parse(gsz_stock_policy *out, const char *s, gsz_diag *diag);
+const char *gsz_stock_policy_name(gsz_stock_policy p);
+
+#define GSZ_MATCH_MAX_LIST 32
+
+typedef struct gsz_match_options {
+  uint32_t max_nodes;    /* default 8 */
+  uint64_t max_gpus;     /* 0: no limit */
+  bool has_budget;
+  int64_t budget_minor;  /* in the pricer's currency */
+  const gsz_gpu *gpus[GSZ_MATCH_MAX_LIST]; /* only these GPUs (none: all) */
+  size_t n_gpus;
+  const char *vendors[GSZ_MATCH_MAX_LIST]; /* only these vendors, any case */
+  size_t n_vendors;
+  const char *form_factors[GSZ_MATCH_MAX_LIST];
+  size_t n_form_factors;
+  const char *exclude[GSZ_MATCH_MAX_LIST]; /* GPU or server SKUs (or GPU aliases) */
+  size_t n_exclude;
+  bool allow_consumer;   /* consumer GPUs outside workstations */
+  gsz_stock_policy stock;
+  uint32_t top;          /* alternatives to return (default 5) */
+  bool zero_given;       /* training: use workload.zero as given, else ZeRO-3 on >1 GPU */
+  uint32_t train_tp;     /* training: tensor-parallel degree inside a node (default 1) */
+  const gsz_gpu *explain; /* record every candidate of this GPU */
+} gsz_match_options;
+
+void gsz_match_options_init(gsz_match_options *opts);
+
+/* --- Results --------------------------------------------------------------- */
+
+#define GSZ_REASON_MAP(XX)                                                        \
+  XX(MEMORY, "the model does not fit in the GPU's memory")                        \
+  XX(MAX_NODES, "it needs more nodes than allowed")                               \
+  XX(MAX_GPUS, "it needs more GPUs than allowed")                                 \
+  XX(COUNT_NOT_ALLOWED, "no server takes the GPU count it needs")                 \
+  XX(POWER, "the GPUs draw more than the server's power supplies deliver")        \
+  XX(TP_DIVISIBILITY, "no parallel layout splits the model on these GPUs")        \
+  XX(NO_SERVER, "no server in the catalog takes this GPU")                        \
+  XX(NO_PRICE, "no price")                                                        \
+  XX(NOT_SOLD, "not sold (kept in the catalog for reference)")                    \
+  XX(EXCLUDED, "excluded by the request or the pricing policy")                   \
+  XX(LICENSE, "a consumer card, licensed for workstations only")                  \
+  XX(STOCK, "not buildable from available stock")                                 \
+  XX(BUDGET, "over the budget")                                                   \
+  XX(PRICE, "fits, but costs more than the chosen configuration")
+
+typedef enum gsz_reason_code {
+#define GSZ_REASON_ENUM(name, text) GSZ_REASON_##name,
+  GSZ_REASON_MAP(GSZ_REASON_ENUM)
+#undef GSZ_REASON_ENUM
+  GSZ_REASON_COUNT
+} gsz_reason_code;
+
+const char *gsz_reason_name(gsz_reason_code code); /* "MEMORY" */
+const char *gsz_reason_text(gsz_reason_code code); /* the sentence above */
+
+#define GSZ_REASON_DETAIL_MAX 240
+
+typedef struct gsz_reason {
+  gsz_reason_code code;
+  char detail[GSZ_REASON_DETAIL_MAX]; /* the numbers: "needs 91.6 GiB per GPU, budget 71.7 GiB" */
+} gsz_reason;
+
+typedef struct gsz_stock_status {
+  bool buildable;          /* every item needed is available */
+  bool known;              /* the catalog has inventory rows for them */
+  uint64_t gpus_needed, servers_needed;   /* gpus_needed 0 when included in servers */
+  int64_t gpus_available, servers_available;
+  uint64_t gpus_short, servers_short;
+  int32_t lead_time_days;  /* of what is short; -1 when unknown or nothing short */
+} gsz_stock_status;
+
+typedef struct gsz_candidate {
+  const gsz_gpu *gpu;
+  const gsz_server *server;
+  uint32_t gpus_per_node, nodes;
+  uint64_t total_gpus;
+  gsz_layout layout;
+  bool pp_in_node;        /* the node runs pipeline stages too (heads not divisible) */
+  uint64_t per_gpu_bytes; /* need on the busiest GPU (quick: total / GPUs) */
+  uint64_t usable_bytes;  /* what the GPU exposes */
+  uint64_t budget_bytes;  /* usable x the runtime's utilisation */
+  int32_t headroom_bp;    /* (budget - need) / budget, basis points */
+  uint32_t node_power_w;  /* GPUs x TDP + base, per node */
+  gsz_price price;
+  gsz_stock_status stock;
+  /* explain only: the verdict */
+  bool fits;
+  gsz_reason verdict;
+} gsz_candidate;
+
+#define GSZ_MATCH_MAX_REASONS 6
+
+typedef struct gsz_rejection {
+  const gsz_gpu *gpu;
+  bool filtered; /* left out by the request's own --gpu/--vendor/--form-factor */
+  gsz_reason reasons[GSZ_MATCH_MAX_REASONS];
+  unsigned n_reasons;
+} gsz_rejection;
+
+typedef struct gsz_match_result {
+  bool found;
+  gsz_candidate best;
+  gsz_estimate best_estimate; /* the breakdown of the best layout (or 1 GPU if none) */
+  gsz_candidate *alternatives;
+  size_t n_alternatives;
+  gsz_rejection *rejected; /* one per GPU that is neither best nor an alternative */
+  size_t n_rejected;
+  gsz_candidate *explained; /* every candidate of options.explain */
+  size_t n_explained;
+  size_t candidates;       /* (GPU, server, count) triples considered */
+  char currency[4];
+  unsigned minor_digits;
+} gsz_match_result;
+
+/* Find the cheapest configuration. GSZ_OK whether or not one fits (see
+ * result->found); errors are for bad input (GSZ_EINVAL), ENOMEM and
+ * overflow. *out belongs to the caller: gsz_match_result_free. */
+gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *data,
+                      const gsz_model_ref *model, const gsz_workload *workload,
+                      const gsz_match_options *options, const gsz_pricer *pricer,
+                      gsz_diag *diag);
+void gsz_match_result_free(gsz_match_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,208 @@
+/* cmd_quote.c: `gpusizer quote`: the cheapest configuration that fits a
+ * workload, priced, with alternatives and the reasons the others lost. */
+#include "request.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void help(void) {
+  fputs("usage: gpusizer quote (--model NAME | --params N | --hf-config FILE) [OPTIONS]\n"
+        "\n"
+        "Searches every GPU x server x GPU count x node count in the catalog for the\n"
+        "cheapest configuration whose per-GPU need fits the GPU's usable memory (times\n"
+        "the runtime's share), whose power fits the server, and that meets every\n"
+        "constraint; prints it with its price, the next alternatives, and the reason\n"
+        "every other GPU lost. Exit status 1 when nothing fits.\n"
+        "\n"
+        "workload and constraints:\n",
+        stdout);
+  req_help(stdout, REQ_QUOTE);
+  fputs("\n"
+        "output:\n"
+        "  --format F               table (default), json, csv or markdown\n"
+        "  --db FILE                catalog file (default: $GPUSIZER_DB, else built-in)\n"
+        "  -h, --help               this help\n"
+        "\n"
+        "Prices are the catalog's indicative list prices, in the currency most of them\n"
+        "use. Power rule: GPUs x TDP + the server's base power <= its PSU power.\n"
+        "\n"
+        "examples:\n"
+        "  gpusizer quote --model llama-3-70b --precision bf16 --context 8192 --concurrency 8\n"
+        "  gpusizer quote --model qwen2.5-72b --mode train --batch 1 --max-nodes 4\n"
+        "  gpusizer quote --model llama-3-8b --stock only --format markdown\n"
+        "  gpusizer quote --model llama-3-70b --explain L40S\n",
+        stdout);
+}
+
+/* A GPU named on the command line, with a suggestion when misspelt. */
+static const gsz_gpu *gpu_arg(const gsz_catalog_data *d, const char *flag, const char *name,
+                              int *status) {
+  const gsz_gpu *g = gsz_catalog_find_gpu(d, name);
+  if (g != NULL)
+    return g;
+  const char *near = gsz_catalog_suggest_gpu(d, name);
+  cli_error("quote", "%s: unknown GPU '%s' (see 'gpusizer catalog gpus')%s%s%s", flag, name,
+            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+  *status = EXIT_USAGE;
+  return NULL;
+}
+
+/* Fill the match options from the flags; prints and returns non-zero on error. */
+static int build_options(gsz_match_options *o, const cli_request *req, const cli_resolved *r,
+                         const gsz_catalog_data *d, const gsz_pricer *pricer) {
+  const char *cmd = "quote";
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  int status = EXIT_OK;
+  uint64_t v;
+  gsz_match_options_init(o);
+  if (req_uint(&v, req, REQ_MAX_NODES, 1, 1024, 8, false, &diag) != GSZ_OK)
+    return cli_usage_error(cmd, "%s", diag.message);
+  o->max_nodes = (uint32_t)v;
+  if (req_uint(&o->max_gpus, req, REQ_MAX_GPUS, 1, 1u << 20, 0, false, &diag) != GSZ_OK)
+    return cli_usage_error(cmd, "%s", diag.message);
+  if (req_uint(&v, req, REQ_TOP, 0, 100, 5, false, &diag) != GSZ_OK)
+    return cli_usage_error(cmd, "%s", diag.message);
+  o->top = (uint32_t)v;
+  if (req->value[REQ_BUDGET] != NULL) {
+    if (gsz_money_parse(&o->budget_minor, req->value[REQ_BUDGET], pricer->minor_digits, &diag) !=
+        GSZ_OK)
+      return cli_usage_error(cmd, "--budget: %s (an amount in %s, such as 250000.00)", diag.message,
+                             pricer->currency);
+    o->has_budget = true;
+  }
+  if (req->value[REQ_STOCK] != NULL &&
+      gsz_stock_policy_parse(&o->stock, req->value[REQ_STOCK], &diag) != GSZ_OK)
+    return cli_usage_error(cmd, "--stock: %s", diag.message);
+  o->allow_consumer = req->value[REQ_ALLOW_CONSUMER] != NULL;
+  for (unsigned i = 0; i < req->n_list[REQ_GPU]; i++) {
+    const gsz_gpu *g = gpu_arg(d, "--gpu", req->list[REQ_GPU][i], &status);
+    if (g == NULL)
+      return status;
+    o->gpus[o->n_gpus++] = g;
+  }
+  for (unsigned i = 0; i < req->n_list[REQ_VENDOR]; i++) {
+    const char *vendor = req->list[REQ_VENDOR][i];
+    bool known = false;
+    for (size_t g = 0; g < d->n_gpus && !known; g++)
+      known = cli_ieq(d->gpus[g].vendor, vendor);
+    if (!known)
+      return cli_usage_error(cmd, "--vendor: no GPU of vendor '%s' in the catalog", vendor);
+    o->vendors[o->n_vendors++] = vendor;
+  }
+  for (unsigned i = 0; i < req->n_list[REQ_FORM_FACTOR]; i++) {
+    const char *ff = req->list[REQ_FORM_FACTOR][i];
+    if (!cli_ieq(ff, "SXM") && !cli_ieq(ff, "OAM") && !cli_ieq(ff, "PCIe"))
+      return cli_usage_error(cmd, "--form-factor: unknown form factor '%s' (SXM, OAM or PCIe)", ff);
+    o->form_factors[o->n_form_factors++] = ff;
+  }
+  for (unsigned i = 0; i < req->n_list[REQ_EXCLUDE]; i++) {
+    const char *sku = req->list[REQ_EXCLUDE][i];
+    if (gsz_catalog_find_gpu(d, sku) == NULL && gsz_catalog_find_server(d, sku) == NULL)
+      return cli_usage_error(cmd, "--exclude: '%s' is neither a GPU nor a server in the catalog",
+                             sku);
+    o->exclude[o->n_exclude++] = sku;
+  }
+  if (req->value[REQ_EXPLAIN] != NULL &&
+      (o->explain = gpu_arg(d, "--explain", req->value[REQ_EXPLAIN], &status)) == NULL)
+    return status;
+  bool training = r->workload.mode != GSZ_MODE_INFERENCE;
+  if (req->value[REQ_TP] != NULL && !training)
+    return cli_usage_error(cmd, "--tp: for inference, quote chooses the tensor-parallel degree; "
+                                "use 'gpusizer size --tp' to size a given layout");
+  o->train_tp = r->layout.tp;
+  o->zero_given = r->zero_given;
+  return EXIT_OK;
+}
+
+int cmd_quote(int argc, char **argv) {
+  const char *cmd = "quote";
+  static const struct option extra[] = {{"format", required_argument, NULL, CLI_OPT_FORMAT},
+                                        {"db", required_argument, NULL, CLI_OPT_DB},
+                                        {"help", no_argument, NULL, CLI_OPT_HELP},
+                                        {NULL, 0, NULL, 0}};
+  struct option options[REQ_COUNT + 8];
+  req_options(options, sizeof options / sizeof options[0], REQ_QUOTE, extra);
+  cli_request req;
+  memset(&req, 0, sizeof req);
+  gsz_output_format format = GSZ_OUTPUT_TABLE;
+  const char *db = NULL;
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  int opt;
+  while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    if (opt >= REQ_OPT_BASE && opt < REQ_OPT_BASE + REQ_COUNT) {
+      const char *why = NULL;
+      req_key key = (req_key)(opt - REQ_OPT_BASE);
+      if (!req_set(&req, key, optarg ? optarg : "true", &why))
+        return cli_usage_error(cmd, "--%s %s", req_keys[key].name, why);
+      continue;
+    }
+    switch (opt) {
+    case CLI_OPT_FORMAT:
+      if (gsz_output_format_parse(&format, optarg, &diag) != GSZ_OK)
+        return cli_usage_error(cmd, "--format: %s", diag.message);
+      break;
+    case CLI_OPT_DB:
+      db = optarg;
+      break;
+    case CLI_OPT_HELP:
+      help();
+      return cli_finish(cmd, EXIT_OK);
+    default:
+      return cli_bad_option(cmd, opt, argv);
+    }
+  }
+  if (optind < argc)
+    return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+
+  gsz_catalog *catalog = NULL;
+  int status = cli_open_catalog(&catalog, cmd, db);
+  if (status != EXIT_OK)
+    return status;
+  const gsz_catalog_data *data = gsz_catalog_get(catalog);
+  cli_resolved r;
+  gsz_err err = req_resolve(&r, &req, data, false, &diag);
+  if (err != GSZ_OK) {
+    status = cli_fail(cmd, err, &diag);
+    gsz_catalog_free(catalog);
+    return status;
+  }
+  gsz_pricer pricer;
+  gsz_catalog_pricer(&pricer, data);
+  gsz_match_options opts;
+  gsz_match_result *result = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  if ((status = build_options(&opts, &req, &r, data, &pricer)) != EXIT_OK)
+    goto done;
+  err = gsz_match_run(&result, data, &r.model, &r.workload, &opts, &pricer, &diag);
+  if (err != GSZ_OK) {
+    status = cli_fail(cmd, err, &diag);
+    goto done;
+  }
+  char pricing[96];
+  snprintf(pricing, sizeof pricing, "catalog prices (indicative list prices), %s",
+           pricer.currency);
+  gsz_quote_request qreq = {{&r.model, r.model_source, req.value[REQ_HF_CONFIG], &r.workload,
+                             r.layout, NULL},
+                            &opts,
+                            pricing};
+  err = gsz_report_quote(&text, &len, &qreq, result, format, &diag);
+  if (err != GSZ_OK) {
+    status = cli_fail(cmd, err, &diag);
+    goto done;
+  }
+  if (!cli_write(cmd, text, len))
+    status = EXIT_SYSTEM;
+  else if (!result->found) {
+    cli_error(cmd, "no configuration fits; the reasons for each GPU are above");
+    status = EXIT_NO_FIT;
+  }
+done:
+  gsz_free(text);
+  gsz_match_result_free(result);
+  req_resolved_free(&r);
+  gsz_catalog_free(catalog);
+  return cli_finish(cmd, status);
+}
