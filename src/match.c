@@ -4,6 +4,7 @@
 #include "common_int.h"
 #include "fmt_int.h"
 #include "gpusizer/match.h"
+#include "memory_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,7 @@ typedef struct run {
   gsz_diag *diag;
   bool training;
   cand_vec feasible;
+  gsz_candidate **order; /* feasible, best first (after sorting) */
   cand_vec explained;
   gpu_state *gpus;
   size_t candidates;
@@ -201,7 +203,7 @@ static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
   if (e == NULL)
     e = &local;
   gsz_diag diag;
-  gsz_err err = gsz_memory_estimate(e, r->m, &w, l, &diag);
+  gsz_err err = gsz__memory_estimate(e, r->m, &w, l, false, &diag);
   if (err == GSZ_EOVERFLOW)
     return UINT64_MAX; /* too big is too big: it does not fit */
   if (err != GSZ_OK)
@@ -418,9 +420,9 @@ static int compare(const gsz_candidate *a, const gsz_candidate *b, gsz_stock_pol
   return (a->gpus_per_node > b->gpus_per_node) - (a->gpus_per_node < b->gpus_per_node);
 }
 
-/* Insertion-free sort: a merge sort so the order is stable and the policy
- * is passed without globals. */
-static void sort_candidates(gsz_candidate *items, gsz_candidate *tmp, size_t n,
+/* A stable merge sort of pointers (candidates are large; moving pointers
+ * is cheap), with the stock policy passed along instead of a global. */
+static void sort_candidates(gsz_candidate **items, gsz_candidate **tmp, size_t n,
                             gsz_stock_policy policy) {
   if (n < 2)
     return;
@@ -429,7 +431,7 @@ static void sort_candidates(gsz_candidate *items, gsz_candidate *tmp, size_t n,
   sort_candidates(items + half, tmp, n - half, policy);
   size_t i = 0, j = half, k = 0;
   while (i < half && j < n)
-    tmp[k++] = compare(&items[j], &items[i], policy) < 0 ? items[j++] : items[i++];
+    tmp[k++] = compare(items[j], items[i], policy) < 0 ? items[j++] : items[i++];
   while (i < half)
     tmp[k++] = items[i++];
   while (j < n)
@@ -494,9 +496,6 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
       continue;
     if (!push(r, &r->feasible, &c))
       return;
-    size_t idx = r->feasible.n - 1;
-    if (!gs->feasible || compare(&c, &r->feasible.items[gs->cheapest], r->o->stock) < 0)
-      gs->cheapest = idx;
     gs->feasible = true;
   }
   if (!any_server)
@@ -519,7 +518,7 @@ static gsz_err pick_alternatives(run *r, gsz_match_result *res) {
   if (res->alternatives == NULL)
     return gsz__diag_nomem(r->diag);
   for (size_t i = 1; i < r->feasible.n && res->n_alternatives < want; i++) {
-    const gsz_candidate *c = &r->feasible.items[i];
+    const gsz_candidate *c = r->order[i];
     bool seen = c->gpu == res->best.gpu && c->server == res->best.server;
     for (size_t j = 0; j < res->n_alternatives && !seen; j++)
       seen = res->alternatives[j].gpu == c->gpu && res->alternatives[j].server == c->server;
@@ -547,7 +546,7 @@ static gsz_err collect_rejections(run *r, gsz_match_result *res) {
     rj.gpu = g;
     if (gs->feasible) {
       /* It fits, but something cheaper won: say what it would cost. */
-      const gsz_candidate *c = &r->feasible.items[gs->cheapest];
+      const gsz_candidate *c = r->order[gs->cheapest];
       char a[GSZ_FMT_MAX], b[GSZ_FMT_MAX];
       money(r, a, c->price.total_minor);
       money(r, b, c->price.total_minor - res->best.price.total_minor);
@@ -605,25 +604,26 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
     goto done;
 
   if (r.feasible.n > 0) {
-    gsz_candidate *tmp = gsz__malloc(r.feasible.n * sizeof *tmp);
-    if (tmp == NULL) {
+    r.order = gsz__malloc(2 * r.feasible.n * sizeof *r.order);
+    if (r.order == NULL) {
       err = gsz__diag_nomem(diag);
       goto done;
     }
-    sort_candidates(r.feasible.items, tmp, r.feasible.n, o->stock);
-    gsz__free(tmp);
-    /* Sorting moved them: each GPU's first in the order is its cheapest. */
+    for (size_t i = 0; i < r.feasible.n; i++)
+      r.order[i] = &r.feasible.items[i];
+    sort_candidates(r.order, r.order + r.feasible.n, r.feasible.n, o->stock);
+    /* Each GPU's first in the order is its cheapest. */
     for (size_t gi = 0; gi < d->n_gpus; gi++)
       r.gpus[gi].feasible = false;
     for (size_t i = 0; i < r.feasible.n; i++) {
-      gpu_state *gs = &r.gpus[r.feasible.items[i].gpu - d->gpus];
+      gpu_state *gs = &r.gpus[r.order[i]->gpu - d->gpus];
       if (!gs->feasible) {
         gs->feasible = true;
         gs->cheapest = i;
       }
     }
     res->found = true;
-    res->best = r.feasible.items[0];
+    res->best = *r.order[0];
   }
   if ((err = pick_alternatives(&r, res)) != GSZ_OK || (err = collect_rejections(&r, res)) != GSZ_OK)
     goto done;
@@ -640,6 +640,7 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
   res->candidates = r.candidates;
 
 done:
+  gsz__free(r.order);
   gsz__free(r.feasible.items);
   gsz__free(r.explained.items);
   gsz__free(r.gpus);

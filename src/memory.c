@@ -19,8 +19,7 @@
  *  - runtime: a profile's CUDA context, communication buffers when more
  *    than one GPU cooperates, inference activation workspace, and the share
  *    of GPU memory the runtime may use (gsz_memory_budget). */
-#include "common_int.h"
-#include "gpusizer/memory.h"
+#include "memory_int.h"
 
 #include <string.h>
 
@@ -301,13 +300,18 @@ static uint64_t kv_cache(calc *c, const gsz_model_ref *m, const gsz_workload *w,
                          const stage_params *sp) {
   const gsz_arch *a = m->arch;
   uint64_t per_layer = gsz_model_kv_values_per_layer(a, l.tp);
-  uint64_t tokens = 0;
-  for (uint32_t i = sp->first_layer; i < sp->first_layer + sp->n_layers; i++) {
-    uint64_t t = w->context;
-    if (gsz_model_layer_windowed(a, i) && a->sliding_window < t)
-      t = a->sliding_window;
-    tokens = add(c, tokens, t);
+  /* Windowed layers of [first, end), counted not scanned: with a pattern
+   * N, layer i attends fully when (i + 1) is a multiple of N (see
+   * gsz_model_layer_windowed). */
+  uint64_t first = sp->first_layer, end = first + sp->n_layers, windowed = 0;
+  if (a->sliding_window > 0) {
+    uint64_t n = a->sliding_window_pattern;
+    windowed = sp->n_layers;
+    if (n > 1)
+      windowed -= end / n - first / n;
   }
+  uint64_t window = a->sliding_window < w->context ? a->sliding_window : w->context;
+  uint64_t tokens = add(c, mul(c, windowed, window), mul(c, sp->n_layers - windowed, w->context));
   uint64_t values = mul(c, mul(c, tokens, w->concurrency), per_layer);
   return in_format(c, values, w->kv_format);
 }
@@ -361,27 +365,27 @@ static uint64_t shard(uint64_t bytes, bool sharded, uint32_t dp) {
   return sharded ? ceil_div(bytes, dp) : bytes;
 }
 
-static void overhead(calc *c, gsz_estimate *e, const gsz_workload *w, gsz_layout l) {
+static uint64_t overhead(calc *c, const gsz_workload *w, gsz_layout l) {
   uint64_t world = mul(c, mul(c, l.tp, l.pp), is_training(w->mode) ? l.dp : 1);
   uint64_t bytes = w->runtime->cuda_context_bytes;
   if (world > 1)
     bytes = add(c, bytes, w->runtime->comm_buffer_bytes);
-  e->component[GSZ_COMP_OVERHEAD] = bytes;
+  return bytes;
 }
 
-/* Fill e's components for one pipeline stage. */
-static void full_stage(calc *c, gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w,
-                       gsz_layout l, uint32_t stage) {
+/* The components of one GPU of one pipeline stage, into comp. */
+static void full_stage(calc *c, uint64_t comp[GSZ_COMP_COUNT], const gsz_model_ref *m,
+                       const gsz_workload *w, gsz_layout l, uint32_t stage, uint64_t adapters) {
   const gsz_arch *a = m->arch;
   stage_params sp = params_on_gpu(c, m, l, stage);
-  memset(e->component, 0, sizeof e->component);
-  overhead(c, e, w, l);
+  memset(comp, 0, GSZ_COMP_COUNT * sizeof *comp);
+  comp[GSZ_COMP_OVERHEAD] = overhead(c, w, l);
 
   if (w->mode == GSZ_MODE_INFERENCE) {
-    e->component[GSZ_COMP_WEIGHTS] = in_format(c, sp.params, w->weight_format);
-    e->component[GSZ_COMP_ACTIVATIONS] = w->runtime->activation_bytes;
+    comp[GSZ_COMP_WEIGHTS] = in_format(c, sp.params, w->weight_format);
+    comp[GSZ_COMP_ACTIVATIONS] = w->runtime->activation_bytes;
     if (a != NULL)
-      e->component[GSZ_COMP_KV_CACHE] = kv_cache(c, m, w, l, &sp);
+      comp[GSZ_COMP_KV_CACHE] = kv_cache(c, m, w, l, &sp);
     return;
   }
 
@@ -389,10 +393,9 @@ static void full_stage(calc *c, gsz_estimate *e, const gsz_model_ref *m, const g
   uint64_t trainable = sp.params;
   uint64_t frozen = 0;
   if (w->mode == GSZ_MODE_TRAIN) {
-    e->component[GSZ_COMP_WEIGHTS] = shard(in_format(c, sp.params, w->weight_format), w->zero >= 3, l.dp);
+    comp[GSZ_COMP_WEIGHTS] = shard(in_format(c, sp.params, w->weight_format), w->zero >= 3, l.dp);
   } else {
     /* LoRA: the frozen base plus adapters spread like the layers. */
-    uint64_t adapters = e->trainable_params;
     trainable = ceil_div(mul(c, adapters, sp.n_layers), mul(c, a->num_hidden_layers, l.tp));
     if (w->mode == GSZ_MODE_QLORA)
       frozen = add(c, in_format(c, sp.linear, w->weight_format),
@@ -404,12 +407,12 @@ static void full_stage(calc *c, gsz_estimate *e, const gsz_model_ref *m, const g
     uint64_t adapter_weights = w->recipe == GSZ_RECIPE_FP32
                                    ? mul(c, trainable, 4)
                                    : in_format(c, trainable, w->compute_format);
-    e->component[GSZ_COMP_WEIGHTS] =
+    comp[GSZ_COMP_WEIGHTS] =
         add(c, shard(frozen, w->zero >= 3, l.dp), shard(adapter_weights, w->zero >= 3, l.dp));
   }
-  e->component[GSZ_COMP_GRADIENTS] = shard(mul(c, trainable, sb.gradient), w->zero >= 2, l.dp);
-  e->component[GSZ_COMP_MASTER_WEIGHTS] = shard(mul(c, trainable, sb.master), w->zero >= 1, l.dp);
-  e->component[GSZ_COMP_OPTIMIZER] = shard(mul(c, trainable, sb.optimizer), w->zero >= 1, l.dp);
+  comp[GSZ_COMP_GRADIENTS] = shard(mul(c, trainable, sb.gradient), w->zero >= 2, l.dp);
+  comp[GSZ_COMP_MASTER_WEIGHTS] = shard(mul(c, trainable, sb.master), w->zero >= 1, l.dp);
+  comp[GSZ_COMP_OPTIMIZER] = shard(mul(c, trainable, sb.optimizer), w->zero >= 1, l.dp);
 
   if (a != NULL) {
     /* 1F1B: stage i keeps (pp - i) micro-batches of its layers in flight. */
@@ -419,20 +422,46 @@ static void full_stage(calc *c, gsz_estimate *e, const gsz_model_ref *m, const g
       uint64_t logits = mul(c, mul(c, mul(c, 4, w->context), w->micro_batch), a->vocab_size);
       act = add(c, act, ceil_div(logits, l.tp));
     }
-    e->component[GSZ_COMP_ACTIVATIONS] = act;
+    comp[GSZ_COMP_ACTIVATIONS] = act;
   }
 }
 
-static uint64_t sum_included(calc *c, const gsz_estimate *e) {
+static uint64_t sum_included(calc *c, const gsz_estimate *e, const uint64_t comp[GSZ_COMP_COUNT]) {
   uint64_t total = 0;
   for (int i = 0; i < GSZ_COMP_COUNT; i++)
     if (e->included[i])
-      total = add(c, total, e->component[i]);
+      total = add(c, total, comp[i]);
   return total;
 }
 
+/* Stage shapes already evaluated, when only the busiest GPU is wanted. */
+typedef struct stage_shapes {
+  uint64_t key[32];
+  unsigned n;
+} stage_shapes;
+
+/* Whether stage s has the shape of an earlier evaluated stage. The first
+ * and last stages (embedding, LM head, logits) are always evaluated. */
+static bool seen_shape(stage_shapes *seen, const gsz_model_ref *m, gsz_layout l, uint32_t s) {
+  const gsz_arch *a = m->arch;
+  if (s == 0 || s == l.pp - 1)
+    return false;
+  uint64_t L = a->num_hidden_layers;
+  uint64_t first = s * L / l.pp, end = (s + 1) * L / l.pp;
+  uint64_t pattern = a->sliding_window > 0 ? a->sliding_window_pattern : 0;
+  uint64_t phase = pattern > 1 ? first % pattern : 0;
+  bool mixed = first < m->count.n_dense_layers && m->count.n_moe_layers > 0;
+  uint64_t key = ((end - first) << 40) | (phase << 20) | (mixed ? s + 1 : 0);
+  for (unsigned i = 0; i < seen->n; i++)
+    if (seen->key[i] == key)
+      return true;
+  if (seen->n < 32)
+    seen->key[seen->n++] = key;
+  return false;
+}
+
 static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w,
-                          gsz_layout l) {
+                          gsz_layout l, bool with_total) {
   for (int i = 0; i < GSZ_COMP_COUNT; i++)
     e->included[i] = true;
   if (m->arch == NULL) {
@@ -449,23 +478,29 @@ static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, cons
       note(e, "without an architecture the weights are split evenly across GPUs and no "
               "head-divisibility rule is checked");
   }
-  gsz_estimate best = *e;
   uint64_t best_total = 0, all = 0;
   uint32_t stages = m->arch != NULL ? l.pp : 1;
+  stage_shapes seen = {{0}, 0};
   for (uint32_t s = 0; s < stages; s++) {
-    gsz_estimate cur = *e;
-    full_stage(c, &cur, m, w, l, m->arch != NULL ? s : l.pp - 1);
-    uint64_t total = sum_included(c, &cur);
+    if (!with_total && m->arch != NULL && seen_shape(&seen, m, l, s))
+      continue;
+    uint64_t comp[GSZ_COMP_COUNT];
+    full_stage(c, comp, m, w, l, m->arch != NULL ? s : l.pp - 1, e->trainable_params);
+    uint64_t total = sum_included(c, e, comp);
     all = add(c, all, mul(c, total, mul(c, l.tp, l.dp)));
     if (s == 0 || total > best_total) {
-      best = cur;
+      memcpy(e->component, comp, sizeof comp);
       best_total = total;
-      best.busiest_stage = s;
+      e->busiest_stage = s;
     }
   }
   if (m->arch == NULL)
     all = mul(c, best_total, mul(c, mul(c, l.tp, l.pp), l.dp));
-  *e = best;
+  if (!with_total)
+    all = 0;
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    if (!e->included[i])
+      e->component[i] = 0;
   e->per_gpu_bytes = best_total;
   e->total_bytes = all;
 }
@@ -494,6 +529,11 @@ static void estimate_quick(calc *c, gsz_estimate *e, const gsz_model_ref *m,
 
 gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
                             gsz_layout l, gsz_diag *diag) {
+  return gsz__memory_estimate(out, m, w, l, true, diag);
+}
+
+gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
+                             gsz_layout l, bool with_total, gsz_diag *diag) {
   if (l.tp == 0 || l.pp == 0 || l.dp == 0)
     return gsz__diag_set(diag, GSZ_EINVAL, "--tp, --pp and --dp must be at least 1");
   const char *why = NULL;
@@ -529,7 +569,7 @@ gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz
   if (w->method == GSZ_METHOD_QUICK) {
     estimate_quick(&c, &e, m, w, l);
   } else {
-    estimate_full(&c, &e, m, w, l);
+    estimate_full(&c, &e, m, w, l, with_total);
     if (m->arch != NULL && m->arch->max_position_embeddings &&
         w->context > m->arch->max_position_embeddings)
       note(&e, "the context is longer than the model's max_position_embeddings");

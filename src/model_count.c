@@ -252,8 +252,7 @@ gsz_err gsz_model_count(gsz_param_count *out, const gsz_arch *a, gsz_diag *diag)
 }
 
 uint64_t gsz_model_kv_values_per_layer(const gsz_arch *a, uint32_t tp) {
-  const family_rules *r = find_family(a->model_type);
-  if (r != NULL && r->mla)
+  if (a->kv_lora_rank > 0) /* MLA: only its families set kv_lora_rank */
     return (uint64_t)a->kv_lora_rank + a->qk_rope_head_dim;
   uint64_t kv = gsz_model_kv_heads(a);
   if (tp < 1)
@@ -263,6 +262,11 @@ uint64_t gsz_model_kv_values_per_layer(const gsz_arch *a, uint32_t tp) {
 }
 
 gsz_err gsz_format_bytes(uint64_t *out, uint64_t values, const gsz_format *f, gsz_diag *diag) {
+  uint64_t product;
+  if (!gsz__mul_u64(&product, values, f->block_bytes) && product <= UINT64_MAX - f->block_elems) {
+    *out = (product + f->block_elems - 1) / f->block_elems; /* the common, 64-bit case */
+    return GSZ_OK;
+  }
   unsigned __int128 bytes = (unsigned __int128)values * f->block_bytes;
   bytes = (bytes + f->block_elems - 1) / f->block_elems;
   if (bytes > UINT64_MAX)

@@ -6,6 +6,7 @@
 
 #include "gpusizer/catalog.h"
 #include "gpusizer/memory.h"
+#include "memory_int.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -253,10 +254,11 @@ static void test_measured_vllm_rows(void **state) {
     w.runtime = gsz_catalog_find_runtime(
         data, tu_contains(csv.rows[r][c_rt], "0.19") ? "vllm" : "vllm-0.6");
     assert_non_null(w.runtime);
-    gsz_layout l = {(uint32_t)atoi(csv.rows[r][c_tp]), 1, 1};
+    gsz_layout l = {(uint32_t)strtoul(csv.rows[r][c_tp], NULL, 10), 1, 1};
     gsz_estimate e = estimate(&m, &w, l);
     double predicted = (double)e.component[GSZ_COMP_WEIGHTS] / (1u << 30);
-    double measured = atof(csv.rows[r][c_w]);
+    double measured = 0;
+    sscanf(csv.rows[r][c_w], "%lf", &measured);
     if (fabs(predicted - measured) / measured > 0.01)
       fail_msg("row %zu: weights %.3f GiB vs measured %.2f", r, predicted, measured);
     checked++;
@@ -339,6 +341,39 @@ static void test_qlora_keeps_non_linear_parts_in_bf16(void **state) {
   assert_int_equal(e.component[GSZ_COMP_OPTIMIZER], 8 * 41943040ull);
 }
 
+/* The matcher's fast path (one stage per shape) must agree exactly with
+ * evaluating every stage, for every family and many layouts. */
+static void test_fast_path_agrees_with_every_stage(void **state) {
+  (void)state;
+  static const char *const models[] = {"Llama-3-70B", "DeepSeek-V3", "Gemma-2-27B",
+                                       "Mixtral-8x7B", "Mistral-7B-v0.1", "Qwen2.5-72B"};
+  size_t checked = 0;
+  for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+    gsz_model_ref m = ref_of(models[i]);
+    for (int mode = GSZ_MODE_INFERENCE; mode <= GSZ_MODE_TRAIN; mode++) {
+      gsz_workload w = workload((gsz_mode)mode);
+      w.context = 32768;
+      w.concurrency = 3;
+      for (uint32_t pp = 1; pp <= m.arch->num_hidden_layers; pp += (pp < 12 ? 1 : 7))
+        for (uint32_t tp = 1; tp <= 8; tp *= 2) {
+          gsz_layout l = {tp, pp, 2};
+          if (!gsz_layout_tp_ok(&m, tp, NULL))
+            continue;
+          gsz_estimate all, fast;
+          assert_int_equal(gsz_memory_estimate(&all, &m, &w, l, NULL), GSZ_OK);
+          assert_int_equal(gsz__memory_estimate(&fast, &m, &w, l, false, NULL), GSZ_OK);
+          if (all.per_gpu_bytes != fast.per_gpu_bytes || all.busiest_stage != fast.busiest_stage)
+            fail_msg("%s mode %d tp %u pp %u: %llu (stage %u) vs fast %llu (stage %u)", models[i],
+                     mode, tp, pp, (unsigned long long)all.per_gpu_bytes, all.busiest_stage,
+                     (unsigned long long)fast.per_gpu_bytes, fast.busiest_stage);
+          assert_memory_equal(all.component, fast.component, sizeof all.component);
+          checked++;
+        }
+    }
+  }
+  assert_true(checked > 200);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_quick_method_reproduces_the_rule_of_thumb_table),
@@ -355,6 +390,7 @@ int main(void) {
       cmocka_unit_test(test_tp_must_divide_heads),
       cmocka_unit_test(test_huge_requests_overflow_cleanly),
       cmocka_unit_test(test_qlora_keeps_non_linear_parts_in_bf16),
+      cmocka_unit_test(test_fast_path_agrees_with_every_stage),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
