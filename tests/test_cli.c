@@ -299,6 +299,52 @@ static void test_quote_with_nothing_fitting_exits_1_with_reasons(void **state) {
   tu_result_free(&r);
 }
 
+/* A maintainer's own catalog: only two GPUs and one server are sold, with
+ * stock for one of them; quote must answer from that file alone. */
+static void test_quote_on_a_fixture_database(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *db = tu_path(dir, "fixture.db");
+  tu_result r;
+  RUN(&r, "db", "init", db);
+  expect(&r, 0, NULL, NULL);
+  tu_result_free(&r);
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "sqlite3 %s \"UPDATE gpu SET sellable = 0 WHERE sku NOT IN ('L40S', 'L4');"
+           " UPDATE server SET sellable = 0 WHERE sku <> 'SYS-421GE-TNRT';"
+           " DELETE FROM inventory;"
+           " INSERT INTO inventory (kind, sku, location, on_hand, reserved, lead_time_days)"
+           " VALUES ('gpu', 'L40S', 'HQ', 4, 0, 30), ('server', 'SYS-421GE-TNRT', 'HQ', 1, 0, 10);"
+           " INSERT INTO price (kind, sku, amount_minor, currency, as_of, source)"
+           " VALUES ('gpu', 'L40S', 700000, 'USD', '2099-01-01', 'test fixture')\"",
+           db);
+  assert_int_equal(system(cmd), 0);
+  const char *const args[] = {"quote", "--db", db, "--model", "llama-3-70b", "--context", "4096",
+                              "--format", "json", NULL};
+  tu_run(&r, args, NULL);
+  expect(&r, 0, NULL, NULL);
+  json_t *doc = json_loads(r.out, 0, NULL);
+  json_t *best = json_object_get(doc, "best");
+  assert_string_equal(json_string_value(json_object_get(best, "gpu_sku")), "L40S");
+  assert_string_equal(json_string_value(json_object_get(best, "server_sku")), "SYS-421GE-TNRT");
+  /* 4 x L40S at the fixture's 7,000.00: the newest price row wins. */
+  json_t *lines = json_object_get(json_object_get(best, "price"), "lines");
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(lines, 1), "unit_minor")),
+                   700000);
+  assert_true(json_is_true(json_object_get(json_object_get(best, "stock"), "buildable")));
+  json_decref(doc);
+  tu_result_free(&r);
+  /* Stock only, for a workload needing more than 4 L40S: nothing fits. */
+  const char *const args2[] = {"quote", "--db", db, "--model", "llama-3-70b", "--context", "32768",
+                               "--concurrency", "16", "--stock", "only", "--gpu", "L40S", NULL};
+  tu_run(&r, args2, NULL);
+  expect(&r, 1, "STOCK", NULL);
+  tu_result_free(&r);
+  free(db);
+  tu_rmdir_all(dir);
+}
+
 static void test_quote_bad_flags(void **state) {
   (void)state;
   static const struct {
@@ -370,6 +416,7 @@ int main(void) {
       cmocka_unit_test(test_hf_config_files),
       cmocka_unit_test(test_quote_answers_with_a_price_and_reasons),
       cmocka_unit_test(test_quote_with_nothing_fitting_exits_1_with_reasons),
+      cmocka_unit_test(test_quote_on_a_fixture_database),
       cmocka_unit_test(test_quote_bad_flags),
       cmocka_unit_test(test_write_failures_exit_nonzero),
       cmocka_unit_test(test_same_bytes_under_any_locale),
