@@ -11,6 +11,20 @@ gsz_err gsz_money_parse(int64_t *out_minor, const char *text, unsigned digits, g
   return gsz_parse_fixed(out_minor, text, digits, false, diag);
 }
 
+gsz_err gsz_money_scale(int64_t *out, int64_t amount, int64_t num, int64_t den, gsz_diag *diag) {
+  if (den <= 0)
+    return gsz__diag_set(diag, GSZ_EINVAL, "money scaled by a non-positive denominator");
+  __int128 p = (__int128)amount * num; /* |p| < 2^126: no overflow */
+  __int128 q = p / den, r = p % den;   /* truncated toward zero */
+  __int128 twice = r < 0 ? -2 * r : 2 * r;
+  if (twice > den || (twice == den && (q % 2 != 0)))
+    q += p < 0 ? -1 : 1; /* away from zero past the half; at the half, to even */
+  if (q > INT64_MAX || q < INT64_MIN)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "an amount overflows 64-bit minor units");
+  *out = (int64_t)q;
+  return GSZ_OK;
+}
+
 size_t gsz_money_format(char *buf, size_t size, int64_t amount_minor, unsigned digits,
                         bool grouping) {
   /* Work on the magnitude as unsigned so INT64_MIN prints correctly. */

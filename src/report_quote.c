@@ -108,11 +108,14 @@ static void line_table(gsz__table *t, const gsz_match_result *res, const gsz_pri
   gsz__table_init(t, line_cols, L_COLS);
   for (unsigned i = 0; i < p->n_lines; i++) {
     const gsz_price_line *l = &p->lines[i];
+    bool percentage = l->quantity == 0; /* discount, markup, tax: unit is the base */
     gsz__table_row(t);
-    gsz__table_int(t, L_QTY, (int64_t)l->quantity, NULL);
+    gsz__table_int(t, L_QTY, (int64_t)l->quantity, percentage ? "" : NULL);
     gsz__table_str(t, L_ITEM, l->item, NULL);
     gsz__table_str(t, L_KIND, gsz_line_kind_name(l->kind), NULL);
-    gsz__table_str(t, L_UNIT, money(a, res, l->unit_minor), NULL);
+    char on[GSZ_FMT_MAX + 8];
+    snprintf(on, sizeof on, "on %s", money(a, res, l->unit_minor));
+    gsz__table_str(t, L_UNIT, percentage ? on : money(a, res, l->unit_minor), NULL);
     gsz__table_int(t, L_UNIT_MINOR, l->unit_minor, NULL);
     gsz__table_str(t, L_AMOUNT, money(a, res, l->amount_minor), NULL);
     gsz__table_int(t, L_AMOUNT_MINOR, l->amount_minor, NULL);
@@ -303,7 +306,8 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
   gsz__buf_printf(b, "%s%s (%s): ", md ? "**Workload:** " : "workload: ", req->size.model->label,
                   req->size.model_source);
   gsz__text_workload(b, &req->size);
-  gsz__buf_printf(b, "\n%s%s\n\n", md ? "\n**Prices:** " : "prices: ", req->pricing);
+  gsz__buf_printf(b, "\n%s%s\n\n", md ? "\n**Prices:** " : "prices: ",
+                  gsz_overlay_describe(req->overlay));
 
   if (res->found) {
     const gsz_candidate *best = &res->best;
@@ -500,7 +504,16 @@ static json_t *quote_json(const gsz_quote_request *req, const gsz_match_result *
     put(request, "top", json_integer(o->top));
   }
   put(doc, "request", request);
-  put(doc, "pricing", json_string(req->pricing));
+  json_t *pricing = json_object();
+  put(pricing, "description", json_string(gsz_overlay_describe(req->overlay)));
+  put(pricing, "currency", json_string(gsz_overlay_currency(req->overlay)));
+  json_t *files = json_array();
+  for (size_t i = 0; i < gsz_overlay_file_count(req->overlay) && files; i++)
+    json_array_append_new(files, json_string(gsz_overlay_file(req->overlay, i)));
+  put(pricing, "files", files);
+  const char *valid = gsz_overlay_valid_until(req->overlay);
+  put(pricing, "valid_until", valid ? json_string(valid) : json_null());
+  put(doc, "pricing", pricing);
   put(doc, "model", gsz__json_model(&req->size, &res->best_estimate));
   put(doc, "memory", gsz__json_memory(&res->best_estimate));
   put(doc, "found", json_boolean(res->found));

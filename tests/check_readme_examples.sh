@@ -8,6 +8,9 @@ bin=$1
 readme=$2
 update=${3:-}
 tmp=$(mktemp -d)
+# Examples run from the README's folder (so catalog/... paths work) on a
+# fixed day (so an overlay's validity does not age the README).
+cd "$(dirname "$readme")"
 trap 'rm -rf "$tmp"' EXIT
 
 # Split the README: each example becomes $tmp/N.cmd and $tmp/N.expected.
@@ -27,7 +30,7 @@ for cmd in "$tmp"/*.cmd; do
   n=${cmd%.cmd}
   args=$(cat "$cmd")
   # shellcheck disable=SC2086
-  LC_ALL=C GPUSIZER_DB= "$bin" $args > "$n.actual" 2>/dev/null || true
+  LC_ALL=C GPUSIZER_DB= GPUSIZER_PRICING= GPUSIZER_TODAY=2026-11-26 "$bin" $args > "$n.actual" 2>/dev/null || true
   touch "$n.expected"
   if ! cmp -s "$n.expected" "$n.actual"; then
     echo "README example is stale: gpusizer $args"

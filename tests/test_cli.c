@@ -373,6 +373,74 @@ static void test_quote_bad_flags(void **state) {
   }
 }
 
+static void test_pricing_overlays_through_the_cli(void **state) {
+  (void)state;
+  const char *example = GSZ_SOURCE_DIR "/catalog/pricing.example.yaml";
+  const char *const today[] = {"GPUSIZER_TODAY=2026-11-26", NULL};
+  tu_result r;
+  const char *const quote[] = {"quote", "--model", "llama-3-8b", "--pricing", example,
+                               "--format", "json", NULL};
+  tu_run(&r, quote, today);
+  expect(&r, 0, "\"currency\": \"EUR\"", NULL);
+  json_t *doc = json_loads(r.out, 0, NULL);
+  json_t *pricing = json_object_get(doc, "pricing");
+  assert_string_equal(json_string_value(json_object_get(pricing, "valid_until")), "2027-03-31");
+  assert_true(tu_contains(json_string_value(json_array_get(json_object_get(pricing, "files"), 0)),
+                          "pricing.example.yaml"));
+  json_t *price = json_object_get(json_object_get(doc, "best"), "price");
+  assert_string_equal(json_string_value(json_object_get(price, "currency")), "EUR");
+  json_decref(doc);
+  tu_result_free(&r);
+
+  /* $GPUSIZER_PRICING is the default; the markdown names the file. */
+  char env[512];
+  snprintf(env, sizeof env, "GPUSIZER_PRICING=%s", example);
+  const char *const envs[] = {env, "GPUSIZER_TODAY=2026-11-26", NULL};
+  const char *const md[] = {"quote", "--model", "llama-3-8b", "--format", "markdown", NULL};
+  tu_run(&r, md, envs);
+  expect(&r, 0, "pricing.example.yaml (EUR, valid until 2027-03-31)", NULL);
+  tu_result_free(&r);
+
+  const char *const list[] = {"catalog", "prices", "--pricing", example, "--format", "csv", NULL};
+  tu_run(&r, list, today);
+  expect(&r, 0, "gpu,L40S,NVIDIA,805000,EUR,875000,USD,", NULL);
+  assert_true(tu_contains(r.out, "gpu,RTX-4090,"));
+  tu_result_free(&r);
+
+  /* Expired: refused, or a warning with --allow-expired. */
+  const char *const later[] = {"GPUSIZER_TODAY=2027-04-01", NULL};
+  tu_run(&r, quote, later);
+  expect(&r, 2, NULL, "pricing.example.yaml:8:14: the overlay expired on 2027-03-31");
+  assert_string_equal(r.out, "");
+  tu_result_free(&r);
+  const char *const allowed[] = {"quote", "--model", "llama-3-8b", "--pricing", example,
+                                 "--allow-expired", NULL};
+  tu_run(&r, allowed, later);
+  expect(&r, 0, "BEST:", "warning: ");
+  tu_result_free(&r);
+
+  /* A broken overlay: exit 2, file:line:col, nothing quoted. */
+  char *dir = tu_tmpdir();
+  char *bad = tu_path(dir, "bad.yaml");
+  const char *text = "currency: EUR\nfx: {USD: \"0.9\"}\nmarkup_precent: \"5\"\n";
+  tu_write_file(bad, text, strlen(text));
+  const char *const broken[] = {"quote", "--model", "llama-3-8b", "--pricing", bad, NULL};
+  tu_run(&r, broken, today);
+  expect(&r, 2, NULL, "bad.yaml:3:1: unknown key 'markup_precent'; did you mean 'markup_percent'?");
+  assert_string_equal(r.out, "");
+  tu_result_free(&r);
+  const char *const missing[] = {"quote", "--model", "llama-3-8b", "--pricing", "/nonexistent.yaml", NULL};
+  tu_run(&r, missing, today);
+  expect(&r, 2, NULL, "cannot open pricing overlay '/nonexistent.yaml'");
+  tu_result_free(&r);
+  const char *const wrong_place[] = {"catalog", "gpus", "--pricing", bad, NULL};
+  tu_run(&r, wrong_place, today);
+  expect(&r, 2, NULL, "go with 'catalog prices'");
+  tu_result_free(&r);
+  free(bad);
+  tu_rmdir_all(dir);
+}
+
 static void test_write_failures_exit_nonzero(void **state) {
   (void)state;
   tu_result r;
@@ -418,6 +486,7 @@ int main(void) {
       cmocka_unit_test(test_quote_with_nothing_fitting_exits_1_with_reasons),
       cmocka_unit_test(test_quote_on_a_fixture_database),
       cmocka_unit_test(test_quote_bad_flags),
+      cmocka_unit_test(test_pricing_overlays_through_the_cli),
       cmocka_unit_test(test_write_failures_exit_nonzero),
       cmocka_unit_test(test_same_bytes_under_any_locale),
   };

@@ -27,7 +27,8 @@ extern "C" {
   XX(EIO, -9, "input/output error")                                        \
   XX(EEXIST, -10, "file already exists")                                   \
   XX(EUNSUPPORTED, -11, "not supported")                                   \
-  XX(ELIMIT, -12, "input exceeds a limit")
+  XX(ELIMIT, -12, "input exceeds a limit")                                 \
+  XX(EEXPIRED, -13, "expired")
 
 typedef enum gsz_err {
 #define GSZ_ERR_ENUM(name, value, text) GSZ_##name = (value),

@@ -12,6 +12,7 @@
 #include "gpusizer/model.h"
 #include "gpusizer/money.h"
 #include "gpusizer/parse.h"
+#include "gpusizer/pricing.h"
 #include "gpusizer/report.h"
 
 /* The library version, "MAJOR.MINOR.PATCH". */

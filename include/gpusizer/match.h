@@ -50,7 +50,9 @@ typedef enum gsz_line_kind {
 
 const char *gsz_line_kind_name(gsz_line_kind kind);
 
-/* One line of a quote, in minor units of the quote currency. */
+/* One line of a quote, in minor units of the quote currency. Percentage
+ * lines (discount, markup, tax) have quantity 0 and unit_minor the amount
+ * the percentage applies to. */
 typedef struct gsz_price_line {
   gsz_line_kind kind;
   const char *item;     /* SKU, or the adder's name; borrowed */
@@ -60,7 +62,7 @@ typedef struct gsz_price_line {
   int64_t amount_minor; /* the line's total (negative for discounts) */
 } gsz_price_line;
 
-#define GSZ_PRICE_MAX_LINES 32
+#define GSZ_PRICE_MAX_LINES 40
 
 typedef struct gsz_price {
   int64_t total_minor;

@@ -14,6 +14,7 @@
 #include "gpusizer/error.h"
 #include "gpusizer/match.h"
 #include "gpusizer/memory.h"
+#include "gpusizer/pricing.h"
 
 #include <stddef.h>
 
@@ -56,6 +57,13 @@ gsz_err gsz_report_listing(char **out, size_t *out_len, const gsz_catalog_data *
                            gsz_listing what, const gsz_listing_filter *filter,
                            gsz_output_format format, gsz_diag *diag);
 
+/* `gpusizer catalog prices`: every GPU and server with its effective unit
+ * price under the overlay (the empty overlay: catalog prices), where it
+ * comes from, the conversion, the discounts that can apply, and whether it
+ * is excluded. */
+gsz_err gsz_report_prices(char **out, size_t *out_len, const gsz_catalog_data *data,
+                          const gsz_overlay *overlay, gsz_output_format format, gsz_diag *diag);
+
 /* What `gpusizer size` was asked, echoed in every output format. */
 typedef struct gsz_size_request {
   const gsz_model_ref *model;
@@ -76,8 +84,7 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
 typedef struct gsz_quote_request {
   gsz_size_request size;            /* the model and workload (layout unused) */
   const gsz_match_options *options; /* the constraints */
-  const char *pricing;              /* where prices come from, one line:
-                                       "catalog prices (indicative), USD" or the overlays */
+  const gsz_overlay *overlay;       /* where prices come from (files, validity) */
 } gsz_quote_request;
 
 /* Render a quote: the chosen configuration in one sentence, its per-GPU

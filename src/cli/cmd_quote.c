@@ -24,7 +24,9 @@ static void help(void) {
         "  -h, --help               this help\n"
         "\n"
         "Prices are the catalog's indicative list prices, in the currency most of them\n"
-        "use. Power rule: GPUs x TDP + the server's base power <= its PSU power.\n"
+        "use, unless pricing overlays (--pricing, $GPUSIZER_PRICING; docs/pricing.md)\n"
+        "set the currency, exchange rates, overrides, discounts, markup, adders and tax.\n"
+        "Power rule: GPUs x TDP + the server's base power <= its PSU power.\n"
         "\n"
         "examples:\n"
         "  gpusizer quote --model llama-3-70b --precision bf16 --context 8192 --concurrency 8\n"
@@ -168,12 +170,15 @@ int cmd_quote(int argc, char **argv) {
     gsz_catalog_free(catalog);
     return status;
   }
+  gsz_overlay *overlay = NULL;
   gsz_pricer pricer;
-  gsz_catalog_pricer(&pricer, data);
   gsz_match_options opts;
   gsz_match_result *result = NULL;
   char *text = NULL;
   size_t len = 0;
+  if ((status = req_load_overlay(&overlay, &req, data, cmd)) != EXIT_OK)
+    goto done;
+  gsz_overlay_pricer(&pricer, overlay);
   if ((status = build_options(&opts, &req, &r, data, &pricer)) != EXIT_OK)
     goto done;
   err = gsz_match_run(&result, data, &r.model, &r.workload, &opts, &pricer, &diag);
@@ -181,13 +186,10 @@ int cmd_quote(int argc, char **argv) {
     status = cli_fail(cmd, err, &diag);
     goto done;
   }
-  char pricing[96];
-  snprintf(pricing, sizeof pricing, "catalog prices (indicative list prices), %s",
-           pricer.currency);
   gsz_quote_request qreq = {{&r.model, r.model_source, req.value[REQ_HF_CONFIG], &r.workload,
                              r.layout, NULL},
                             &opts,
-                            pricing};
+                            overlay};
   err = gsz_report_quote(&text, &len, &qreq, result, format, &diag);
   if (err != GSZ_OK) {
     status = cli_fail(cmd, err, &diag);
@@ -202,6 +204,7 @@ int cmd_quote(int argc, char **argv) {
 done:
   gsz_free(text);
   gsz_match_result_free(result);
+  gsz_overlay_free(overlay);
   req_resolved_free(&r);
   gsz_catalog_free(catalog);
   return cli_finish(cmd, status);

@@ -4,7 +4,9 @@
 #include "request.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const req_key_info req_keys[REQ_COUNT] = {
     [REQ_MODEL] = {"model", "NAME", REQ_SIZE | REQ_QUOTE, false,
@@ -63,6 +65,11 @@ const req_key_info req_keys[REQ_COUNT] = {
     [REQ_TOP] = {"top", "N", REQ_QUOTE, false, "alternatives to show (default 5)"},
     [REQ_EXPLAIN] = {"explain", "SKU", REQ_QUOTE, false,
                      "show every candidate of this GPU with its numbers and verdict"},
+    [REQ_PRICING] = {"pricing", "FILE", REQ_QUOTE, true,
+                     "pricing overlay (YAML; repeatable, later files win key by key; default "
+                     "$GPUSIZER_PRICING)"},
+    [REQ_ALLOW_EXPIRED] = {"allow-expired", NULL, REQ_QUOTE, false,
+                           "quote with an overlay past its valid_until (with a warning)"},
 };
 
 bool req_set(cli_request *req, req_key key, const char *value, const char **why) {
@@ -316,4 +323,51 @@ fail:
 void req_resolved_free(cli_resolved *r) {
   gsz_hf_model_free(r->hf);
   r->hf = NULL;
+}
+
+int req_load_overlay(gsz_overlay **out, const cli_request *req, const gsz_catalog_data *data,
+                     const char *cmd) {
+  const char *paths[REQ_MAX_REPEAT];
+  size_t n = 0;
+  char *env_copy = NULL;
+  for (unsigned i = 0; i < req->n_list[REQ_PRICING]; i++)
+    paths[n++] = req->list[REQ_PRICING][i];
+  const char *env = getenv("GPUSIZER_PRICING");
+  if (n == 0 && env != NULL && env[0] != '\0') {
+    env_copy = strdup(env);
+    if (env_copy == NULL) {
+      cli_error(cmd, "out of memory");
+      return EXIT_SYSTEM;
+    }
+    for (char *p = env_copy; p != NULL && n < REQ_MAX_REPEAT;) {
+      char *colon = strchr(p, ':');
+      if (colon != NULL)
+        *colon = '\0';
+      if (*p != '\0')
+        paths[n++] = p;
+      p = colon ? colon + 1 : NULL;
+    }
+  }
+  char today[16];
+  const char *fixed = getenv("GPUSIZER_TODAY");
+  if (fixed != NULL && fixed[0] != '\0') {
+    snprintf(today, sizeof today, "%s", fixed);
+  } else {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  }
+  gsz_overlay_options opts = {today, req->value[REQ_ALLOW_EXPIRED] != NULL};
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  gsz_err err = gsz_overlay_load(out, paths, n, data, &opts, &diag);
+  free(env_copy);
+  if (err != GSZ_OK) {
+    cli_error(cmd, "%s", diag.message);
+    return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_USAGE;
+  }
+  for (size_t i = 0; i < gsz_overlay_warning_count(*out); i++)
+    cli_error(cmd, "warning: %s", gsz_overlay_warning(*out, i));
+  return EXIT_OK;
 }

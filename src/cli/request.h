@@ -45,6 +45,8 @@ typedef enum req_key {
   REQ_ALLOW_CONSUMER,
   REQ_TOP,
   REQ_EXPLAIN,
+  REQ_PRICING,
+  REQ_ALLOW_EXPIRED,
   REQ_COUNT
 } req_key;
 
@@ -102,6 +104,14 @@ void req_resolved_free(cli_resolved *r);
 /* Parse an unsigned flag value within [min, max], message naming key. */
 gsz_err req_uint(uint64_t *out, const cli_request *req, req_key key, uint64_t min, uint64_t max,
                  uint64_t fallback, bool as_columns, gsz_diag *diag);
+
+/* Load the pricing overlay named by --pricing (repeatable), else by
+ * $GPUSIZER_PRICING (paths separated by ':'), else the empty overlay
+ * (catalog prices). Today is the UTC date, or $GPUSIZER_TODAY (YYYY-MM-DD)
+ * for reproducible runs. Prints errors and warnings; returns an exit
+ * status. */
+int req_load_overlay(gsz_overlay **out, const cli_request *req, const gsz_catalog_data *data,
+                     const char *cmd);
 
 /* "--name" or "column 'name'" for messages. */
 const char *req_key_label(req_key key, bool as_columns, char *buf, size_t size);
