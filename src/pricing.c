@@ -161,15 +161,7 @@ static bool known_keys(loader *l, const gsz__yaml_node *map, const char *const *
       ok = strcmp(key->value, allowed[j]) == 0;
     if (ok)
       continue;
-    const char *best = NULL;
-    unsigned best_d = 4;
-    for (size_t j = 0; j < n; j++) {
-      unsigned dist = gsz_edit_distance(key->value, allowed[j], 3);
-      if (dist < best_d) {
-        best_d = dist;
-        best = allowed[j];
-      }
-    }
+    const char *best = gsz_suggest_nearest(key->value, allowed, n);
     char list[256] = "";
     for (size_t j = 0; j < n; j++)
       snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", j ? ", " : "", allowed[j]);

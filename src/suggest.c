@@ -10,13 +10,16 @@
 
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
 
+/* Optimal string alignment distance: insertions, deletions, substitutions
+ * and swaps of two adjacent letters ("modle" -> "model") each cost 1. */
 unsigned gsz_edit_distance(const char *a, const char *b, unsigned limit) {
   size_t n = strlen(a), m = strlen(b);
   if (n > MAX_NAME || m > MAX_NAME)
     return limit + 1;
   if ((n > m ? n - m : m - n) > limit)
     return limit + 1;
-  unsigned prev[MAX_NAME + 1], cur[MAX_NAME + 1];
+  unsigned rows[3][MAX_NAME + 1];
+  unsigned *before = rows[0], *prev = rows[1], *cur = rows[2];
   for (size_t j = 0; j <= m; j++)
     prev[j] = (unsigned)j;
   for (size_t i = 1; i <= n; i++) {
@@ -29,20 +32,47 @@ unsigned gsz_edit_distance(const char *a, const char *b, unsigned limit) {
         best = prev[j] + 1;
       if (cur[j - 1] + 1 < best)
         best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1]) && before[j - 2] + 1 < best)
+        best = before[j - 2] + 1;
       cur[j] = best;
       if (best < row_min)
         row_min = best;
     }
     if (row_min > limit)
       return limit + 1;
-    memcpy(prev, cur, (m + 1) * sizeof *prev);
+    unsigned *t = before;
+    before = prev;
+    prev = cur;
+    cur = t;
   }
   return prev[m];
+}
+
+const char *gsz_suggest_nearest(const char *typed, const char *const *candidates, size_t n) {
+  const char *best = NULL;
+  unsigned best_d = 0;
+  size_t best_len_diff = 0;
+  unsigned limit = strlen(typed) < 6 ? 2 : (unsigned)(strlen(typed) / 3);
+  for (size_t i = 0; i < n; i++) {
+    unsigned d = gsz_edit_distance(typed, candidates[i], limit);
+    if (d > limit)
+      continue;
+    size_t lt = strlen(typed), lc = strlen(candidates[i]);
+    size_t diff = lt > lc ? lt - lc : lc - lt;
+    if (best == NULL || d < best_d || (d == best_d && diff < best_len_diff)) {
+      best = candidates[i];
+      best_d = d;
+      best_len_diff = diff;
+    }
+  }
+  return best;
 }
 
 typedef struct nearest {
   const char *name;   /* what to suggest */
   unsigned distance;
+  size_t len_diff;    /* ties go to the candidate closest in length */
   unsigned limit;
 } nearest;
 
@@ -50,9 +80,13 @@ static void consider(nearest *best, const char *typed, const char *candidate, co
   if (candidate == NULL)
     return;
   unsigned d = gsz_edit_distance(typed, candidate, best->limit);
-  if (d <= best->limit && (best->name == NULL || d < best->distance)) {
+  size_t lt = strlen(typed), lc = strlen(candidate);
+  size_t diff = lt > lc ? lt - lc : lc - lt;
+  if (d <= best->limit &&
+      (best->name == NULL || d < best->distance || (d == best->distance && diff < best->len_diff))) {
     best->name = show;
     best->distance = d;
+    best->len_diff = diff;
   }
 }
 
@@ -62,7 +96,7 @@ static unsigned limit_for(const char *typed) {
 }
 
 const char *gsz_catalog_suggest_model(const gsz_catalog_data *d, const char *typed) {
-  nearest best = {NULL, 0, limit_for(typed)};
+  nearest best = {NULL, 0, 0, limit_for(typed)};
   for (size_t i = 0; i < d->n_models; i++) {
     consider(&best, typed, d->models[i].name, d->models[i].name);
     consider(&best, typed, d->models[i].hf_id, d->models[i].name);
@@ -73,7 +107,7 @@ const char *gsz_catalog_suggest_model(const gsz_catalog_data *d, const char *typ
 }
 
 const char *gsz_catalog_suggest_gpu(const gsz_catalog_data *d, const char *typed) {
-  nearest best = {NULL, 0, limit_for(typed)};
+  nearest best = {NULL, 0, 0, limit_for(typed)};
   for (size_t i = 0; i < d->n_gpus; i++)
     consider(&best, typed, d->gpus[i].sku, d->gpus[i].sku);
   for (size_t i = 0; i < d->n_gpu_aliases; i++)

@@ -31,8 +31,8 @@ static void test_version_and_help(void **state) {
   RUN(&r, "--help");
   expect(&r, 0, "exit status", NULL);
   tu_result_free(&r);
-  static const char *const commands[] = {"size", "quote", "catalog", "db"};
-  for (size_t i = 0; i < 4; i++) {
+  static const char *const commands[] = {"size", "quote", "batch", "catalog", "db"};
+  for (size_t i = 0; i < 5; i++) {
     RUN(&r, commands[i], "--help");
     expect(&r, 0, "usage: gpusizer", NULL);
     assert_string_equal(r.err, "");
@@ -441,6 +441,121 @@ static void test_pricing_overlays_through_the_cli(void **state) {
   tu_rmdir_all(dir);
 }
 
+/* A 2,000-row batch with bad rows: every row answered, bad rows reported
+ * with their numbers, good rows answered exactly as quote answers them,
+ * and the output file written whole. */
+static void test_batch_of_2000_rows(void **state) {
+  (void)state;
+  static const struct {
+    const char *csv;    /* model,precision,context,concurrency,gpu */
+    const char *args[12];
+    bool bad;
+  } kinds[] = {
+      {"llama-3-8b,bf16,4096,8,", {"--model", "llama-3-8b", "--precision", "bf16", "--context", "4096", "--concurrency", "8"}, false},
+      {"qwen2.5-0.5b,fp8,2048,1,L4", {"--model", "qwen2.5-0.5b", "--precision", "fp8", "--context", "2048", "--concurrency", "1", "--gpu", "L4"}, false},
+      {"mistral-7b-v0.1,int4,32768,4,L40S;L4", {"--model", "mistral-7b-v0.1", "--precision", "int4", "--context", "32768", "--concurrency", "4", "--gpu", "L40S", "--gpu", "L4"}, false},
+      {"nosuch,bf16,4096,1,", {NULL}, true},
+      {"llama-3-8b,bf16,0,1,", {NULL}, true},
+      {"llama-3-8b,fp6,4096,1,", {NULL}, true},
+      {"llama-3-8b,bf16,4096,1,H1000", {NULL}, true},
+  };
+  const size_t n_kinds = sizeof kinds / sizeof kinds[0];
+  char *dir = tu_tmpdir();
+  char *in_path = tu_path(dir, "requests.csv");
+  char *out_path = tu_path(dir, "answers.csv");
+  char *summary_path = tu_path(dir, "summary.txt");
+  FILE *f = fopen(in_path, "w");
+  fprintf(f, "id,model,precision,context,concurrency,gpu\n");
+  for (size_t i = 0; i < 2000; i++)
+    fprintf(f, "r%zu,%s\n", i + 1, kinds[i % n_kinds].csv);
+  fclose(f);
+  tu_result r;
+  const char *const args[] = {"batch", in_path, "-o", out_path, "--summary", summary_path, NULL};
+  tu_run(&r, args, NULL);
+  expect(&r, 0, NULL, NULL);
+  assert_string_equal(r.out, "");
+  tu_result_free(&r);
+
+  tu_csv csv;
+  tu_csv_read(&csv, out_path);
+  assert_int_equal(csv.nrows, 2001);
+  size_t c_id = tu_csv_col(&csv, "id"), c_status = tu_csv_col(&csv, "status"),
+         c_gpu = tu_csv_col(&csv, "gpu_sku"), c_server = tu_csv_col(&csv, "server_sku"),
+         c_nodes = tu_csv_col(&csv, "nodes"), c_total = tu_csv_col(&csv, "total_minor"),
+         c_error = tu_csv_col(&csv, "error");
+  for (size_t i = 0; i < 2000; i++) {
+    char **row = csv.rows[i + 1];
+    char id[16];
+    snprintf(id, sizeof id, "r%zu", i + 1);
+    assert_string_equal(row[c_id], id); /* input order */
+    if (kinds[i % n_kinds].bad) {
+      assert_string_equal(row[c_status], "error");
+      char prefix[32];
+      snprintf(prefix, sizeof prefix, "row %zu: column '", i + 1);
+      assert_true(tu_contains(row[c_error], prefix));
+    } else {
+      assert_string_equal(row[c_status], "ok");
+    }
+  }
+  /* The first row of each good kind equals what quote answers. */
+  for (size_t k = 0; k < n_kinds; k++) {
+    if (kinds[k].bad)
+      continue;
+    const char *qargs[20] = {"quote", "--format", "json"};
+    size_t n = 3;
+    for (size_t a = 0; kinds[k].args[a] != NULL; a++)
+      qargs[n++] = kinds[k].args[a];
+    qargs[n] = NULL;
+    tu_run(&r, qargs, NULL);
+    expect(&r, 0, NULL, NULL);
+    json_t *doc = json_loads(r.out, 0, NULL);
+    json_t *best = json_object_get(doc, "best");
+    char **row = csv.rows[k + 1];
+    assert_string_equal(row[c_gpu], json_string_value(json_object_get(best, "gpu_sku")));
+    assert_string_equal(row[c_server], json_string_value(json_object_get(best, "server_sku")));
+    assert_int_equal(strtoll(row[c_nodes], NULL, 10), json_integer_value(json_object_get(best, "nodes")));
+    assert_int_equal(strtoll(row[c_total], NULL, 10),
+                     json_integer_value(json_object_get(json_object_get(best, "price"), "total_minor")));
+    json_decref(doc);
+    tu_result_free(&r);
+  }
+  tu_csv_free(&csv);
+  char *summary = tu_read_file(summary_path, NULL);
+  assert_true(tu_contains(summary, "batch: 2000 rows: 858 ok, 0 no_fit, 1142 error"));
+  assert_true(tu_contains(summary, "need "));
+  free(summary);
+
+  /* An unusable input stops before any work and leaves the old output. */
+  char *bad = tu_path(dir, "bad.csv");
+  tu_write_file(bad, "id,modle\n1,x\n", 13);
+  const char *const bad_args[] = {"batch", bad, "-o", out_path, NULL};
+  size_t before_len = 0, after_len = 0;
+  char *before = tu_read_file(out_path, &before_len);
+  tu_run(&r, bad_args, NULL);
+  expect(&r, 2, NULL, "unknown column 'modle'; did you mean 'model'?");
+  char *after = tu_read_file(out_path, &after_len);
+  assert_int_equal(before_len, after_len);
+  assert_memory_equal(before, after, before_len);
+  free(before);
+  free(after);
+  tu_result_free(&r);
+
+  /* YAML in, JSON out, on stdout. */
+  char *yaml = tu_path(dir, "requests.yaml");
+  const char *y = "- {id: one, params: 7B, method: quick, precision: int4}\n";
+  tu_write_file(yaml, y, strlen(y));
+  const char *const yaml_args[] = {"batch", yaml, "--format", "json", NULL};
+  tu_run(&r, yaml_args, NULL);
+  expect(&r, 0, "\"id\": \"one\"", "batch: 1 row: 1 ok");
+  tu_result_free(&r);
+  free(yaml);
+  free(bad);
+  free(in_path);
+  free(out_path);
+  free(summary_path);
+  tu_rmdir_all(dir);
+}
+
 static void test_write_failures_exit_nonzero(void **state) {
   (void)state;
   tu_result r;
@@ -487,6 +602,7 @@ int main(void) {
       cmocka_unit_test(test_quote_on_a_fixture_database),
       cmocka_unit_test(test_quote_bad_flags),
       cmocka_unit_test(test_pricing_overlays_through_the_cli),
+      cmocka_unit_test(test_batch_of_2000_rows),
       cmocka_unit_test(test_write_failures_exit_nonzero),
       cmocka_unit_test(test_same_bytes_under_any_locale),
   };

@@ -184,9 +184,14 @@ const gsz_runtime *gsz_catalog_default_runtime(const gsz_catalog_data *data, con
 const char *gsz_catalog_suggest_model(const gsz_catalog_data *data, const char *name);
 const char *gsz_catalog_suggest_gpu(const gsz_catalog_data *data, const char *name);
 
-/* Edit distance between a and b ignoring ASCII case, capped: returns
- * limit + 1 as soon as it is exceeded. For suggestions. */
+/* Edit distance between a and b ignoring ASCII case (insert, delete,
+ * substitute, swap adjacent letters: 1 each), capped: returns limit + 1 as
+ * soon as it is exceeded. For suggestions. */
 unsigned gsz_edit_distance(const char *a, const char *b, unsigned limit);
+
+/* The candidate nearest to typed within a third of its length (at least
+ * 2 edits), ties to the closest length; NULL when none is near. */
+const char *gsz_suggest_nearest(const char *typed, const char *const *candidates, size_t n);
 
 /* --- Catalog files ------------------------------------------------------ */
 

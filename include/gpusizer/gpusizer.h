@@ -5,6 +5,7 @@
 #define GPUSIZER_GPUSIZER_H
 
 #include "gpusizer/alloc.h"
+#include "gpusizer/batch.h"
 #include "gpusizer/catalog.h"
 #include "gpusizer/error.h"
 #include "gpusizer/match.h"

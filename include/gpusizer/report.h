@@ -96,6 +96,37 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
                          const gsz_match_result *result, gsz_output_format format,
                          gsz_diag *diag);
 
+/* --- Batch --------------------------------------------------------------- */
+
+typedef enum gsz_batch_status { GSZ_BATCH_OK, GSZ_BATCH_NO_FIT, GSZ_BATCH_ERROR } gsz_batch_status;
+
+/* One answered batch row. Strings are borrowed (the caller keeps them). */
+typedef struct gsz_batch_result {
+  const char *id; /* the row's id column, or NULL */
+  gsz_batch_status status;
+  const char *gpu_sku, *server_sku; /* ok rows */
+  uint32_t gpus_per_node, nodes;
+  uint64_t total_gpus, per_gpu_bytes, usable_bytes;
+  bool gpus_included; /* the server's price includes its GPUs */
+  int64_t total_minor;
+  char currency[4];
+  bool buildable_from_stock;
+  const char *error; /* error rows: "row 12: column 'context': ..."; no_fit: the reasons */
+} gsz_batch_result;
+
+/* One row per request, in input order: id, status (ok|no_fit|error),
+ * gpu_sku, server_sku, gpus_per_node, nodes, total_gpus, per_gpu_bytes,
+ * usable_bytes, total_minor, currency, buildable_from_stock, error. CSV
+ * (default) or JSON (an array of the same objects). */
+gsz_err gsz_report_batch(char **out, size_t *out_len, const gsz_batch_result *rows, size_t n,
+                         gsz_output_format format, gsz_diag *diag);
+
+/* What a planner needs for a purchase order: rows ok / no_fit / error,
+ * total cost by GPU SKU, and GPUs needed against available stock per SKU. */
+gsz_err gsz_report_batch_summary(char **out, size_t *out_len, const gsz_batch_result *rows,
+                                 size_t n, const gsz_catalog_data *data, unsigned minor_digits,
+                                 gsz_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_size(int argc, char **argv);
 int cmd_quote(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 /* "gpusizer <cmd>: <message>" on stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -36,87 +36,6 @@ static void help(void) {
         stdout);
 }
 
-/* A GPU named on the command line, with a suggestion when misspelt. */
-static const gsz_gpu *gpu_arg(const gsz_catalog_data *d, const char *flag, const char *name,
-                              int *status) {
-  const gsz_gpu *g = gsz_catalog_find_gpu(d, name);
-  if (g != NULL)
-    return g;
-  const char *near = gsz_catalog_suggest_gpu(d, name);
-  cli_error("quote", "%s: unknown GPU '%s' (see 'gpusizer catalog gpus')%s%s%s", flag, name,
-            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
-  *status = EXIT_USAGE;
-  return NULL;
-}
-
-/* Fill the match options from the flags; prints and returns non-zero on error. */
-static int build_options(gsz_match_options *o, const cli_request *req, const cli_resolved *r,
-                         const gsz_catalog_data *d, const gsz_pricer *pricer) {
-  const char *cmd = "quote";
-  gsz_diag diag;
-  gsz_diag_clear(&diag);
-  int status = EXIT_OK;
-  uint64_t v;
-  gsz_match_options_init(o);
-  if (req_uint(&v, req, REQ_MAX_NODES, 1, 1024, 8, false, &diag) != GSZ_OK)
-    return cli_usage_error(cmd, "%s", diag.message);
-  o->max_nodes = (uint32_t)v;
-  if (req_uint(&o->max_gpus, req, REQ_MAX_GPUS, 1, 1u << 20, 0, false, &diag) != GSZ_OK)
-    return cli_usage_error(cmd, "%s", diag.message);
-  if (req_uint(&v, req, REQ_TOP, 0, 100, 5, false, &diag) != GSZ_OK)
-    return cli_usage_error(cmd, "%s", diag.message);
-  o->top = (uint32_t)v;
-  if (req->value[REQ_BUDGET] != NULL) {
-    if (gsz_money_parse(&o->budget_minor, req->value[REQ_BUDGET], pricer->minor_digits, &diag) !=
-        GSZ_OK)
-      return cli_usage_error(cmd, "--budget: %s (an amount in %s, such as 250000.00)", diag.message,
-                             pricer->currency);
-    o->has_budget = true;
-  }
-  if (req->value[REQ_STOCK] != NULL &&
-      gsz_stock_policy_parse(&o->stock, req->value[REQ_STOCK], &diag) != GSZ_OK)
-    return cli_usage_error(cmd, "--stock: %s", diag.message);
-  o->allow_consumer = req->value[REQ_ALLOW_CONSUMER] != NULL;
-  for (unsigned i = 0; i < req->n_list[REQ_GPU]; i++) {
-    const gsz_gpu *g = gpu_arg(d, "--gpu", req->list[REQ_GPU][i], &status);
-    if (g == NULL)
-      return status;
-    o->gpus[o->n_gpus++] = g;
-  }
-  for (unsigned i = 0; i < req->n_list[REQ_VENDOR]; i++) {
-    const char *vendor = req->list[REQ_VENDOR][i];
-    bool known = false;
-    for (size_t g = 0; g < d->n_gpus && !known; g++)
-      known = cli_ieq(d->gpus[g].vendor, vendor);
-    if (!known)
-      return cli_usage_error(cmd, "--vendor: no GPU of vendor '%s' in the catalog", vendor);
-    o->vendors[o->n_vendors++] = vendor;
-  }
-  for (unsigned i = 0; i < req->n_list[REQ_FORM_FACTOR]; i++) {
-    const char *ff = req->list[REQ_FORM_FACTOR][i];
-    if (!cli_ieq(ff, "SXM") && !cli_ieq(ff, "OAM") && !cli_ieq(ff, "PCIe"))
-      return cli_usage_error(cmd, "--form-factor: unknown form factor '%s' (SXM, OAM or PCIe)", ff);
-    o->form_factors[o->n_form_factors++] = ff;
-  }
-  for (unsigned i = 0; i < req->n_list[REQ_EXCLUDE]; i++) {
-    const char *sku = req->list[REQ_EXCLUDE][i];
-    if (gsz_catalog_find_gpu(d, sku) == NULL && gsz_catalog_find_server(d, sku) == NULL)
-      return cli_usage_error(cmd, "--exclude: '%s' is neither a GPU nor a server in the catalog",
-                             sku);
-    o->exclude[o->n_exclude++] = sku;
-  }
-  if (req->value[REQ_EXPLAIN] != NULL &&
-      (o->explain = gpu_arg(d, "--explain", req->value[REQ_EXPLAIN], &status)) == NULL)
-    return status;
-  bool training = r->workload.mode != GSZ_MODE_INFERENCE;
-  if (req->value[REQ_TP] != NULL && !training)
-    return cli_usage_error(cmd, "--tp: for inference, quote chooses the tensor-parallel degree; "
-                                "use 'gpusizer size --tp' to size a given layout");
-  o->train_tp = r->layout.tp;
-  o->zero_given = r->zero_given;
-  return EXIT_OK;
-}
-
 int cmd_quote(int argc, char **argv) {
   const char *cmd = "quote";
   static const struct option extra[] = {{"format", required_argument, NULL, CLI_OPT_FORMAT},
@@ -179,8 +98,10 @@ int cmd_quote(int argc, char **argv) {
   if ((status = req_load_overlay(&overlay, &req, data, cmd)) != EXIT_OK)
     goto done;
   gsz_overlay_pricer(&pricer, overlay);
-  if ((status = build_options(&opts, &req, &r, data, &pricer)) != EXIT_OK)
+  if ((err = req_match_options(&opts, &req, &r, data, &pricer, false, &diag)) != GSZ_OK) {
+    status = cli_fail(cmd, err, &diag);
     goto done;
+  }
   err = gsz_match_run(&result, data, &r.model, &r.workload, &opts, &pricer, &diag);
   if (err != GSZ_OK) {
     status = cli_fail(cmd, err, &diag);

@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
     {"size", cmd_size, "memory one model needs for a workload, component by component"},
     {"quote", cmd_quote, "the cheapest GPU configuration that fits, priced, with alternatives"},
+    {"batch", cmd_batch, "many quote requests from a CSV or YAML file, one row each"},
     {"catalog", cmd_catalog, "list GPUs, servers, models, formats, stock, runtimes"},
     {"db", cmd_db, "catalog files: init, migrate, check"},
 };

@@ -371,3 +371,90 @@ int req_load_overlay(gsz_overlay **out, const cli_request *req, const gsz_catalo
     cli_error(cmd, "warning: %s", gsz_overlay_warning(*out, i));
   return EXIT_OK;
 }
+
+/* A GPU named by a key, with a suggestion when misspelt. */
+static gsz_err gpu_named(const gsz_gpu **out, const gsz_catalog_data *d, req_key key,
+                         const char *name, bool as_columns, gsz_diag *diag) {
+  *out = gsz_catalog_find_gpu(d, name);
+  if (*out != NULL)
+    return GSZ_OK;
+  const char *near = gsz_catalog_suggest_gpu(d, name);
+  char hint[128] = "";
+  if (near != NULL)
+    snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+  return set_error(diag, key, as_columns, "unknown GPU '%s' (see 'gpusizer catalog gpus')%s",
+                   name, hint);
+}
+
+gsz_err req_match_options(gsz_match_options *o, const cli_request *req, const cli_resolved *r,
+                          const gsz_catalog_data *d, const gsz_pricer *pricer, bool as_columns,
+                          gsz_diag *diag) {
+  gsz_err err;
+  uint64_t v;
+  gsz_match_options_init(o);
+  if ((err = req_uint(&v, req, REQ_MAX_NODES, 1, 1024, 8, as_columns, diag)) != GSZ_OK)
+    return err;
+  o->max_nodes = (uint32_t)v;
+  if ((err = req_uint(&o->max_gpus, req, REQ_MAX_GPUS, 1, 1u << 20, 0, as_columns, diag)) !=
+          GSZ_OK ||
+      (err = req_uint(&v, req, REQ_TOP, 0, 100, 5, as_columns, diag)) != GSZ_OK)
+    return err;
+  o->top = (uint32_t)v;
+  if (req->value[REQ_BUDGET] != NULL) {
+    if ((err = gsz_money_parse(&o->budget_minor, req->value[REQ_BUDGET], pricer->minor_digits,
+                               diag)) != GSZ_OK) {
+      char what[GSZ_DIAG_MESSAGE_MAX - 100];
+      snprintf(what, sizeof what, "%.*s", (int)sizeof what - 1, diag->message);
+      return set_error(diag, REQ_BUDGET, as_columns, "%s (an amount in %s, such as 250000.00)",
+                       what, pricer->currency);
+    }
+    o->has_budget = true;
+  }
+  if (req->value[REQ_STOCK] != NULL &&
+      (err = gsz_stock_policy_parse(&o->stock, req->value[REQ_STOCK], diag)) != GSZ_OK)
+    return keyed(diag, err, REQ_STOCK, as_columns);
+  o->allow_consumer = req->value[REQ_ALLOW_CONSUMER] != NULL &&
+                      !cli_ieq(req->value[REQ_ALLOW_CONSUMER], "false") &&
+                      !cli_ieq(req->value[REQ_ALLOW_CONSUMER], "no");
+  for (unsigned i = 0; i < req->n_list[REQ_GPU]; i++)
+    if ((err = gpu_named(&o->gpus[o->n_gpus++], d, REQ_GPU, req->list[REQ_GPU][i], as_columns,
+                         diag)) != GSZ_OK)
+      return err;
+  for (unsigned i = 0; i < req->n_list[REQ_VENDOR]; i++) {
+    const char *vendor = req->list[REQ_VENDOR][i];
+    bool known = false;
+    for (size_t g = 0; g < d->n_gpus && !known; g++)
+      known = cli_ieq(d->gpus[g].vendor, vendor);
+    if (!known)
+      return set_error(diag, REQ_VENDOR, as_columns, "no GPU of vendor '%s' in the catalog%s",
+                       vendor, "");
+    o->vendors[o->n_vendors++] = vendor;
+  }
+  for (unsigned i = 0; i < req->n_list[REQ_FORM_FACTOR]; i++) {
+    const char *ff = req->list[REQ_FORM_FACTOR][i];
+    if (!cli_ieq(ff, "SXM") && !cli_ieq(ff, "OAM") && !cli_ieq(ff, "PCIe"))
+      return set_error(diag, REQ_FORM_FACTOR, as_columns,
+                       "unknown form factor '%s' (SXM, OAM or PCIe)%s", ff, "");
+    o->form_factors[o->n_form_factors++] = ff;
+  }
+  for (unsigned i = 0; i < req->n_list[REQ_EXCLUDE]; i++) {
+    const char *sku = req->list[REQ_EXCLUDE][i];
+    if (gsz_catalog_find_gpu(d, sku) == NULL && gsz_catalog_find_server(d, sku) == NULL)
+      return set_error(diag, REQ_EXCLUDE, as_columns,
+                       "'%s' is neither a GPU nor a server in the catalog%s", sku, "");
+    o->exclude[o->n_exclude++] = sku;
+  }
+  if (req->value[REQ_EXPLAIN] != NULL &&
+      (err = gpu_named(&o->explain, d, REQ_EXPLAIN, req->value[REQ_EXPLAIN], as_columns, diag)) !=
+          GSZ_OK)
+    return err;
+  bool training = r->workload.mode != GSZ_MODE_INFERENCE;
+  if (req->value[REQ_TP] != NULL && !training)
+    return set_error(diag, REQ_TP, as_columns,
+                     "for inference, quote chooses the tensor-parallel degree; use 'gpusizer "
+                     "size --tp' to size a given layout%s%s",
+                     "", "");
+  o->train_tp = r->layout.tp;
+  o->zero_given = r->zero_given;
+  return GSZ_OK;
+}

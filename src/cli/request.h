@@ -105,6 +105,14 @@ void req_resolved_free(cli_resolved *r);
 gsz_err req_uint(uint64_t *out, const cli_request *req, req_key key, uint64_t min, uint64_t max,
                  uint64_t fallback, bool as_columns, gsz_diag *diag);
 
+/* The quote constraints of req (budget, node and GPU limits, filters,
+ * exclusions, stock, top, explain, training --tp and --zero) as match
+ * options; budget amounts in the pricer's currency. Messages name the key
+ * as a flag or a column. */
+gsz_err req_match_options(gsz_match_options *o, const cli_request *req, const cli_resolved *r,
+                          const gsz_catalog_data *data, const gsz_pricer *pricer,
+                          bool as_columns, gsz_diag *diag);
+
 /* Load the pricing overlay named by --pricing (repeatable), else by
  * $GPUSIZER_PRICING (paths separated by ':'), else the empty overlay
  * (catalog prices). Today is the UTC date, or $GPUSIZER_TODAY (YYYY-MM-DD)

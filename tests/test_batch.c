@@ -1,0 +1,99 @@
+/* test_batch.c: reading batch files: CSV through libcsv (quotes, embedded
+ * commas and newlines, blank lines, empty values), YAML lists, and every
+ * malformed input refused with the file and line. */
+#include "testutil.h"
+
+#include "gpusizer/batch.h"
+
+#include <string.h>
+
+static gsz_batch_input *parse(const char *text, gsz_batch_format format) {
+  gsz_batch_input *in = NULL;
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  if (gsz_batch_parse(&in, text, strlen(text), "b.csv", format, &diag) != GSZ_OK)
+    fail_msg("%s", diag.message);
+  return in;
+}
+
+static void test_csv_rows_and_quoting(void **state) {
+  (void)state;
+  gsz_batch_input *in = parse("id,model,context\r\n"
+                              "1,llama-3-8b,4096\r\n"
+                              "\n"
+                              "\"two, quoted\",\"qwen2.5-7b\",\n"
+                              "3,\"multi\nline\",8192\n",
+                              GSZ_BATCH_CSV);
+  assert_int_equal(in->n_columns, 3);
+  assert_string_equal(in->columns[2], "context");
+  assert_int_equal(in->n_rows, 3);
+  assert_string_equal(in->rows[0].values[1], "llama-3-8b");
+  assert_string_equal(in->rows[1].values[0], "two, quoted");
+  assert_null(in->rows[1].values[2]); /* empty: not given */
+  assert_string_equal(in->rows[2].values[1], "multi\nline");
+  assert_int_equal(in->rows[2].number, 3);
+  assert_int_equal(in->rows[1].line, 4);
+  assert_int_equal(in->rows[2].line, 5);
+  gsz_batch_input_free(in);
+  /* Short rows are fine: the missing values are not given. */
+  in = parse("id,model,context\n1,llama-3-8b\n", GSZ_BATCH_CSV);
+  assert_null(in->rows[0].values[2]);
+  gsz_batch_input_free(in);
+}
+
+static void test_yaml_lists_of_mappings(void **state) {
+  (void)state;
+  gsz_batch_input *in = parse("- {id: a, model: llama-3-8b, context: 4096}\n"
+                              "- id: b\n  params: 7B\n  gpu: H100\n",
+                              GSZ_BATCH_YAML);
+  assert_int_equal(in->n_rows, 2);
+  assert_int_equal(in->n_columns, 5); /* id, model, context, params, gpu */
+  assert_string_equal(in->rows[1].values[3], "7B");
+  assert_null(in->rows[1].values[1]);
+  assert_int_equal(in->rows[1].line, 2);
+  gsz_batch_input_free(in);
+}
+
+static void test_malformed_batches_are_refused_with_the_line(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    gsz_batch_format format;
+    gsz_err err;
+    const char *says;
+  } cases[] = {
+      {"", GSZ_BATCH_CSV, GSZ_EPARSE, "empty file"},
+      {"id,,context\n", GSZ_BATCH_CSV, GSZ_EPARSE, "b.csv:1: column 2 of the header is empty"},
+      {"id,model,id\n", GSZ_BATCH_CSV, GSZ_EPARSE, "column 'id' appears twice"},
+      {"id,model\n1,a,b\n", GSZ_BATCH_CSV, GSZ_EPARSE, "b.csv:2: row 1 has 3 fields but the header has 2"},
+      {"id,model\n1,\"unclosed\n", GSZ_BATCH_CSV, GSZ_EPARSE, "malformed CSV"},
+      {"id,model\n1,ab\"c\n", GSZ_BATCH_CSV, GSZ_EPARSE, "b.csv:2: malformed CSV"},
+      {"{model: x}\n", GSZ_BATCH_YAML, GSZ_EPARSE, "expected a list of requests"},
+      {"- [1, 2]\n", GSZ_BATCH_YAML, GSZ_EPARSE, "b.csv:1:3: request 1 must be a mapping"},
+      {"- {model: [a]}\n", GSZ_BATCH_YAML, GSZ_EPARSE, "'model' must be a value"},
+      {"- &a {model: x}\n", GSZ_BATCH_YAML, GSZ_EPARSE, "anchors"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    gsz_batch_input *in = NULL;
+    gsz_diag diag;
+    gsz_diag_clear(&diag);
+    gsz_err err = gsz_batch_parse(&in, cases[i].text, strlen(cases[i].text), "b.csv",
+                                  cases[i].format, &diag);
+    if (err != cases[i].err || !tu_contains(diag.message, cases[i].says))
+      fail_msg("case %zu: %s '%s'", i, gsz_err_name(err), diag.message);
+    assert_null(in);
+  }
+  gsz_batch_input *in = NULL;
+  gsz_diag diag;
+  assert_int_equal(gsz_batch_read(&in, "/nonexistent.csv", &diag), GSZ_ENOTFOUND);
+  assert_true(tu_contains(diag.message, "/nonexistent.csv"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_csv_rows_and_quoting),
+      cmocka_unit_test(test_yaml_lists_of_mappings),
+      cmocka_unit_test(test_malformed_batches_are_refused_with_the_line),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
