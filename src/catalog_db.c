@@ -13,8 +13,9 @@
 
 /* The tables of DESIGN.md's SQL contract, plus what the loader reads. */
 static const char *const required_tables[] = {
-    "gpu",     "server",       "server_gpu", "price",     "inventory", "model",
-    "number_format", "runtime", "currency",  "gpu_alias", "model_alias",
+    "gpu",       "server",      "server_gpu",    "price",         "inventory",
+    "model",     "number_format", "runtime",     "currency",      "gpu_alias",
+    "model_alias", "price_current", "stock_available", "catalog_issue",
 };
 
 gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char *path) {
@@ -113,7 +114,8 @@ static gsz_err verify_catalog(sqlite3 *db, const char *path, bool require_curren
                            path, path);
     return gsz__diag_set(diag, GSZ_ESCHEMA,
                          "'%s' is an SQLite database but not a gpusizer catalog "
-                         "(application_id %d, expected %d)",
+                         "(application_id %d, expected %d); give --db a file written by "
+                         "'gpusizer db init'",
                          path, app_id, (int)GSZ_CATALOG_APPLICATION_ID);
   }
   int latest = gsz_catalog_schema_version();
@@ -148,8 +150,8 @@ static gsz_err verify_catalog(sqlite3 *db, const char *path, bool require_curren
     }
     if (n_missing > 0)
       return gsz__diag_set(diag, GSZ_ESCHEMA,
-                           "catalog '%s' is missing the table%s %s; restore it from a backup or "
-                           "write a new one with 'gpusizer db init'",
+                           "catalog '%s' is missing the table or view%s %s; restore it from a "
+                           "backup or write a new one with 'gpusizer db init'",
                            path, n_missing > 1 ? "s" : "", missing);
   }
   *version = user_version;

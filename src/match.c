@@ -65,8 +65,6 @@ typedef struct gpu_state {
   gsz_rejection rejection;
   bool feasible;
   size_t cheapest; /* index into run.feasible of this GPU's cheapest fit */
-  bool over_budget;        /* some candidate failed only on price */
-  int64_t cheapest_over;   /* the cheapest such price: the BUDGET detail names it */
 } gpu_state;
 
 typedef struct run {
@@ -82,58 +80,72 @@ typedef struct run {
   cand_vec explained;
   gpu_state *gpus;
   size_t candidates;
+  uint64_t quick_total; /* the quick method's total, the same for every layout */
   gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
 } run;
 
-static bool push(run *r, cand_vec *v, const gsz_candidate *c) {
+/* Copy a candidate without its unused price lines (most of its size). */
+static void copy_candidate(gsz_candidate *dst, const gsz_candidate *src) {
+  memcpy(dst, src, offsetof(gsz_candidate, price.lines));
+  memcpy(dst->price.lines, src->price.lines, src->price.n_lines * sizeof *src->price.lines);
+}
+
+/* The next free slot of v (not yet counted), growing it; NULL on ENOMEM.
+ * Candidates are large: they are evaluated in place, not copied in. */
+static gsz_candidate *next_slot(run *r, cand_vec *v) {
   if (v->n == v->cap) {
     size_t cap = v->cap ? v->cap * 2 : 64;
     gsz_candidate *items = gsz__realloc(v->items, cap * sizeof *items);
     if (items == NULL) {
       r->err = gsz__diag_nomem(r->diag);
-      return false;
+      return NULL;
     }
     v->items = items;
     v->cap = cap;
   }
-  v->items[v->n++] = *c;
-  return true;
+  return &v->items[v->n];
 }
 
-/* Record a reason for a GPU. One entry per code: MEMORY and node/GPU limit
- * details from later (larger) candidates replace earlier ones, being the
- * closest to fitting; other codes keep the first detail. */
-__attribute__((format(printf, 3, 4))) static void reason(gpu_state *gs, gsz_reason_code code,
-                                                         const char *fmt, ...) {
+/* For MEMORY: whether a is closer to fitting than b (its smallest need,
+ * over its budget, is lower). */
+static bool closer(const gsz_reason *a, const gsz_reason *b) {
+  uint64_t na = a->need_at_limit && a->need_at_limit < a->need ? a->need_at_limit : a->need;
+  uint64_t nb = b->need_at_limit && b->need_at_limit < b->need ? b->need_at_limit : b->need;
+  if (a->budget_bytes == 0 || b->budget_bytes == 0)
+    return false;
+  return (unsigned __int128)na * b->budget_bytes < (unsigned __int128)nb * a->budget_bytes;
+}
+
+/* Keep a reason on a GPU: one entry per code. MAX_NODES and MAX_GPUS keep
+ * the latest (larger counts come later: the closest to fitting); MEMORY
+ * the closest to fitting; BUDGET the cheapest; the others the first. No
+ * text is made here: reasons are data until a report describes them. */
+static void keep_reason(gpu_state *gs, const gsz_reason *why) {
   gsz_rejection *rj = &gs->rejection;
-  gsz_reason *slot = NULL;
-  for (unsigned i = 0; i < rj->n_reasons; i++)
-    if (rj->reasons[i].code == code) {
-      if (code != GSZ_REASON_MEMORY && code != GSZ_REASON_MAX_NODES && code != GSZ_REASON_MAX_GPUS)
-        return;
-      slot = &rj->reasons[i];
-    }
-  if (slot == NULL) {
-    if (rj->n_reasons >= GSZ_MATCH_MAX_REASONS)
-      return;
-    slot = &rj->reasons[rj->n_reasons++];
+  for (unsigned i = 0; i < rj->n_reasons; i++) {
+    gsz_reason *slot = &rj->reasons[i];
+    if (slot->code != why->code)
+      continue;
+    bool replace = why->code == GSZ_REASON_MAX_NODES || why->code == GSZ_REASON_MAX_GPUS ||
+                   (why->code == GSZ_REASON_MEMORY && closer(why, slot)) ||
+                   (why->code == GSZ_REASON_BUDGET && why->price_minor < slot->price_minor);
+    if (replace)
+      *slot = *why;
+    return;
   }
-  slot->code = code;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(slot->detail, sizeof slot->detail, fmt, ap);
-  va_end(ap);
+  if (rj->n_reasons < GSZ_MATCH_MAX_REASONS)
+    rj->reasons[rj->n_reasons++] = *why;
 }
 
-/* Set the detail of code on gs, adding the reason if absent. */
-static void replace_reason(gpu_state *gs, gsz_reason_code code, const char *detail) {
-  gsz_rejection *rj = &gs->rejection;
-  for (unsigned i = 0; i < rj->n_reasons; i++)
-    if (rj->reasons[i].code == code) {
-      snprintf(rj->reasons[i].detail, sizeof rj->reasons[i].detail, "%s", detail);
-      return;
-    }
-  reason(gs, code, "%s", detail);
+/* A reason without numbers (filters, NOT_SOLD, NO_SERVER); text names
+ * the filter for EXCLUDED ("--gpu", "--vendor", ...). */
+static void simple_reason(gpu_state *gs, gsz_reason_code code, const char *text) {
+  gsz_reason why;
+  memset(&why, 0, sizeof why);
+  why.code = code;
+  if (text != NULL)
+    snprintf(why.text, sizeof why.text, "%s", text);
+  keep_reason(gs, &why);
 }
 
 static bool in_list(const char *const *list, size_t n, const char *value) {
@@ -228,7 +240,14 @@ static uint32_t node_cap(const run *r, uint32_t per_node, uint32_t tp) {
  * as nodes are added); 0 if none. */
 static uint32_t smallest_nodes(run *r, uint32_t per_node, uint32_t tp, uint32_t lo, uint32_t hi,
                                uint64_t budget) {
-  if (lo > hi || need_at(r, layout_for(r, per_node, tp, hi), NULL) > budget)
+  if (lo > hi)
+    return 0;
+  /* The need falls as nodes are added, except at the step from one GPU to
+   * several, where communication buffers appear: try the first count on
+   * its own, then bisect the rest, where the need only falls. */
+  if (need_at(r, layout_for(r, per_node, tp, lo), NULL) <= budget)
+    return lo;
+  if (++lo > hi || need_at(r, layout_for(r, per_node, tp, hi), NULL) > budget)
     return 0;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -262,134 +281,170 @@ static gsz_stock_status stock_for(const gsz_gpu *g, const gsz_server *s, uint64_
                          ? st.servers_needed - (uint64_t)st.servers_available
                          : 0;
   st.buildable = st.gpus_short == 0 && st.servers_short == 0;
+  /* The lead time of what is short: the longest; unknown (-1) as soon as
+   * one short item has no inventory rows to tell. */
   st.lead_time_days = -1;
-  if (st.gpus_short > 0 && g->stock.present)
-    st.lead_time_days = g->stock.lead_time_days;
-  if (st.servers_short > 0 && s->stock.present && s->stock.lead_time_days > st.lead_time_days)
-    st.lead_time_days = s->stock.lead_time_days;
+  bool unknown = (st.gpus_short > 0 && !g->stock.present) ||
+                 (st.servers_short > 0 && !s->stock.present);
+  if (!unknown) {
+    if (st.gpus_short > 0)
+      st.lead_time_days = g->stock.lead_time_days;
+    if (st.servers_short > 0 && s->stock.lead_time_days > st.lead_time_days)
+      st.lead_time_days = s->stock.lead_time_days;
+  }
   return st;
 }
 
-/* --- One candidate ---------------------------------------------------------- */
+/* --- One candidate ------------------------------------------------------------ */
 
-static void gib(char buf[GSZ_FMT_MAX], uint64_t bytes) { gsz__fmt_gib(buf, bytes); }
-
-static void money(const run *r, char buf[GSZ_FMT_MAX], int64_t minor) {
-  gsz__fmt_money(buf, minor, r->p->minor_digits, r->p->currency);
+/* The quick method's need does not depend on the layout beyond the GPU
+ * count: quick total <= GPUs x usable, so the node count is computed. */
+static uint32_t quick_nodes(const run *r, uint32_t per_node, uint64_t usable) {
+  uint64_t per_node_bytes;
+  if (gsz__mul_u64(&per_node_bytes, usable, per_node))
+    return 1;
+  uint64_t nodes = gsz__ceil_div_u64(r->quick_total, per_node_bytes);
+  return nodes > NODE_SEARCH_CAP ? 0 : (uint32_t)(nodes ? nodes : 1);
 }
 
-/* Evaluate one (GPU, server, count). Returns true when it fits; otherwise
- * a reason was recorded on gs and, for --explain, in *verdict. */
+/* Evaluate one (GPU, server, count). True when it fits; otherwise the
+ * reason is in c->verdict and kept on gs. */
 static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s, uint32_t per_node,
                      gsz_candidate *c) {
-  char a[GSZ_FMT_MAX], b[GSZ_FMT_MAX], x[GSZ_FMT_MAX];
-  memset(c, 0, sizeof *c);
+  /* Clear what this evaluation may read, not the whole candidate: the
+   * verdict's text and the price lines are written before they are read. */
+  memset(c, 0, offsetof(gsz_candidate, verdict));
+  memset(&c->verdict, 0, offsetof(gsz_reason, text));
+  c->verdict.text[0] = '\0';
+  c->price.n_lines = 0;
+  c->price.total_minor = 0;
   c->gpu = g;
   c->server = s;
   c->gpus_per_node = per_node;
   c->usable_bytes = (uint64_t)g->usable_mib << 20;
-  c->node_power_w = per_node * g->tdp_w + s->base_w;
+  /* In 64 bits: a mistyped TDP must not wrap around and pass. */
+  uint64_t draw = (uint64_t)per_node * g->tdp_w + s->base_w;
+  c->node_power_w = draw > UINT32_MAX ? UINT32_MAX : (uint32_t)draw;
   gsz_reason *v = &c->verdict;
-#define REJECT(rc, ...)                                                                       \
+  v->server = s;
+  v->gpus_per_node = per_node;
+#define REJECT(rc)                                                                            \
   do {                                                                                        \
     v->code = GSZ_REASON_##rc;                                                                \
-    snprintf(v->detail, sizeof v->detail, __VA_ARGS__);                                       \
-    reason(gs, GSZ_REASON_##rc, "%s", v->detail);                                             \
+    keep_reason(gs, v);                                                                       \
     return false;                                                                             \
   } while (0)
 
   if (server_excluded(r, s))
-    REJECT(EXCLUDED, "server %s is excluded", s->sku);
+    REJECT(EXCLUDED);
   if (!s->sellable)
-    REJECT(NOT_SOLD, "server %s is not sold", s->sku);
+    REJECT(NOT_SOLD);
   if (!g->datacenter_ok && !s->workstation && !r->o->allow_consumer)
-    REJECT(LICENSE, "%s is a consumer card; %s is not a workstation (--allow-consumer overrides)",
-           g->sku, s->sku);
-  if (c->node_power_w > s->psu_w)
-    REJECT(POWER, "%u x %s draw %u W with the server's %u W base, over the %u W of %s's PSUs",
-           per_node, g->sku, per_node * g->tdp_w, s->base_w, s->psu_w, s->sku);
+    REJECT(LICENSE);
+  if (draw > s->psu_w) {
+    v->draw_w = c->node_power_w;
+    v->psu_w = s->psu_w;
+    REJECT(POWER);
+  }
 
   /* Memory: the layout and the smallest node count that fits. */
   uint32_t tp = r->training ? r->o->train_tp : inference_tp(r, per_node);
-  if (r->training && (per_node % tp != 0 || !gsz_layout_tp_ok(r->m, tp, NULL)))
-    REJECT(TP_DIVISIBILITY, "--tp %u does not split %u GPUs per node of %s for this model", tp,
-           per_node, s->sku);
-  uint32_t util = r->w->method == GSZ_METHOD_QUICK ? 10000 : r->w->runtime->mem_util_bp;
+  if (r->training && (per_node % tp != 0 || !gsz_layout_tp_ok(r->m, tp, NULL))) {
+    snprintf(v->text, sizeof v->text, "--tp %u does not split %u GPUs per node for this model",
+             tp, per_node);
+    REJECT(TP_DIVISIBILITY);
+  }
+  bool quick = r->w->method == GSZ_METHOD_QUICK;
+  uint32_t util = quick ? 10000 : r->w->runtime->mem_util_bp;
   c->budget_bytes = gsz_memory_budget(c->usable_bytes, util);
   uint32_t cap = node_cap(r, per_node, tp);
-  if (cap == 0)
-    REJECT(TP_DIVISIBILITY, "%u GPUs per node need %u pipeline stages, more than the %u layers",
-           per_node, per_node / tp, r->m->arch->num_hidden_layers);
+  if (cap == 0) {
+    snprintf(v->text, sizeof v->text,
+             "%u GPUs per node need %u pipeline stages, more than the %u layers", per_node,
+             per_node / tp, r->m->arch->num_hidden_layers);
+    REJECT(TP_DIVISIBILITY);
+  }
   uint32_t max_nodes = r->o->max_nodes < cap ? r->o->max_nodes : cap;
-  uint32_t nodes = smallest_nodes(r, per_node, tp, 1, max_nodes, c->budget_bytes);
-  if (nodes == 0) {
-    uint32_t beyond = smallest_nodes(r, per_node, tp, max_nodes + 1, cap, c->budget_bytes);
-    if (beyond != 0 && max_nodes == r->o->max_nodes)
-      REJECT(MAX_NODES, "needs %u nodes of %u x %s in %s; --max-nodes is %u", beyond, per_node,
-             g->sku, s->sku, r->o->max_nodes);
-    uint64_t need1 = need_at(r, layout_for(r, per_node, tp, 1), NULL);
-    uint64_t need_max = need_at(r, layout_for(r, per_node, tp, max_nodes), NULL);
-    if (need1 == UINT64_MAX)
-      REJECT(MEMORY, "the size of this request overflows on %u x %s", per_node, g->sku);
-    gib(a, need1);
-    gib(b, need_max);
-    gib(x, c->budget_bytes);
-    if (max_nodes > 1)
-      REJECT(MEMORY, "needs %s per GPU on 1 node of %u x %s, still %s on %u nodes; budget %s per GPU",
-             a, per_node, g->sku, b, max_nodes, x);
-    REJECT(MEMORY, "needs %s per GPU on 1 node of %u x %s; budget %s per GPU", a, per_node,
-           g->sku, x);
+  uint32_t nodes;
+  if (quick) {
+    nodes = quick_nodes(r, per_node, c->usable_bytes);
+    if (nodes == 0 || nodes > max_nodes) {
+      v->nodes = nodes;
+      v->limit = r->o->max_nodes;
+      v->need = gsz__ceil_div_u64(r->quick_total, per_node);
+      v->budget_bytes = c->budget_bytes;
+      if (nodes == 0)
+        REJECT(MEMORY);
+      REJECT(MAX_NODES);
+    }
+  } else {
+    nodes = smallest_nodes(r, per_node, tp, 1, max_nodes, c->budget_bytes);
+    if (nodes == 0) {
+      uint32_t beyond = smallest_nodes(r, per_node, tp, max_nodes + 1, cap, c->budget_bytes);
+      if (beyond != 0 && max_nodes == r->o->max_nodes) {
+        v->nodes = beyond;
+        v->limit = r->o->max_nodes;
+        REJECT(MAX_NODES);
+      }
+      v->need = need_at(r, layout_for(r, per_node, tp, 1), NULL);
+      v->need_at_limit = need_at(r, layout_for(r, per_node, tp, max_nodes), NULL);
+      v->limit = max_nodes;
+      v->budget_bytes = c->budget_bytes;
+      REJECT(MEMORY);
+    }
   }
   c->nodes = nodes;
   c->total_gpus = (uint64_t)per_node * nodes;
   c->layout = layout_for(r, per_node, tp, nodes);
+  c->zero = r->training ? workload_for(r, c->layout).zero : 0;
   c->pp_in_node = !r->training && tp < per_node;
-  c->per_gpu_bytes = need_at(r, c->layout, NULL);
+  c->per_gpu_bytes = quick ? gsz__ceil_div_u64(r->quick_total, c->total_gpus)
+                           : need_at(r, c->layout, NULL);
   c->headroom_bp =
       c->budget_bytes == 0
           ? 0
           : (int32_t)((unsigned __int128)(c->budget_bytes - c->per_gpu_bytes) * 10000 / c->budget_bytes);
-  if (r->o->max_gpus != 0 && c->total_gpus > r->o->max_gpus)
-    REJECT(MAX_GPUS, "needs %llu GPUs (%u nodes of %u x %s); --max-gpus is %llu",
-           (unsigned long long)c->total_gpus, nodes, per_node, g->sku,
-           (unsigned long long)r->o->max_gpus);
+  if (r->o->max_gpus != 0 && c->total_gpus > r->o->max_gpus) {
+    v->nodes = nodes;
+    v->total_gpus = c->total_gpus;
+    v->max_gpus = r->o->max_gpus;
+    REJECT(MAX_GPUS);
+  }
 
   /* Price and budget. */
   memcpy(c->price.currency, r->p->currency, 4);
   c->price.minor_digits = r->p->minor_digits;
   gsz_diag pd;
-  gsz_diag_clear(&pd);
+  pd.message[0] = '\0';
   gsz_err err = r->p->price(r->p->ctx, g, s, per_node, nodes, &c->price, &pd);
   if (err == GSZ_ENOMEM) {
     r->err = gsz__diag_nomem(r->diag);
     return false;
   }
-  if (err != GSZ_OK)
-    REJECT(NO_PRICE, "%s", pd.message[0] ? pd.message : gsz_strerror(err));
+  if (err != GSZ_OK) {
+    snprintf(v->text, sizeof v->text, "%s", pd.message[0] ? pd.message : gsz_strerror(err));
+    if (err == GSZ_EOVERFLOW)
+      REJECT(OVERFLOW);
+    REJECT(NO_PRICE);
+  }
   if (r->o->has_budget && c->price.total_minor > r->o->budget_minor) {
-    /* Name the cheapest configuration over budget: the one to negotiate. */
-    if (gs->over_budget && c->price.total_minor >= gs->cheapest_over) {
-      v->code = GSZ_REASON_BUDGET;
-      snprintf(v->detail, sizeof v->detail, "costs more than the budget");
-      return false;
-    }
-    gs->over_budget = true;
-    gs->cheapest_over = c->price.total_minor;
-    money(r, a, c->price.total_minor);
-    money(r, b, r->o->budget_minor);
-    v->code = GSZ_REASON_BUDGET;
-    snprintf(v->detail, sizeof v->detail, "%u x %u x %s in %s costs %s; the budget is %s", nodes,
-             per_node, g->sku, s->sku, a, b);
-    replace_reason(gs, GSZ_REASON_BUDGET, v->detail);
-    return false;
+    v->nodes = nodes;
+    v->price_minor = c->price.total_minor;
+    v->limit_minor = r->o->budget_minor;
+    REJECT(BUDGET);
   }
 
   /* Stock. */
   c->stock = stock_for(g, s, c->total_gpus, nodes);
-  if (r->o->stock == GSZ_STOCK_ONLY && !c->stock.buildable)
-    REJECT(STOCK, "needs %llu x %s and %u x %s; %lld and %lld available", (unsigned long long)c->stock.gpus_needed,
-           g->sku, nodes, s->sku, (long long)c->stock.gpus_available,
-           (long long)c->stock.servers_available);
+  if (r->o->stock == GSZ_STOCK_ONLY && !c->stock.buildable) {
+    v->nodes = nodes;
+    v->total_gpus = c->stock.gpus_needed;
+    v->gpus_short = c->stock.gpus_short;
+    v->servers_short = c->stock.servers_short;
+    v->gpus_available = c->stock.gpus_available;
+    v->servers_available = c->stock.servers_available;
+    REJECT(STOCK);
+  }
 #undef REJECT
   c->fits = true;
   return true;
@@ -448,28 +503,27 @@ static bool gpu_selected(const run *r, const gsz_gpu *g, gpu_state *gs) {
     for (size_t i = 0; i < o->n_gpus; i++)
       listed |= o->gpus[i] == g;
     if (!listed) {
-      reason(gs, GSZ_REASON_EXCLUDED, "not among the GPUs asked for with --gpu");
+      simple_reason(gs, GSZ_REASON_EXCLUDED, "--gpu");
       gs->rejection.filtered = true;
       return false;
     }
   }
   if (o->n_vendors > 0 && !in_list(o->vendors, o->n_vendors, g->vendor)) {
-    reason(gs, GSZ_REASON_EXCLUDED, "vendor %s is not among those asked for with --vendor", g->vendor);
+    simple_reason(gs, GSZ_REASON_EXCLUDED, "--vendor");
     gs->rejection.filtered = true;
     return false;
   }
   if (o->n_form_factors > 0 && !in_list(o->form_factors, o->n_form_factors, g->form_factor)) {
-    reason(gs, GSZ_REASON_EXCLUDED, "form factor %s is not among those asked for with --form-factor",
-           g->form_factor);
+    simple_reason(gs, GSZ_REASON_EXCLUDED, "--form-factor");
     gs->rejection.filtered = true;
     return false;
   }
   if (gpu_excluded(r, g)) {
-    reason(gs, GSZ_REASON_EXCLUDED, "%s is excluded", g->sku);
+    simple_reason(gs, GSZ_REASON_EXCLUDED, "exclude");
     return false;
   }
   if (!g->sellable) {
-    reason(gs, GSZ_REASON_NOT_SOLD, "%s is kept in the catalog for reference only", g->sku);
+    simple_reason(gs, GSZ_REASON_NOT_SOLD, NULL);
     return false;
   }
   return true;
@@ -482,24 +536,44 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
   if (!gpu_selected(r, g, gs))
     return;
   bool any_server = false;
+  /* Only the best candidate of each (GPU, server) pair can be shown (the
+   * alternatives are one per pair; a losing GPU's PRICE names its
+   * cheapest), so feasible keeps one per pair: fits arrive grouped by
+   * server, and a better count replaces the pair's kept one. */
+  uint32_t pair_server = UINT32_MAX;
+  size_t pair_index = 0;
   for (size_t f = first_fit; f < r->d->n_fits && r->d->fits[f].gpu == gi; f++) {
     const gsz_fit *fit = &r->d->fits[f];
     any_server = true;
     r->candidates++;
-    gsz_candidate c;
-    bool fits = evaluate(r, gs, g, &r->d->servers[fit->server], fit->count, &c);
+    if (fit->server != pair_server) {
+      pair_server = fit->server;
+      pair_index = SIZE_MAX;
+    }
+    gsz_candidate *c = next_slot(r, &r->feasible);
+    if (c == NULL)
+      return;
+    bool fits = evaluate(r, gs, g, &r->d->servers[fit->server], fit->count, c);
     if (r->err != GSZ_OK)
       return;
-    if (r->o->explain == g && !push(r, &r->explained, &c))
-      return;
+    if (r->o->explain == g) {
+      gsz_candidate *e = next_slot(r, &r->explained);
+      if (e == NULL)
+        return;
+      copy_candidate(e, c);
+      r->explained.n++;
+    }
     if (!fits)
-      continue;
-    if (!push(r, &r->feasible, &c))
-      return;
+      continue; /* the slot is reused by the next candidate */
     gs->feasible = true;
+    if (pair_index == SIZE_MAX) {
+      pair_index = r->feasible.n++;
+    } else if (compare(c, &r->feasible.items[pair_index], r->o->stock) < 0) {
+      copy_candidate(&r->feasible.items[pair_index], c);
+    }
   }
   if (!any_server)
-    reason(gs, GSZ_REASON_NO_SERVER, "no server in the catalog takes %s (see server_gpu)", g->sku);
+    simple_reason(gs, GSZ_REASON_NO_SERVER, NULL);
 }
 
 void gsz_match_result_free(gsz_match_result *res) {
@@ -514,7 +588,7 @@ void gsz_match_result_free(gsz_match_result *res) {
 /* Alternatives: the next best candidates, one per (GPU, server) pair. */
 static gsz_err pick_alternatives(run *r, gsz_match_result *res) {
   size_t want = r->o->top;
-  res->alternatives = gsz__calloc(want ? want : 1, sizeof *res->alternatives);
+  res->alternatives = gsz__malloc((want ? want : 1) * sizeof *res->alternatives);
   if (res->alternatives == NULL)
     return gsz__diag_nomem(r->diag);
   for (size_t i = 1; i < r->feasible.n && res->n_alternatives < want; i++) {
@@ -523,13 +597,13 @@ static gsz_err pick_alternatives(run *r, gsz_match_result *res) {
     for (size_t j = 0; j < res->n_alternatives && !seen; j++)
       seen = res->alternatives[j].gpu == c->gpu && res->alternatives[j].server == c->server;
     if (!seen)
-      res->alternatives[res->n_alternatives++] = *c;
+      copy_candidate(&res->alternatives[res->n_alternatives++], c);
   }
   return GSZ_OK;
 }
 
 static gsz_err collect_rejections(run *r, gsz_match_result *res) {
-  res->rejected = gsz__calloc(r->d->n_gpus ? r->d->n_gpus : 1, sizeof *res->rejected);
+  res->rejected = gsz__malloc((r->d->n_gpus ? r->d->n_gpus : 1) * sizeof *res->rejected);
   if (res->rejected == NULL)
     return gsz__diag_nomem(r->diag);
   for (size_t gi = 0; gi < r->d->n_gpus; gi++) {
@@ -542,25 +616,27 @@ static gsz_err collect_rejections(run *r, gsz_match_result *res) {
       shown = res->alternatives[j].gpu == g;
     if (shown)
       continue;
-    gsz_rejection rj = gs->rejection;
-    rj.gpu = g;
+    gsz_rejection *out = &res->rejected[res->n_rejected++];
+    out->gpu = g;
+    out->filtered = gs->rejection.filtered;
+    out->n_reasons = gs->rejection.n_reasons;
+    memcpy(out->reasons, gs->rejection.reasons, out->n_reasons * sizeof *out->reasons);
     if (gs->feasible) {
       /* It fits, but something cheaper won: say what it would cost. */
       const gsz_candidate *c = r->order[gs->cheapest];
-      char a[GSZ_FMT_MAX], b[GSZ_FMT_MAX];
-      money(r, a, c->price.total_minor);
-      money(r, b, c->price.total_minor - res->best.price.total_minor);
-      rj.n_reasons = 1;
-      rj.reasons[0].code = GSZ_REASON_PRICE;
-      snprintf(rj.reasons[0].detail, sizeof rj.reasons[0].detail,
-               "fits as %u x %u x %s in %s for %s, %s more", c->nodes, c->gpus_per_node, g->sku,
-               c->server->sku, a, b);
+      gsz_reason *why = &out->reasons[0];
+      memset(why, 0, sizeof *why);
+      out->n_reasons = 1;
+      why->code = GSZ_REASON_PRICE;
+      why->server = c->server;
+      why->gpus_per_node = c->gpus_per_node;
+      why->nodes = c->nodes;
+      why->price_minor = c->price.total_minor;
+      why->limit_minor = c->price.total_minor - res->best.price.total_minor;
+      /* Under --stock prefer a cheaper one can lose for want of stock. */
       if (r->o->stock == GSZ_STOCK_PREFER && res->best.stock.buildable && !c->stock.buildable)
-        snprintf(rj.reasons[0].detail, sizeof rj.reasons[0].detail,
-                 "fits as %u x %u x %s in %s for %s, but is not buildable from stock", c->nodes,
-                 c->gpus_per_node, g->sku, c->server->sku, a);
+        why->gpus_short = c->stock.gpus_short + c->stock.servers_short;
     }
-    res->rejected[res->n_rejected++] = rj;
   }
   return GSZ_OK;
 }
@@ -584,11 +660,27 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
   r.p = p;
   r.diag = diag;
   r.training = w->mode != GSZ_MODE_INFERENCE;
+  if (w->method == GSZ_METHOD_QUICK) {
+    gsz_estimate quick;
+    gsz_workload qw = *w;
+    if ((err = gsz_memory_estimate(&quick, m, &qw, (gsz_layout){1, 1, 1}, diag)) != GSZ_OK)
+      return err;
+    r.quick_total = quick.total_bytes;
+  }
   gsz_match_result *res = gsz__calloc(1, sizeof *res);
-  r.gpus = gsz__calloc(d->n_gpus ? d->n_gpus : 1, sizeof *r.gpus);
+  /* Per-GPU state: only the counters need clearing (reasons are written
+   * before they are read), which matters on large catalogs. */
+  r.gpus = gsz__malloc((d->n_gpus ? d->n_gpus : 1) * sizeof *r.gpus);
   if (res == NULL || r.gpus == NULL) {
     err = gsz__diag_nomem(diag);
     goto done;
+  }
+  for (size_t gi = 0; gi < d->n_gpus; gi++) {
+    r.gpus[gi].rejection.gpu = &d->gpus[gi];
+    r.gpus[gi].rejection.filtered = false;
+    r.gpus[gi].rejection.n_reasons = 0;
+    r.gpus[gi].feasible = false;
+    r.gpus[gi].cheapest = 0;
   }
   memcpy(res->currency, p->currency, 4);
   res->minor_digits = p->minor_digits;
@@ -623,7 +715,7 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
       }
     }
     res->found = true;
-    res->best = *r.order[0];
+    copy_candidate(&res->best, r.order[0]);
   }
   if ((err = pick_alternatives(&r, res)) != GSZ_OK || (err = collect_rejections(&r, res)) != GSZ_OK)
     goto done;

@@ -78,6 +78,9 @@ gsz_err gsz_model_ref_from_arch(gsz_model_ref *out, const gsz_arch *arch, gsz_di
     return err;
   ref.arch = arch;
   ref.label = arch->name;
+  if (gsz__mul_u64(&ref.kv_values_per_token, gsz_model_kv_values_per_layer(arch, 1),
+                   arch->num_hidden_layers))
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "model '%s': KV size overflows", arch->name);
   *out = ref;
   return GSZ_OK;
 }
@@ -552,12 +555,8 @@ gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gs
   e.active_params = m->count.active;
   e.mem_util_bp = w->method == GSZ_METHOD_QUICK ? 10000 : w->runtime->mem_util_bp;
   calc c = {false};
-  if (m->arch != NULL) {
-    gsz_diag ignore;
-    if (gsz_model_kv_bytes_per_token(&e.kv_bytes_per_token, m->arch, 1, w->kv_format, &ignore) !=
-        GSZ_OK)
-      c.overflow = true;
-  }
+  if (m->arch != NULL)
+    e.kv_bytes_per_token = in_format(&c, m->kv_values_per_token, w->kv_format);
   if (w->mode == GSZ_MODE_TRAIN)
     e.trainable_params = m->count.total;
   else if (w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) {
@@ -584,8 +583,8 @@ gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gs
   }
   if (c.overflow)
     return gsz__diag_set(diag, GSZ_EOVERFLOW,
-                         "the memory of this request overflows 64 bits; check the context, "
-                         "concurrency and batch sizes");
+                         "the memory of this request overflows 64 bits; check the parameter "
+                         "count, context, concurrency and batch sizes");
   *out = e;
   return GSZ_OK;
 }

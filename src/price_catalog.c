@@ -17,7 +17,7 @@ static gsz_err unit_price(const gsz_unit_price *p, const char *kind, const char 
                           const char *currency, gsz_diag *diag) {
   if (!p->present)
     return gsz__diag_set(diag, GSZ_ENOTFOUND, "%s '%s' has no price in the catalog", kind, sku);
-  if (strcmp(p->currency, currency) != 0)
+  if (memcmp(p->currency, currency, 4) != 0) /* both NUL-terminated 3-letter codes */
     return gsz__diag_set(diag, GSZ_ENOTFOUND,
                          "%s '%s' is priced in %s, the quote in %s; a pricing overlay with an "
                          "exchange rate converts it",

@@ -274,10 +274,8 @@ static void read_fx(loader *l, const gsz__yaml_node *fx) {
       bad(l, GSZ_EINVAL, key, "fx: unknown currency '%s'", key->value);
       return;
     }
-    if (strcmp(c->code, l->ov->currency) == 0) {
-      bad(l, GSZ_EINVAL, key, "fx: %s is the quote currency; it needs no rate", c->code);
-      return;
-    }
+    if (strcmp(c->code, l->ov->currency) == 0)
+      continue; /* the quote currency's rate is 1: an earlier file's rate for it is moot */
     int64_t rate;
     if (!decimal(l, value, "fx", 9, &rate, "a positive rate such as \"0.90\": 1 unit of the key = "
                                             "this many of the quote currency"))
@@ -373,13 +371,19 @@ static void read_prices(loader *l, const gsz__yaml_node *prices) {
         return;
       item_price *ip = strcmp(found_kind, "gpu") == 0 ? &l->ov->gpus[index] : &l->ov->servers[index];
       gsz_effective_price *e = &ip->eff;
+      if (e->priced) {
+        bad(l, GSZ_EINVAL, sku, "prices: '%s' is priced twice (also as %s)", sku->value, e->origin);
+        return;
+      }
       e->priced = true;
       e->source_minor = minor;
       memcpy(e->source_currency, c->code, 4);
       e->origin = keep(l->ov, "prices.%s in %s:%u:%u", kind, amount->file, amount->line,
                        amount->col);
-      if (convert(l->ov, minor, c->minor_digits, rate, &e->unit_minor, l->diag) != GSZ_OK) {
-        bad(l, GSZ_EOVERFLOW, amount, "the converted amount overflows");
+      if (convert(l->ov, minor, c->minor_digits, rate, &e->unit_minor, NULL) != GSZ_OK) {
+        bad(l, GSZ_EOVERFLOW, amount, "'amount': converted to %s it does not fit 64-bit minor "
+                                      "units; check the amount and the fx rate",
+            l->ov->currency);
         return;
       }
       char rate_s[48];
@@ -539,8 +543,10 @@ static void read_adders(loader *l, const gsz__yaml_node *list) {
     if (!decimal(l, amount, "amount", c->minor_digits, &minor, what) ||
         !rate_for(l, c->code, cur ? cur : amount, &rate, &rate_origin))
       return;
-    if (convert(l->ov, minor, c->minor_digits, rate, &ad->unit_minor, l->diag) != GSZ_OK) {
-      bad(l, GSZ_EOVERFLOW, amount, "the converted amount overflows");
+    if (convert(l->ov, minor, c->minor_digits, rate, &ad->unit_minor, NULL) != GSZ_OK) {
+      bad(l, GSZ_EOVERFLOW, amount, "'amount': converted to %s it does not fit 64-bit minor "
+                                    "units; check the amount and the fx rate",
+          l->ov->currency);
       return;
     }
     ad->name = keep(l->ov, "%s", name->value);
@@ -613,9 +619,17 @@ static void catalog_prices(loader *l, const gsz__yaml_node *root) {
       }
       ip->eff.source_minor = p->amount_minor;
       memcpy(ip->eff.source_currency, p->currency, 4);
-      if (convert(l->ov, p->amount_minor, c->minor_digits, rate, &ip->eff.unit_minor, l->diag) !=
+      if (convert(l->ov, p->amount_minor, c->minor_digits, rate, &ip->eff.unit_minor, NULL) !=
           GSZ_OK) {
-        l->err = GSZ_EOVERFLOW;
+        const gsz__yaml_node *at = root ? gsz__yaml_get(gsz__yaml_get(root, "fx"), p->currency) : NULL;
+        if (at != NULL)
+          bad(l, GSZ_EOVERFLOW, at, "fx: at this rate the catalog price of %s does not fit "
+                                    "64-bit minor units of %s",
+              kind == 0 ? d->gpus[i].sku : d->servers[i].sku, l->ov->currency);
+        else
+          l->err = gsz__diag_set(l->diag, GSZ_EOVERFLOW, "the catalog price of %s overflows "
+                                                         "when converted to %s",
+                                 kind == 0 ? d->gpus[i].sku : d->servers[i].sku, l->ov->currency);
         return;
       }
       ip->eff.priced = true;
@@ -666,8 +680,7 @@ static const char *main_currency(const gsz_catalog_data *d) {
   return c ? c->code : "USD";
 }
 
-static gsz_err interpret(gsz_overlay *ov, const gsz__yaml_node *root,
-                         const gsz_overlay_options *opts, gsz_diag *diag) {
+static gsz_err interpret(gsz_overlay *ov, const gsz__yaml_node *root, gsz_diag *diag) {
   loader l = {ov, ov->data, diag, GSZ_OK};
   static const char *const top[] = {"currency", "fx",      "valid_until", "prices",     "discounts",
                                     "markup_percent", "adders", "exclude", "tax_percent"};
@@ -682,27 +695,6 @@ static gsz_err interpret(gsz_overlay *ov, const gsz__yaml_node *root,
       if (c == NULL)
         return l.err;
       memcpy(ov->currency, c->code, 4);
-    }
-    if ((n = gsz__yaml_get(root, "valid_until")) != NULL) {
-      if (!expect_kind(&l, n, GSZ_YAML_SCALAR, "valid_until"))
-        return l.err;
-      if (!real_date(n->value))
-        return bad(&l, GSZ_EPARSE, n, "valid_until: '%s' is not a date (YYYY-MM-DD)", n->value);
-      memcpy(ov->valid_until, n->value, 11);
-      if (opts && opts->today && strcmp(opts->today, ov->valid_until) > 0) {
-        if (!opts->allow_expired)
-          return bad(&l, GSZ_EEXPIRED, n,
-                     "the overlay expired on %s (today is %s); renew it, or pass "
-                     "--allow-expired to quote with it anyway",
-                     ov->valid_until, opts->today);
-        char w[300];
-        snprintf(w, sizeof w, "%s:%u:%u: the overlay expired on %s (today is %s); prices may be "
-                              "out of date",
-                 n->file, n->line, n->col, ov->valid_until, opts->today);
-        if (ov->n_warnings < GSZ_ARRAY_LEN(ov->warnings) &&
-            (ov->warnings[ov->n_warnings] = gsz__strdup(w)) != NULL)
-          ov->n_warnings++;
-      }
     }
   }
   const gsz_currency *q = gsz_catalog_find_currency(ov->data, ov->currency);
@@ -731,6 +723,38 @@ static gsz_err interpret(gsz_overlay *ov, const gsz__yaml_node *root,
   if (l.err == GSZ_OK)
     line_details(&l);
   return l.err;
+}
+
+/* Each file answers for its own validity, before merging: a later file
+ * must not revive an expired one. The overlay is valid until the earliest
+ * date any of its files gives. */
+static gsz_err check_validity(gsz_overlay *ov, const gsz__yaml_node *root,
+                              const gsz_overlay_options *opts, gsz_diag *diag) {
+  loader l = {ov, ov->data, diag, GSZ_OK};
+  const gsz__yaml_node *n = gsz__yaml_get(root, "valid_until");
+  if (n == NULL)
+    return GSZ_OK;
+  if (!expect_kind(&l, n, GSZ_YAML_SCALAR, "valid_until"))
+    return l.err;
+  if (!real_date(n->value))
+    return bad(&l, GSZ_EPARSE, n, "valid_until: '%s' is not a date (YYYY-MM-DD)", n->value);
+  if (ov->valid_until[0] == '\0' || strcmp(n->value, ov->valid_until) < 0)
+    memcpy(ov->valid_until, n->value, 11);
+  if (opts == NULL || opts->today == NULL || strcmp(opts->today, n->value) <= 0)
+    return GSZ_OK;
+  if (!opts->allow_expired)
+    return bad(&l, GSZ_EEXPIRED, n,
+               "the overlay expired on %s (today is %s); renew it, or pass --allow-expired to "
+               "quote with it anyway",
+               n->value, opts->today);
+  char w[300];
+  snprintf(w, sizeof w, "%s:%u:%u: the overlay expired on %s (today is %s); prices may be out "
+                        "of date",
+           n->file, n->line, n->col, n->value, opts->today);
+  if (ov->n_warnings < GSZ_ARRAY_LEN(ov->warnings) &&
+      (ov->warnings[ov->n_warnings] = gsz__strdup(w)) != NULL)
+    ov->n_warnings++;
+  return GSZ_OK;
 }
 
 static gsz_err describe(gsz_overlay *ov, gsz_diag *diag) {
@@ -785,6 +809,8 @@ gsz_err gsz_overlay_parse(gsz_overlay **out, const char *const *texts, const siz
                           gsz__yaml_kind_name(trees[i].root->kind));
       goto done;
     }
+    if ((err = check_validity(ov, trees[i].root, opts, diag)) != GSZ_OK)
+      goto done;
     if ((ov->files[i] = gsz__strdup(labels[i])) == NULL) {
       err = gsz__diag_nomem(diag);
       goto done;
@@ -793,7 +819,7 @@ gsz_err gsz_overlay_parse(gsz_overlay **out, const char *const *texts, const siz
     if (i > 0 && (err = gsz__yaml_merge(&trees[0], &trees[i], diag)) != GSZ_OK)
       goto done;
   }
-  if ((err = interpret(ov, n > 0 ? trees[0].root : NULL, opts, diag)) != GSZ_OK)
+  if ((err = interpret(ov, n > 0 ? trees[0].root : NULL, diag)) != GSZ_OK)
     goto done;
   err = describe(ov, diag);
 done:

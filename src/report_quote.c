@@ -34,6 +34,10 @@ static void layout_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload
     gsz__buf_printf(b, "data parallel %u", c->layout.dp);
     if (c->layout.tp > 1)
       gsz__buf_printf(b, " x tensor parallel %u", c->layout.tp);
+    if (c->zero > 0)
+      gsz__buf_printf(b, ", ZeRO-%u%s", c->zero, c->zero == 3 ? " (FSDP full shard)" : "");
+    else if (c->total_gpus > 1)
+      gsz__buf_puts(b, ", no ZeRO sharding");
     return;
   }
   gsz__buf_printf(b, "tensor parallel %u", c->layout.tp);
@@ -138,13 +142,14 @@ static void line_table(gsz__table *t, const gsz_match_result *res, const gsz_pri
 
 /* One row per configuration: the CSV output, and the alternatives table. */
 enum {
-  K_RANK, K_CONFIG, K_GPU, K_SERVER, K_PER_NODE, K_NODES, K_TOTAL_GPUS, K_TP, K_PP, K_DP,
-  K_NEED_H, K_NEED, K_USABLE, K_BUDGET, K_HEADROOM, K_PRICE_H, K_TOTAL, K_CURRENCY, K_BUILDABLE,
-  K_STOCK_H, K_LEAD, K_COLS
+  K_RANK, K_ROLE, K_CONFIG, K_GPU, K_SERVER, K_PER_NODE, K_NODES, K_TOTAL_GPUS, K_TP, K_PP, K_DP,
+  K_ZERO, K_NEED_H, K_NEED, K_USABLE, K_BUDGET, K_HEADROOM, K_PRICE_H, K_TOTAL, K_CURRENCY,
+  K_BUILDABLE, K_STOCK_H, K_LEAD, K_REASONS, K_PRICING, K_COLS
 };
 
 static const gsz__col config_cols[K_COLS] = {
     [K_RANK] = {"rank", "#", true, GSZ_COL_BOTH},
+    [K_ROLE] = {"role", "", false, GSZ_COL_MACHINE},
     [K_CONFIG] = {"configuration", "Configuration", false, GSZ_COL_HUMAN},
     [K_GPU] = {"gpu_sku", "", false, GSZ_COL_MACHINE},
     [K_SERVER] = {"server_sku", "", false, GSZ_COL_MACHINE},
@@ -154,6 +159,7 @@ static const gsz__col config_cols[K_COLS] = {
     [K_TP] = {"tp", "", true, GSZ_COL_MACHINE},
     [K_PP] = {"pp", "", true, GSZ_COL_MACHINE},
     [K_DP] = {"dp", "", true, GSZ_COL_MACHINE},
+    [K_ZERO] = {"zero", "", true, GSZ_COL_MACHINE},
     [K_NEED_H] = {"need", "Need/GPU", true, GSZ_COL_HUMAN},
     [K_NEED] = {"per_gpu_bytes", "", true, GSZ_COL_MACHINE},
     [K_USABLE] = {"usable_bytes", "", true, GSZ_COL_MACHINE},
@@ -165,13 +171,19 @@ static const gsz__col config_cols[K_COLS] = {
     [K_BUILDABLE] = {"buildable_from_stock", "", false, GSZ_COL_MACHINE},
     [K_STOCK_H] = {"stock", "Stock", false, GSZ_COL_HUMAN},
     [K_LEAD] = {"lead_time_days", "", true, GSZ_COL_MACHINE},
+    [K_REASONS] = {"reasons", "", false, GSZ_COL_MACHINE},
+    [K_PRICING] = {"pricing", "", false, GSZ_COL_MACHINE},
 };
 
 static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
-                       const gsz_candidate *c) {
+                       const gsz_candidate *c, const char *pricing) {
   char a[GSZ_FMT_MAX], cfg[160];
   gsz__table_row(t);
   gsz__table_int(t, K_RANK, (int64_t)rank, NULL);
+  gsz__table_str(t, K_ROLE, rank == 1 ? "best" : "alternative", NULL);
+  gsz__table_int(t, K_ZERO, c->zero, NULL);
+  gsz__table_null(t, K_REASONS, NULL);
+  gsz__table_str(t, K_PRICING, pricing, NULL);
   configuration_short(cfg, sizeof cfg, c);
   gsz__table_str(t, K_CONFIG, cfg, NULL);
   gsz__table_str(t, K_GPU, c->gpu->sku, NULL);
@@ -218,7 +230,10 @@ static void reject_table(gsz__table *t, const gsz_match_result *res, bool skip_f
       gsz__table_row(t);
       gsz__table_str(t, J_GPU, rj->gpu->sku, k == 0 ? NULL : "");
       gsz__table_str(t, J_CODE, gsz_reason_name(rj->reasons[k].code), NULL);
-      gsz__table_str(t, J_DETAIL, rj->reasons[k].detail, NULL);
+      char detail[320];
+      gsz__table_str(t, J_DETAIL,
+                     gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res),
+                     NULL);
     }
   }
 }
@@ -237,7 +252,7 @@ static const gsz__col explain_cols[E_COLS] = {
 };
 
 static void explain_table(gsz__table *t, const gsz_match_result *res) {
-  char a[GSZ_FMT_MAX], v[GSZ_REASON_DETAIL_MAX + 32];
+  char a[GSZ_FMT_MAX], v[400], detail[320];
   gsz__table_init(t, explain_cols, E_COLS);
   for (size_t i = 0; i < res->n_explained; i++) {
     const gsz_candidate *c = &res->explained[i];
@@ -265,7 +280,8 @@ static void explain_table(gsz__table *t, const gsz_match_result *res) {
     if (c->fits)
       snprintf(v, sizeof v, "fits");
     else
-      snprintf(v, sizeof v, "%s: %s", gsz_reason_name(c->verdict.code), c->verdict.detail);
+      snprintf(v, sizeof v, "%s: %s", gsz_reason_name(c->verdict.code),
+               gsz_reason_describe(detail, sizeof detail, &c->verdict, c->gpu, res));
     gsz__table_str(t, E_VERDICT, v, NULL);
   }
 }
@@ -333,8 +349,10 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     stock_words(b, best);
     gsz__buf_putc(b, '\n');
     if (!best->gpu->verified || !best->server->verified)
-      gsz__buf_printf(b, "%scaution: some specifications of %s are unverified in the catalog\n",
-                      bullet, !best->gpu->verified ? best->gpu->sku : best->server->sku);
+      gsz__buf_printf(b, "%scaution: some specifications of %s%s%s are unverified in the catalog\n",
+                      bullet, !best->gpu->verified ? best->gpu->sku : "",
+                      !best->gpu->verified && !best->server->verified ? " and " : "",
+                      !best->server->verified ? best->server->sku : "");
     gsz__buf_puts(b, md ? "\n**Price**\n\n" : "\n  price:\n");
     line_table(&t, res, &best->price);
     if (md)
@@ -352,7 +370,7 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     gsz__buf_puts(b, md ? "\n### Alternatives\n\n" : "\nalternatives:\n");
     gsz__table_init(&t, config_cols, K_COLS);
     for (size_t i = 0; i < res->n_alternatives; i++)
-      config_row(&t, res, i + 2, &res->alternatives[i]);
+      config_row(&t, res, i + 2, &res->alternatives[i], NULL);
     if (md)
       render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
     else
@@ -438,6 +456,7 @@ static json_t *candidate_json(const gsz_candidate *c, const gsz_match_result *re
   put(layout, "tp", json_integer(c->layout.tp));
   put(layout, "pp", json_integer(c->layout.pp));
   put(layout, "dp", json_integer(c->layout.dp));
+  put(layout, "zero", json_integer(c->zero));
   put(o, "layout", layout);
   put(o, "per_gpu_bytes", json_integer((json_int_t)c->per_gpu_bytes));
   put(o, "usable_bytes", json_integer((json_int_t)c->usable_bytes));
@@ -532,7 +551,9 @@ static json_t *quote_json(const gsz_quote_request *req, const gsz_match_result *
     for (unsigned k = 0; k < rj->n_reasons && reasons; k++) {
       json_t *reason = json_object();
       put(reason, "code", json_string(gsz_reason_name(rj->reasons[k].code)));
-      put(reason, "detail", json_string(rj->reasons[k].detail));
+      char detail[320];
+      put(reason, "detail",
+          json_string(gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res)));
       json_array_append_new(reasons, reason);
     }
     put(r, "reasons", reasons);
@@ -561,14 +582,34 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
   case GSZ_OUTPUT_MARKDOWN:
     text_quote(&b, req, res, true);
     break;
-  case GSZ_OUTPUT_CSV:
+  case GSZ_OUTPUT_CSV: {
+    /* One row per configuration, then one per GPU that lost, with its
+     * reasons: programs see why even when nothing fits. */
+    const char *pricing = gsz_overlay_describe(req->overlay);
     gsz__table_init(&t, config_cols, K_COLS);
     if (res->found)
-      config_row(&t, res, 1, &res->best);
+      config_row(&t, res, 1, &res->best, pricing);
     for (size_t i = 0; i < res->n_alternatives; i++)
-      config_row(&t, res, i + 2, &res->alternatives[i]);
+      config_row(&t, res, i + 2, &res->alternatives[i], pricing);
+    for (size_t i = 0; i < res->n_rejected; i++) {
+      const gsz_rejection *rj = &res->rejected[i];
+      gsz__table_row(&t);
+      for (int col = 0; col < K_COLS; col++)
+        gsz__table_null(&t, (size_t)col, NULL);
+      gsz__table_str(&t, K_ROLE, "rejected", NULL);
+      gsz__table_str(&t, K_GPU, rj->gpu->sku, NULL);
+      gsz__table_str(&t, K_CURRENCY, res->currency, NULL);
+      gsz__table_str(&t, K_PRICING, pricing, NULL);
+      char reasons[1600] = "", one[320];
+      for (unsigned k = 0; k < rj->n_reasons; k++)
+        snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s: %s",
+                 k ? "; " : "", gsz_reason_name(rj->reasons[k].code),
+                 gsz_reason_describe(one, sizeof one, &rj->reasons[k], rj->gpu, res));
+      gsz__table_str(&t, K_REASONS, reasons, NULL);
+    }
     render_table(&b, &t, GSZ_OUTPUT_CSV);
     break;
+  }
   case GSZ_OUTPUT_JSON: {
     json_t *doc = quote_json(req, res);
     gsz__json_emit(&b, doc);

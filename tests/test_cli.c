@@ -270,7 +270,8 @@ static void test_quote_answers_with_a_price_and_reasons(void **state) {
   tu_result_free(&r);
 
   RUN(&r, "quote", "--model", "llama-3-8b", "--format", "csv", "--top", "2");
-  expect(&r, 0, "rank,gpu_sku,server_sku,gpus_per_node,nodes,total_gpus,tp,pp,dp,", NULL);
+  expect(&r, 0, "rank,role,gpu_sku,server_sku,gpus_per_node,nodes,total_gpus,tp,pp,dp,zero,", NULL);
+  assert_true(tu_contains(r.out, ",rejected,A10,"));
   tu_result_free(&r);
   RUN(&r, "quote", "--model", "llama-3-8b", "--format", "markdown");
   expect(&r, 0, "## Quote: Llama-3-8B", NULL);
@@ -360,7 +361,8 @@ static void test_quote_bad_flags(void **state) {
       {{"quote", "--model", "llama-3-8b", "--exclude", "nothing"}, "--exclude: 'nothing' is neither"},
       {{"quote", "--model", "llama-3-8b", "--max-nodes", "0"}, "--max-nodes: '0' is out of range"},
       {{"quote", "--model", "llama-3-8b", "--vendor", "acme"}, "--vendor: no GPU of vendor 'acme'"},
-      {{"quote", "--model", "llama-3-8b", "--form-factor", "mxm"}, "--form-factor: unknown form factor"},
+      {{"quote", "--model", "llama-3-8b", "--form-factor", "mxm"}, "--form-factor: no GPU of form factor 'mxm'"},
+      {{"quote", "--model", "llama-3-8b", "--mode", "train", "--tp", "3"}, "--tp: 3 does not fit this model"},
       {{"quote", "--model", "llama-3-8b", "--tp", "2"}, "--tp: for inference, quote chooses"},
       {{"quote", "--model", "llama-3-8b", "--pp", "2"}, "unknown option '--pp'"},
   };

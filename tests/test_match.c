@@ -7,6 +7,7 @@
 #include "gpusizer/catalog.h"
 #include "gpusizer/match.h"
 #include "gpusizer/memory.h"
+#include "gpusizer/report.h"
 
 #include <string.h>
 
@@ -114,11 +115,13 @@ static bool has_reason(const gsz_match_result *res, const char *sku, gsz_reason_
   return false;
 }
 
+/* The reason's sentence, as the reports print it. */
 static const char *detail_of(const gsz_match_result *res, const char *sku, gsz_reason_code code) {
+  static char buf[400];
   const gsz_rejection *rj = rejection_of(res, sku);
   for (unsigned i = 0; rj != NULL && i < rj->n_reasons; i++)
     if (rj->reasons[i].code == code)
-      return rj->reasons[i].detail;
+      return gsz_reason_describe(buf, sizeof buf, &rj->reasons[i], rj->gpu, res);
   return "";
 }
 
@@ -432,6 +435,57 @@ static void test_training_spreads_with_zero3_over_nodes(void **state) {
   gsz_match_result_free(res);
 }
 
+/* Going from one GPU to several adds communication buffers: the need can
+ * rise before it falls. One GPU fits here and must be found. */
+static void test_one_gpu_fits_when_two_would_not(void **state) {
+  (void)state;
+  static const gsz_runtime talky = {"talky", "test", "1", 10000, 0, 20ull << 30, 0, "training",
+                                    "test", NULL};
+  fixture f;
+  setup_fixture(&f, 2000000000ull); /* mixed AdamW: 32 GB, fits one 40 GiB card */
+  f.w.mode = GSZ_MODE_TRAIN;
+  f.w.runtime = &talky;
+  f.w.zero = 0;
+  f.o.zero_given = true;
+  add_gpu(&f, gpu("G", 40, 300, 5000));
+  add_server(&f, server("ONE", 1, 3000, 10000));
+  allow(&f, 0, 0, 1, 1);
+  gsz_match_result *res = run(&f);
+  assert_true(res->found);
+  assert_int_equal(res->best.total_gpus, 1);
+  gsz_match_result_free(res);
+}
+
+static void test_power_is_computed_without_wrapping(void **state) {
+  (void)state;
+  fixture f;
+  setup_fixture(&f, 1000000000ull);
+  add_gpu(&f, gpu("TYPO", 40, 536870912u, 5000)); /* 8 x this wraps 32 bits to 0 */
+  gsz_server box = server("BOX", 8, 12000, 10000);
+  add_server(&f, box);
+  allow(&f, 0, 0, 8, 8);
+  gsz_match_result *res = run(&f);
+  assert_false(res->found);
+  assert_true(has_reason(res, "TYPO", GSZ_REASON_POWER));
+  gsz_match_result_free(res);
+}
+
+static void test_lead_time_is_unknown_when_a_short_item_has_no_stock_rows(void **state) {
+  (void)state;
+  fixture f;
+  setup_fixture(&f, 30000000000ull);
+  gsz_gpu g = gpu("G", 40, 300, 5000); /* no inventory rows */
+  add_gpu(&f, g);
+  gsz_server box = server("BOX", 4, 3000, 10000);
+  box.stock = (gsz_stock_total){true, 0, 0, 0, 14};
+  add_server(&f, box);
+  allow(&f, 0, 0, 1, 4);
+  gsz_match_result *res = run(&f);
+  assert_false(res->best.stock.buildable);
+  assert_int_equal(res->best.stock.lead_time_days, -1);
+  gsz_match_result_free(res);
+}
+
 /* On the shipped catalog: for several workloads, the best and every
  * alternative fit their GPU's budget, and the ranking is by price. */
 static void test_builtin_catalog_answers_really_fit(void **state) {
@@ -503,6 +557,9 @@ int main(void) {
       cmocka_unit_test(test_quick_method_fits_on_total_memory),
       cmocka_unit_test(test_explain_lists_every_candidate),
       cmocka_unit_test(test_training_spreads_with_zero3_over_nodes),
+      cmocka_unit_test(test_one_gpu_fits_when_two_would_not),
+      cmocka_unit_test(test_power_is_computed_without_wrapping),
+      cmocka_unit_test(test_lead_time_is_unknown_when_a_short_item_has_no_stock_rows),
       cmocka_unit_test(test_builtin_catalog_answers_really_fit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -223,6 +223,33 @@ static void test_later_files_override_key_by_key(void **state) {
   gsz_overlay_free(ov);
 }
 
+static gsz_err load_two(gsz_overlay **ov, const char *a, const char *b, gsz_diag *diag) {
+  const char *texts[] = {a, b};
+  size_t lens[] = {strlen(a), strlen(b)};
+  const char *labels[] = {"a.yaml", "b.yaml"};
+  return gsz_overlay_parse(ov, texts, lens, labels, 2, data, &today, diag);
+}
+
+/* A later file does not revive an expired one; the overlay is valid until
+ * the earliest date; a rate for the new quote currency is moot. */
+static void test_each_file_answers_for_its_own_validity(void **state) {
+  (void)state;
+  gsz_overlay *ov = NULL;
+  gsz_diag diag;
+  assert_int_equal(load_two(&ov, "valid_until: 2020-01-01\n", "valid_until: 2030-01-01\n", &diag),
+                   GSZ_EEXPIRED);
+  assert_true(tu_contains(diag.message, "a.yaml:1:14: the overlay expired on 2020-01-01"));
+  assert_int_equal(load_two(&ov, "valid_until: 2028-01-01\n", "valid_until: 2027-06-30\n", &diag),
+                   GSZ_OK);
+  assert_string_equal(gsz_overlay_valid_until(ov), "2027-06-30");
+  gsz_overlay_free(ov);
+  assert_int_equal(load_two(&ov, "currency: USD\nfx: {EUR: \"1.08\"}\n",
+                            "currency: EUR\nfx: {USD: \"0.92\"}\n", &diag),
+                   GSZ_OK);
+  assert_string_equal(gsz_overlay_currency(ov), "EUR");
+  gsz_overlay_free(ov);
+}
+
 static void test_every_error_names_file_line_and_column(void **state) {
   (void)state;
   static const struct {
@@ -257,6 +284,8 @@ static void test_every_error_names_file_line_and_column(void **state) {
       {"\x01\x02\x03 binary", GSZ_EPARSE, "p.yaml:1:1: not valid YAML"},
       {"a: &anchor 1\nb: *anchor\n", GSZ_EPARSE, "p.yaml:1:4: anchors (&anchor) are not accepted"},
       {"a: !!binary aGVsbG8=\n", GSZ_EPARSE, "p.yaml:1:4: tags (tag:yaml.org,2002:binary) are not accepted"},
+      {"prices: {gpu: {H100: {amount: \"1\"}, H100-SXM5-80GB: {amount: \"2\"}}}\n", GSZ_EINVAL, "p.yaml:1:37: prices: 'H100-SXM5-80GB' is priced twice"},
+      {"currency: EUR\nfx: {USD: \"100000000000\"}\n", GSZ_EOVERFLOW, "p.yaml:2:11: fx: at this rate the catalog price of"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     gsz_overlay *ov = NULL;
@@ -364,6 +393,7 @@ int main(void) {
       cmocka_unit_test(test_rounding_is_half_even_at_the_half),
       cmocka_unit_test(test_int64_limits),
       cmocka_unit_test(test_later_files_override_key_by_key),
+      cmocka_unit_test(test_each_file_answers_for_its_own_validity),
       cmocka_unit_test(test_every_error_names_file_line_and_column),
       cmocka_unit_test(test_hostile_yaml_fails_fast),
       cmocka_unit_test(test_exclusions_reach_the_matcher),

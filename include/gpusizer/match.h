@@ -14,6 +14,8 @@
  * the rest of the node becomes pipeline stages (vLLM supports both).
  * Training runs data parallelism over every GPU with ZeRO-3 (unless --zero
  * says otherwise), with tensor parallelism inside a node when asked.
+ * The need falls as nodes are added except at the step from one GPU to
+ * several (communication buffers appear), which is checked on its own.
  *
  * A candidate fits when: per-GPU need <= usable memory x the runtime's
  * utilisation (quick method: quick total <= GPUs x usable memory); GPU
@@ -68,8 +70,8 @@ typedef struct gsz_price {
   int64_t total_minor;
   char currency[4];
   unsigned minor_digits;
-  gsz_price_line lines[GSZ_PRICE_MAX_LINES];
   unsigned n_lines;
+  gsz_price_line lines[GSZ_PRICE_MAX_LINES]; /* last: copies stop at n_lines */
 } gsz_price;
 
 /* How configurations are priced. The catalog pricer uses the catalog's
@@ -145,7 +147,8 @@ void gsz_match_options_init(gsz_match_options *opts);
   XX(LICENSE, "a consumer card, licensed for workstations only")                  \
   XX(STOCK, "not buildable from available stock")                                 \
   XX(BUDGET, "over the budget")                                                   \
-  XX(PRICE, "fits, but costs more than the chosen configuration")
+  XX(PRICE, "fits, but costs more than the chosen configuration")                 \
+  XX(OVERFLOW, "its price does not fit in 64-bit minor units")
 
 typedef enum gsz_reason_code {
 #define GSZ_REASON_ENUM(name, text) GSZ_REASON_##name,
@@ -157,11 +160,27 @@ typedef enum gsz_reason_code {
 const char *gsz_reason_name(gsz_reason_code code); /* "MEMORY" */
 const char *gsz_reason_text(gsz_reason_code code); /* the sentence above */
 
-#define GSZ_REASON_DETAIL_MAX 240
+#define GSZ_REASON_TEXT_MAX 160
 
+/* Why a candidate or a GPU lost, as data; report.h turns it into words
+ * (gsz_reason_describe). Which fields are set depends on the code. */
 typedef struct gsz_reason {
   gsz_reason_code code;
-  char detail[GSZ_REASON_DETAIL_MAX]; /* the numbers: "needs 91.6 GiB per GPU, budget 71.7 GiB" */
+  const gsz_server *server;  /* the candidate's server, when there is one */
+  uint32_t gpus_per_node;
+  uint32_t nodes;            /* MAX_NODES: nodes needed; BUDGET, STOCK: nodes of the candidate */
+  uint32_t limit;            /* MAX_NODES: --max-nodes; MEMORY: nodes tried */
+  uint64_t total_gpus;       /* MAX_GPUS: GPUs needed */
+  uint64_t max_gpus;         /* MAX_GPUS: --max-gpus */
+  uint64_t need;             /* MEMORY: per-GPU need on one node */
+  uint64_t need_at_limit;    /* MEMORY: per-GPU need at the most nodes tried */
+  uint64_t budget_bytes;     /* MEMORY: per-GPU budget */
+  uint32_t draw_w, psu_w;    /* POWER: GPUs + base, and what the PSUs deliver */
+  int64_t price_minor;       /* BUDGET: the price; PRICE: the price of its cheapest fit */
+  int64_t limit_minor;       /* BUDGET: the budget; PRICE: how much more than the best */
+  uint64_t gpus_short, servers_short; /* STOCK */
+  int64_t gpus_available, servers_available;
+  char text[GSZ_REASON_TEXT_MAX]; /* NO_PRICE: the pricer's words; TP_DIVISIBILITY: why */
 } gsz_reason;
 
 typedef struct gsz_stock_status {
@@ -179,17 +198,18 @@ typedef struct gsz_candidate {
   uint32_t gpus_per_node, nodes;
   uint64_t total_gpus;
   gsz_layout layout;
+  uint32_t zero;          /* training: the ZeRO stage the layout was sized with */
   bool pp_in_node;        /* the node runs pipeline stages too (heads not divisible) */
   uint64_t per_gpu_bytes; /* need on the busiest GPU (quick: total / GPUs) */
   uint64_t usable_bytes;  /* what the GPU exposes */
   uint64_t budget_bytes;  /* usable x the runtime's utilisation */
   int32_t headroom_bp;    /* (budget - need) / budget, basis points */
   uint32_t node_power_w;  /* GPUs x TDP + base, per node */
-  gsz_price price;
   gsz_stock_status stock;
   /* explain only: the verdict */
   bool fits;
   gsz_reason verdict;
+  gsz_price price; /* last: the matcher clears only what comes before it */
 } gsz_candidate;
 
 #define GSZ_MATCH_MAX_REASONS 6

@@ -65,6 +65,7 @@ typedef struct gsz_model_ref {
   const char *label;     /* for output */
   const gsz_arch *arch;  /* NULL: only `count.total` is known */
   gsz_param_count count; /* filled by the constructors below */
+  uint64_t kv_values_per_token; /* all layers, one GPU at tp 1; 0 without an architecture */
 } gsz_model_ref;
 
 gsz_err gsz_model_ref_from_arch(gsz_model_ref *out, const gsz_arch *arch, gsz_diag *diag);

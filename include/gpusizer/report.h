@@ -64,6 +64,12 @@ gsz_err gsz_report_listing(char **out, size_t *out_len, const gsz_catalog_data *
 gsz_err gsz_report_prices(char **out, size_t *out_len, const gsz_catalog_data *data,
                           const gsz_overlay *overlay, gsz_output_format format, gsz_diag *diag);
 
+/* One sentence with the numbers behind a reason, for gpu (the GPU that
+ * lost) in the result's currency: "needs 3 nodes of 8 x H100-SXM5-80GB in
+ * XE9680; --max-nodes is 2". Returns buf. */
+const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *reason,
+                                const gsz_gpu *gpu, const gsz_match_result *result);
+
 /* What `gpusizer size` was asked, echoed in every output format. */
 typedef struct gsz_size_request {
   const gsz_model_ref *model;

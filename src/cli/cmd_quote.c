@@ -119,7 +119,7 @@ int cmd_quote(int argc, char **argv) {
   if (!cli_write(cmd, text, len))
     status = EXIT_SYSTEM;
   else if (!result->found) {
-    cli_error(cmd, "no configuration fits; the reasons for each GPU are above");
+    cli_error(cmd, "no configuration fits; each GPU's reasons are in the output");
     status = EXIT_NO_FIT;
   }
 done:

@@ -432,9 +432,13 @@ gsz_err req_match_options(gsz_match_options *o, const cli_request *req, const cl
   }
   for (unsigned i = 0; i < req->n_list[REQ_FORM_FACTOR]; i++) {
     const char *ff = req->list[REQ_FORM_FACTOR][i];
-    if (!cli_ieq(ff, "SXM") && !cli_ieq(ff, "OAM") && !cli_ieq(ff, "PCIe"))
+    bool known = false;
+    for (size_t g = 0; g < d->n_gpus && !known; g++)
+      known = cli_ieq(d->gpus[g].form_factor, ff);
+    if (!known)
       return set_error(diag, REQ_FORM_FACTOR, as_columns,
-                       "unknown form factor '%s' (SXM, OAM or PCIe)%s", ff, "");
+                       "no GPU of form factor '%s' in the catalog (such as SXM, OAM or PCIe)%s",
+                       ff, "");
     o->form_factors[o->n_form_factors++] = ff;
   }
   for (unsigned i = 0; i < req->n_list[REQ_EXCLUDE]; i++) {
@@ -454,6 +458,10 @@ gsz_err req_match_options(gsz_match_options *o, const cli_request *req, const cl
                      "for inference, quote chooses the tensor-parallel degree; use 'gpusizer "
                      "size --tp' to size a given layout%s%s",
                      "", "");
+  const char *why = NULL;
+  if (training && !gsz_layout_tp_ok(&r->model, r->layout.tp, &why))
+    return set_error(diag, REQ_TP, as_columns, "%s does not fit this model: %s", req->value[REQ_TP],
+                     why);
   o->train_tp = r->layout.tp;
   o->zero_given = r->zero_given;
   return GSZ_OK;
