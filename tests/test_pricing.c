@@ -285,7 +285,7 @@ static void test_every_error_names_file_line_and_column(void **state) {
       {"a: &anchor 1\nb: *anchor\n", GSZ_EPARSE, "p.yaml:1:4: anchors (&anchor) are not accepted"},
       {"a: !!binary aGVsbG8=\n", GSZ_EPARSE, "p.yaml:1:4: tags (tag:yaml.org,2002:binary) are not accepted"},
       {"prices: {gpu: {H100: {amount: \"1\"}, H100-SXM5-80GB: {amount: \"2\"}}}\n", GSZ_EINVAL, "p.yaml:1:37: prices: 'H100-SXM5-80GB' is priced twice"},
-      {"currency: EUR\nfx: {USD: \"100000000000\"}\n", GSZ_EOVERFLOW, "p.yaml:2:11: fx: at this rate the catalog price of"},
+      {"currency: EUR\nfx: {USD: \"100\"}\nprices: {gpu: {L4: {amount: \"90000000000000000.00\", currency: USD}}}\n", GSZ_EOVERFLOW, "p.yaml:3:29: 'amount': converted to EUR it does not fit 64-bit minor units"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     gsz_overlay *ov = NULL;
