@@ -61,10 +61,22 @@ typedef struct cand_vec {
   size_t n, cap;
 } cand_vec;
 
+/* What a losing GPU's PRICE reason needs of its cheapest fit. */
+typedef struct cheapest_fit {
+  const gsz_server *server;
+  uint32_t gpus_per_node, nodes;
+  int64_t price_minor;
+  uint64_t short_items; /* GPUs and servers short of stock */
+} cheapest_fit;
+
+/* Per GPU: its reasons are pool[first .. first + n) (a GPU's reasons are
+ * all kept while it is searched, so they are contiguous). Small on
+ * purpose: large catalogs have one per GPU. */
 typedef struct gpu_state {
-  gsz_rejection rejection;
-  bool feasible;
-  size_t cheapest; /* index into run.feasible of this GPU's cheapest fit */
+  uint32_t first;
+  uint8_t n;
+  bool filtered, feasible;
+  cheapest_fit summary;
 } gpu_state;
 
 typedef struct run {
@@ -75,10 +87,19 @@ typedef struct run {
   const gsz_pricer *p;
   gsz_diag *diag;
   bool training;
-  cand_vec feasible;
-  gsz_candidate **order; /* feasible, best first (after sorting) */
+  /* The best few, one per (GPU, server) pair, best first: the answer and
+   * its alternatives. Bounded (top + 1), so memory does not grow with the
+   * number of candidates that fit. */
+  gsz_candidate *top;
+  size_t n_top, cap_top;
+  gsz_candidate scratch;     /* the candidate being evaluated */
+  gsz_candidate gpu_best;    /* the current GPU's cheapest fit so far */
   cand_vec explained;
   gpu_state *gpus;
+  gsz_reason *pool;
+  size_t n_pool, cap_pool;
+  bool *server_out; /* per server: excluded by --exclude or the pricing policy */
+  const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* --exclude names resolved to GPUs */
   size_t candidates;
   uint64_t quick_total; /* the quick method's total, the same for every layout */
   gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
@@ -120,10 +141,9 @@ static bool closer(const gsz_reason *a, const gsz_reason *b) {
  * the latest (larger counts come later: the closest to fitting); MEMORY
  * the closest to fitting; BUDGET the cheapest; the others the first. No
  * text is made here: reasons are data until a report describes them. */
-static void keep_reason(gpu_state *gs, const gsz_reason *why) {
-  gsz_rejection *rj = &gs->rejection;
-  for (unsigned i = 0; i < rj->n_reasons; i++) {
-    gsz_reason *slot = &rj->reasons[i];
+static void keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
+  for (unsigned i = 0; i < gs->n; i++) {
+    gsz_reason *slot = &r->pool[gs->first + i];
     if (slot->code != why->code)
       continue;
     bool replace = why->code == GSZ_REASON_MAX_NODES || why->code == GSZ_REASON_MAX_GPUS ||
@@ -133,19 +153,31 @@ static void keep_reason(gpu_state *gs, const gsz_reason *why) {
       *slot = *why;
     return;
   }
-  if (rj->n_reasons < GSZ_MATCH_MAX_REASONS)
-    rj->reasons[rj->n_reasons++] = *why;
+  if (gs->n >= GSZ_MATCH_MAX_REASONS || r->err != GSZ_OK)
+    return;
+  if (r->n_pool == r->cap_pool) {
+    size_t cap = r->cap_pool ? r->cap_pool * 2 : 64;
+    gsz_reason *pool = gsz__realloc(r->pool, cap * sizeof *pool);
+    if (pool == NULL) {
+      r->err = gsz__diag_nomem(r->diag);
+      return;
+    }
+    r->pool = pool;
+    r->cap_pool = cap;
+  }
+  r->pool[r->n_pool++] = *why;
+  gs->n++;
 }
 
 /* A reason without numbers (filters, NOT_SOLD, NO_SERVER); text names
  * the filter for EXCLUDED ("--gpu", "--vendor", ...). */
-static void simple_reason(gpu_state *gs, gsz_reason_code code, const char *text) {
+static void simple_reason(run *r, gpu_state *gs, gsz_reason_code code, const char *text) {
   gsz_reason why;
   memset(&why, 0, sizeof why);
   why.code = code;
   if (text != NULL)
     snprintf(why.text, sizeof why.text, "%s", text);
-  keep_reason(gs, &why);
+  keep_reason(r, gs, &why);
 }
 
 static bool in_list(const char *const *list, size_t n, const char *value) {
@@ -155,23 +187,17 @@ static bool in_list(const char *const *list, size_t n, const char *value) {
   return false;
 }
 
-/* An exclusion names a GPU by SKU or by one of its aliases. */
+/* An exclusion names a GPU by SKU or alias; they were resolved once. */
 static bool gpu_excluded(const run *r, const gsz_gpu *g) {
-  for (size_t i = 0; i < r->o->n_exclude; i++) {
-    const char *name = r->o->exclude[i];
-    if (gsz__str_ieq(name, g->sku))
+  for (size_t i = 0; i < r->o->n_exclude; i++)
+    if (r->excluded_gpus[i] == g)
       return true;
-    for (size_t a = 0; a < r->d->n_gpu_aliases; a++)
-      if (gsz__str_ieq(r->d->gpu_aliases[a].alias, name) &&
-          gsz__str_ieq(r->d->gpu_aliases[a].target, g->sku))
-        return true;
-  }
-  return r->p->excluded != NULL && r->p->excluded(r->p->ctx, "gpu", g->sku);
+  return r->p->excluded != NULL && r->p->excluded(r->p->ctx, g, NULL);
 }
 
 static bool server_excluded(const run *r, const gsz_server *s) {
   return in_list(r->o->exclude, r->o->n_exclude, s->sku) ||
-         (r->p->excluded != NULL && r->p->excluded(r->p->ctx, "server", s->sku));
+         (r->p->excluded != NULL && r->p->excluded(r->p->ctx, NULL, s));
 }
 
 /* --- Layouts and memory ----------------------------------------------------- */
@@ -331,11 +357,11 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
 #define REJECT(rc)                                                                            \
   do {                                                                                        \
     v->code = GSZ_REASON_##rc;                                                                \
-    keep_reason(gs, v);                                                                       \
+    keep_reason(r, gs, v);                                                                    \
     return false;                                                                             \
   } while (0)
 
-  if (server_excluded(r, s))
+  if (r->server_out[s - r->d->servers])
     REJECT(EXCLUDED);
   if (!s->sellable)
     REJECT(NOT_SOLD);
@@ -400,10 +426,11 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   c->pp_in_node = !r->training && tp < per_node;
   c->per_gpu_bytes = quick ? gsz__ceil_div_u64(r->quick_total, c->total_gpus)
                            : need_at(r, c->layout, NULL);
-  c->headroom_bp =
-      c->budget_bytes == 0
-          ? 0
-          : (int32_t)((unsigned __int128)(c->budget_bytes - c->per_gpu_bytes) * 10000 / c->budget_bytes);
+  uint64_t room = c->budget_bytes - c->per_gpu_bytes, scaled;
+  c->headroom_bp = c->budget_bytes == 0 ? 0
+                   : !gsz__mul_u64(&scaled, room, 10000)
+                       ? (int32_t)(scaled / c->budget_bytes)
+                       : (int32_t)((unsigned __int128)room * 10000 / c->budget_bytes);
   if (r->o->max_gpus != 0 && c->total_gpus > r->o->max_gpus) {
     v->nodes = nodes;
     v->total_gpus = c->total_gpus;
@@ -416,7 +443,7 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   c->price.minor_digits = r->p->minor_digits;
   gsz_diag pd;
   pd.message[0] = '\0';
-  gsz_err err = r->p->price(r->p->ctx, g, s, per_node, nodes, &c->price, &pd);
+  gsz_err err = r->p->price(r->p->ctx, g, s, per_node, nodes, false, &c->price, &pd);
   if (err == GSZ_ENOMEM) {
     r->err = gsz__diag_nomem(r->diag);
     return false;
@@ -475,84 +502,84 @@ static int compare(const gsz_candidate *a, const gsz_candidate *b, gsz_stock_pol
   return (a->gpus_per_node > b->gpus_per_node) - (a->gpus_per_node < b->gpus_per_node);
 }
 
-/* A stable merge sort of pointers (candidates are large; moving pointers
- * is cheap), with the stock policy passed along instead of a global. */
-static void sort_candidates(gsz_candidate **items, gsz_candidate **tmp, size_t n,
-                            gsz_stock_policy policy) {
-  if (n < 2)
-    return;
-  size_t half = n / 2;
-  sort_candidates(items, tmp, half, policy);
-  sort_candidates(items + half, tmp, n - half, policy);
-  size_t i = 0, j = half, k = 0;
-  while (i < half && j < n)
-    tmp[k++] = compare(items[j], items[i], policy) < 0 ? items[j++] : items[i++];
-  while (i < half)
-    tmp[k++] = items[i++];
-  while (j < n)
-    tmp[k++] = items[j++];
-  memcpy(items, tmp, n * sizeof *items);
-}
-
 /* --- The run ---------------------------------------------------------------- */
 
-static bool gpu_selected(const run *r, const gsz_gpu *g, gpu_state *gs) {
+static bool gpu_selected(run *r, const gsz_gpu *g, gpu_state *gs) {
   const gsz_match_options *o = r->o;
   if (o->n_gpus > 0) {
     bool listed = false;
     for (size_t i = 0; i < o->n_gpus; i++)
       listed |= o->gpus[i] == g;
     if (!listed) {
-      simple_reason(gs, GSZ_REASON_EXCLUDED, "--gpu");
-      gs->rejection.filtered = true;
+      simple_reason(r, gs, GSZ_REASON_EXCLUDED, "--gpu");
+      gs->filtered = true;
       return false;
     }
   }
   if (o->n_vendors > 0 && !in_list(o->vendors, o->n_vendors, g->vendor)) {
-    simple_reason(gs, GSZ_REASON_EXCLUDED, "--vendor");
-    gs->rejection.filtered = true;
+    simple_reason(r, gs, GSZ_REASON_EXCLUDED, "--vendor");
+    gs->filtered = true;
     return false;
   }
   if (o->n_form_factors > 0 && !in_list(o->form_factors, o->n_form_factors, g->form_factor)) {
-    simple_reason(gs, GSZ_REASON_EXCLUDED, "--form-factor");
-    gs->rejection.filtered = true;
+    simple_reason(r, gs, GSZ_REASON_EXCLUDED, "--form-factor");
+    gs->filtered = true;
     return false;
   }
   if (gpu_excluded(r, g)) {
-    simple_reason(gs, GSZ_REASON_EXCLUDED, "exclude");
+    simple_reason(r, gs, GSZ_REASON_EXCLUDED, "exclude");
     return false;
   }
   if (!g->sellable) {
-    simple_reason(gs, GSZ_REASON_NOT_SOLD, NULL);
+    simple_reason(r, gs, GSZ_REASON_NOT_SOLD, NULL);
     return false;
   }
   return true;
 }
 
+/* Offer a fitting candidate to the top list: it enters if it beats the
+ * last (or the list is not full), replacing its own pair's entry. */
+static void offer_top(run *r, const gsz_candidate *c) {
+  size_t pair = r->n_top;
+  for (size_t i = 0; i < r->n_top; i++)
+    if (r->top[i].gpu == c->gpu && r->top[i].server == c->server) {
+      pair = i;
+      break;
+    }
+  if (pair < r->n_top) {
+    if (compare(c, &r->top[pair], r->o->stock) >= 0)
+      return;
+    /* Close the gap its old entry leaves; it is re-inserted below. */
+    for (size_t i = pair; i + 1 < r->n_top; i++)
+      copy_candidate(&r->top[i], &r->top[i + 1]);
+    r->n_top--;
+  } else if (r->n_top == r->cap_top &&
+             compare(c, &r->top[r->n_top - 1], r->o->stock) >= 0) {
+    return;
+  }
+  size_t at = r->n_top < r->cap_top ? r->n_top : r->cap_top - 1;
+  while (at > 0 && compare(c, &r->top[at - 1], r->o->stock) < 0) {
+    if (at < r->cap_top)
+      copy_candidate(&r->top[at], &r->top[at - 1]);
+    at--;
+  }
+  copy_candidate(&r->top[at], c);
+  if (r->n_top < r->cap_top)
+    r->n_top++;
+}
+
 static void search_gpu(run *r, size_t gi, size_t first_fit) {
   const gsz_gpu *g = &r->d->gpus[gi];
   gpu_state *gs = &r->gpus[gi];
-  gs->rejection.gpu = g;
+  gs->first = (uint32_t)r->n_pool;
   if (!gpu_selected(r, g, gs))
     return;
   bool any_server = false;
-  /* Only the best candidate of each (GPU, server) pair can be shown (the
-   * alternatives are one per pair; a losing GPU's PRICE names its
-   * cheapest), so feasible keeps one per pair: fits arrive grouped by
-   * server, and a better count replaces the pair's kept one. */
-  uint32_t pair_server = UINT32_MAX;
-  size_t pair_index = 0;
   for (size_t f = first_fit; f < r->d->n_fits && r->d->fits[f].gpu == gi; f++) {
     const gsz_fit *fit = &r->d->fits[f];
     any_server = true;
     r->candidates++;
-    if (fit->server != pair_server) {
-      pair_server = fit->server;
-      pair_index = SIZE_MAX;
-    }
-    gsz_candidate *c = next_slot(r, &r->feasible);
-    if (c == NULL)
-      return;
+    gsz_candidate *c = &r->scratch;
     bool fits = evaluate(r, gs, g, &r->d->servers[fit->server], fit->count, c);
     if (r->err != GSZ_OK)
       return;
@@ -564,16 +591,20 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
       r->explained.n++;
     }
     if (!fits)
-      continue; /* the slot is reused by the next candidate */
-    gs->feasible = true;
-    if (pair_index == SIZE_MAX) {
-      pair_index = r->feasible.n++;
-    } else if (compare(c, &r->feasible.items[pair_index], r->o->stock) < 0) {
-      copy_candidate(&r->feasible.items[pair_index], c);
+      continue;
+    if (!gs->feasible || compare(c, &r->gpu_best, r->o->stock) < 0) {
+      copy_candidate(&r->gpu_best, c);
+      gs->feasible = true;
     }
+    offer_top(r, c);
+  }
+  if (gs->feasible) {
+    gs->summary = (cheapest_fit){r->gpu_best.server, r->gpu_best.gpus_per_node, r->gpu_best.nodes,
+                                 r->gpu_best.price.total_minor,
+                                 r->gpu_best.stock.gpus_short + r->gpu_best.stock.servers_short};
   }
   if (!any_server)
-    simple_reason(gs, GSZ_REASON_NO_SERVER, NULL);
+    simple_reason(r, gs, GSZ_REASON_NO_SERVER, NULL);
 }
 
 void gsz_match_result_free(gsz_match_result *res) {
@@ -582,7 +613,26 @@ void gsz_match_result_free(gsz_match_result *res) {
   gsz__free(res->alternatives);
   gsz__free(res->rejected);
   gsz__free(res->explained);
+  gsz__free(res->reason_storage);
   gsz__free(res);
+}
+
+/* Candidates were ranked on totals; the ones shown get their line items.
+ * The same pricer gives the same total, with the lines written out. */
+static gsz_err add_lines(run *r, gsz_candidate *c) {
+  if (c->nodes == 0 || c->verdict.code == GSZ_REASON_NO_PRICE ||
+      c->verdict.code == GSZ_REASON_OVERFLOW)
+    return GSZ_OK;
+  bool priced = c->fits || c->verdict.code == GSZ_REASON_BUDGET ||
+                c->verdict.code == GSZ_REASON_STOCK;
+  if (!priced)
+    return GSZ_OK;
+  gsz_diag pd;
+  gsz_err err = r->p->price(r->p->ctx, c->gpu, c->server, c->gpus_per_node, c->nodes, true,
+                            &c->price, &pd);
+  if (err == GSZ_ENOMEM)
+    return gsz__diag_nomem(r->diag);
+  return GSZ_OK; /* it priced before; a second run cannot fail otherwise */
 }
 
 /* Alternatives: the next best candidates, one per (GPU, server) pair. */
@@ -591,24 +641,24 @@ static gsz_err pick_alternatives(run *r, gsz_match_result *res) {
   res->alternatives = gsz__malloc((want ? want : 1) * sizeof *res->alternatives);
   if (res->alternatives == NULL)
     return gsz__diag_nomem(r->diag);
-  for (size_t i = 1; i < r->feasible.n && res->n_alternatives < want; i++) {
-    const gsz_candidate *c = r->order[i];
-    bool seen = c->gpu == res->best.gpu && c->server == res->best.server;
-    for (size_t j = 0; j < res->n_alternatives && !seen; j++)
-      seen = res->alternatives[j].gpu == c->gpu && res->alternatives[j].server == c->server;
-    if (!seen)
-      copy_candidate(&res->alternatives[res->n_alternatives++], c);
-  }
+  for (size_t i = 1; i < r->n_top && res->n_alternatives < want; i++)
+    copy_candidate(&res->alternatives[res->n_alternatives++], &r->top[i]);
   return GSZ_OK;
 }
 
 static gsz_err collect_rejections(run *r, gsz_match_result *res) {
-  res->rejected = gsz__malloc((r->d->n_gpus ? r->d->n_gpus : 1) * sizeof *res->rejected);
-  if (res->rejected == NULL)
+  size_t n = r->d->n_gpus;
+  res->rejected = gsz__malloc((n ? n : 1) * sizeof *res->rejected);
+  /* The kept reasons, plus room for one PRICE reason per GPU that fits. */
+  res->reason_storage = gsz__malloc((r->n_pool + n + 1) * sizeof *res->reason_storage);
+  if (res->rejected == NULL || res->reason_storage == NULL)
     return gsz__diag_nomem(r->diag);
-  for (size_t gi = 0; gi < r->d->n_gpus; gi++) {
+  if (r->n_pool > 0)
+    memcpy(res->reason_storage, r->pool, r->n_pool * sizeof *r->pool);
+  size_t extra = r->n_pool;
+  for (size_t gi = 0; gi < n; gi++) {
     const gsz_gpu *g = &r->d->gpus[gi];
-    gpu_state *gs = &r->gpus[gi];
+    const gpu_state *gs = &r->gpus[gi];
     if (res->found && res->best.gpu == g)
       continue;
     bool shown = false;
@@ -618,24 +668,25 @@ static gsz_err collect_rejections(run *r, gsz_match_result *res) {
       continue;
     gsz_rejection *out = &res->rejected[res->n_rejected++];
     out->gpu = g;
-    out->filtered = gs->rejection.filtered;
-    out->n_reasons = gs->rejection.n_reasons;
-    memcpy(out->reasons, gs->rejection.reasons, out->n_reasons * sizeof *out->reasons);
+    out->filtered = gs->filtered;
+    out->reasons = &res->reason_storage[gs->first];
+    out->n_reasons = gs->n;
     if (gs->feasible) {
       /* It fits, but something cheaper won: say what it would cost. */
-      const gsz_candidate *c = r->order[gs->cheapest];
-      gsz_reason *why = &out->reasons[0];
+      const cheapest_fit *c = &gs->summary;
+      gsz_reason *why = &res->reason_storage[extra++];
       memset(why, 0, sizeof *why);
-      out->n_reasons = 1;
       why->code = GSZ_REASON_PRICE;
       why->server = c->server;
       why->gpus_per_node = c->gpus_per_node;
       why->nodes = c->nodes;
-      why->price_minor = c->price.total_minor;
-      why->limit_minor = c->price.total_minor - res->best.price.total_minor;
+      why->price_minor = c->price_minor;
+      why->limit_minor = c->price_minor - res->best.price.total_minor;
       /* Under --stock prefer a cheaper one can lose for want of stock. */
-      if (r->o->stock == GSZ_STOCK_PREFER && res->best.stock.buildable && !c->stock.buildable)
-        why->gpus_short = c->stock.gpus_short + c->stock.servers_short;
+      if (r->o->stock == GSZ_STOCK_PREFER && res->best.stock.buildable && c->short_items > 0)
+        why->gpus_short = c->short_items;
+      out->reasons = why;
+      out->n_reasons = 1;
     }
   }
   return GSZ_OK;
@@ -676,11 +727,26 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
     goto done;
   }
   for (size_t gi = 0; gi < d->n_gpus; gi++) {
-    r.gpus[gi].rejection.gpu = &d->gpus[gi];
-    r.gpus[gi].rejection.filtered = false;
-    r.gpus[gi].rejection.n_reasons = 0;
+    r.gpus[gi].first = 0;
+    r.gpus[gi].n = 0;
+    r.gpus[gi].filtered = false;
     r.gpus[gi].feasible = false;
-    r.gpus[gi].cheapest = 0;
+  }
+  for (size_t i = 0; i < o->n_exclude; i++)
+    r.excluded_gpus[i] = gsz_catalog_find_gpu(d, o->exclude[i]);
+  /* Exclusions are per server, not per candidate: decide them once. */
+  r.server_out = gsz__malloc((d->n_servers ? d->n_servers : 1) * sizeof *r.server_out);
+  if (r.server_out == NULL) {
+    err = gsz__diag_nomem(diag);
+    goto done;
+  }
+  for (size_t si = 0; si < d->n_servers; si++)
+    r.server_out[si] = server_excluded(&r, &d->servers[si]);
+  r.cap_top = (size_t)o->top + 1;
+  r.top = gsz__malloc(r.cap_top * sizeof *r.top);
+  if (r.top == NULL) {
+    err = gsz__diag_nomem(diag);
+    goto done;
   }
   memcpy(res->currency, p->currency, 4);
   res->minor_digits = p->minor_digits;
@@ -695,30 +761,20 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
   if ((err = r.err) != GSZ_OK)
     goto done;
 
-  if (r.feasible.n > 0) {
-    r.order = gsz__malloc(2 * r.feasible.n * sizeof *r.order);
-    if (r.order == NULL) {
-      err = gsz__diag_nomem(diag);
-      goto done;
-    }
-    for (size_t i = 0; i < r.feasible.n; i++)
-      r.order[i] = &r.feasible.items[i];
-    sort_candidates(r.order, r.order + r.feasible.n, r.feasible.n, o->stock);
-    /* Each GPU's first in the order is its cheapest. */
-    for (size_t gi = 0; gi < d->n_gpus; gi++)
-      r.gpus[gi].feasible = false;
-    for (size_t i = 0; i < r.feasible.n; i++) {
-      gpu_state *gs = &r.gpus[r.order[i]->gpu - d->gpus];
-      if (!gs->feasible) {
-        gs->feasible = true;
-        gs->cheapest = i;
-      }
-    }
+  if (r.n_top > 0) {
     res->found = true;
-    copy_candidate(&res->best, r.order[0]);
+    copy_candidate(&res->best, &r.top[0]);
+    if ((err = add_lines(&r, &res->best)) != GSZ_OK)
+      goto done;
   }
   if ((err = pick_alternatives(&r, res)) != GSZ_OK || (err = collect_rejections(&r, res)) != GSZ_OK)
     goto done;
+  for (size_t i = 0; i < res->n_alternatives; i++)
+    if ((err = add_lines(&r, &res->alternatives[i])) != GSZ_OK)
+      goto done;
+  for (size_t i = 0; i < r.explained.n; i++)
+    if ((err = add_lines(&r, &r.explained.items[i])) != GSZ_OK)
+      goto done;
 
   /* The breakdown of the chosen layout (1 GPU when nothing fits). */
   gsz_layout l = res->found ? res->best.layout : (gsz_layout){1, 1, 1};
@@ -732,8 +788,9 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
   res->candidates = r.candidates;
 
 done:
-  gsz__free(r.order);
-  gsz__free(r.feasible.items);
+  gsz__free(r.top);
+  gsz__free(r.pool);
+  gsz__free(r.server_out);
   gsz__free(r.explained.items);
   gsz__free(r.gpus);
   if (err != GSZ_OK) {

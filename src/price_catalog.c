@@ -25,13 +25,15 @@ static gsz_err unit_price(const gsz_unit_price *p, const char *kind, const char 
   return GSZ_OK;
 }
 
-static gsz_err add_line(gsz_price *out, gsz_line_kind kind, const char *item, const char *detail,
-                        uint64_t qty, int64_t unit, gsz_diag *diag) {
+static gsz_err add_line(gsz_price *out, bool with_lines, gsz_line_kind kind, const char *item,
+                        const char *detail, uint64_t qty, int64_t unit, gsz_diag *diag) {
   int64_t amount;
   if (qty > (uint64_t)INT64_MAX || gsz__mul_i64(&amount, unit, (int64_t)qty) ||
       gsz__add_i64(&out->total_minor, out->total_minor, amount))
     return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
                          (unsigned long long)qty, item);
+  if (!with_lines)
+    return GSZ_OK;
   if (out->n_lines >= GSZ_PRICE_MAX_LINES)
     return gsz__diag_set(diag, GSZ_ELIMIT, "more than %d price lines", GSZ_PRICE_MAX_LINES);
   out->lines[out->n_lines++] = (gsz_price_line){kind, item, detail, qty, unit, amount};
@@ -40,7 +42,8 @@ static gsz_err add_line(gsz_price *out, gsz_line_kind kind, const char *item, co
 
 /* The matcher stamps out->currency with the pricer's currency first. */
 static gsz_err price(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
-                     uint32_t gpus_per_node, uint32_t nodes, gsz_price *out, gsz_diag *diag) {
+                     uint32_t gpus_per_node, uint32_t nodes, bool with_lines, gsz_price *out,
+                     gsz_diag *diag) {
   (void)ctx; /* prices travel with the records */
   const char *currency = out->currency;
   gsz_err err = unit_price(&server->price, "server", server->sku, currency, diag);
@@ -51,10 +54,10 @@ static gsz_err price(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
   out->total_minor = 0;
   out->n_lines = 0;
   uint64_t gpus = (uint64_t)gpus_per_node * nodes;
-  err = add_line(out, GSZ_LINE_SERVER, server->sku, server->price.basis, nodes,
+  err = add_line(out, with_lines, GSZ_LINE_SERVER, server->sku, server->price.basis, nodes,
                  server->price.amount_minor, diag);
   if (err == GSZ_OK)
-    err = add_line(out, GSZ_LINE_GPU, gpu->sku,
+    err = add_line(out, with_lines, GSZ_LINE_GPU, gpu->sku,
                    server->gpus_included ? "included in the server price" : gpu->price.basis, gpus,
                    server->gpus_included ? 0 : gpu->price.amount_minor, diag);
   return err;

@@ -12,6 +12,7 @@
 #include "yaml_tree_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -918,8 +919,11 @@ const char *gsz_overlay_discounts_for(char *buf, size_t size, const gsz_overlay 
 
 /* --- Pricing a configuration -------------------------------------------------------------------- */
 
+/* A line item, written only when lines are wanted (the total is the same). */
 static gsz_err push_line(gsz_price *out, gsz_line_kind kind, const char *item, const char *detail,
                          uint64_t qty, int64_t unit, int64_t amount, gsz_diag *diag) {
+  if (out->n_lines == UINT_MAX) /* totals only */
+    return GSZ_OK;
   if (out->n_lines >= GSZ_PRICE_MAX_LINES)
     return gsz__diag_set(diag, GSZ_ELIMIT, "more than %d price lines", GSZ_PRICE_MAX_LINES);
   out->lines[out->n_lines++] = (gsz_price_line){kind, item, detail, qty, unit, amount};
@@ -969,8 +973,8 @@ add:
 }
 
 static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
-                             uint32_t gpus_per_node, uint32_t nodes, gsz_price *out,
-                             gsz_diag *diag) {
+                             uint32_t gpus_per_node, uint32_t nodes, bool with_lines,
+                             gsz_price *out, gsz_diag *diag) {
   const gsz_overlay *ov = ctx;
   const gsz_catalog_data *d = ov->data;
   const item_price *sp = &ov->servers[server - d->servers], *gp = &ov->gpus[gpu - d->gpus];
@@ -981,7 +985,7 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
   if (!server->gpus_included && !ge->priced)
     return gsz__diag_set(diag, GSZ_ENOTFOUND, "GPU '%s': %s", gpu->sku,
                          ge->why ? ge->why : "no price");
-  out->n_lines = 0;
+  out->n_lines = with_lines ? 0 : UINT_MAX; /* push_line's "totals only" mark */
   out->total_minor = 0;
   int64_t total = 0;
   uint64_t gpus = (uint64_t)gpus_per_node * nodes;
@@ -1007,18 +1011,18 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
         gsz__add_i64(&total, total, t))
       err = gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
   }
+  if (!with_lines)
+    out->n_lines = 0;
   if (err == GSZ_OK)
     out->total_minor = total;
   return err;
 }
 
-static bool overlay_excluded(void *ctx, const char *kind, const char *sku) {
+static bool overlay_excluded(void *ctx, const gsz_gpu *gpu, const gsz_server *server) {
   const gsz_overlay *ov = ctx;
-  const char *k;
-  size_t index;
-  if (!find_item(ov->data, sku, kind, &k, &index))
-    return false;
-  return strcmp(k, "gpu") == 0 ? ov->gpus[index].eff.excluded : ov->servers[index].eff.excluded;
+  if (gpu != NULL)
+    return ov->gpus[gpu - ov->data->gpus].eff.excluded;
+  return ov->servers[server - ov->data->servers].eff.excluded;
 }
 
 void gsz_overlay_pricer(gsz_pricer *out, const gsz_overlay *ov) {

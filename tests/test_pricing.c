@@ -57,7 +57,7 @@ static gsz_price price_of(const gsz_overlay *ov, const char *gpu, const char *se
   const gsz_server *s = gsz_catalog_find_server(data, server);
   assert_non_null(g);
   assert_non_null(s);
-  if (p.price(p.ctx, g, s, per_node, nodes, &out, &diag) != GSZ_OK)
+  if (p.price(p.ctx, g, s, per_node, nodes, true, &out, &diag) != GSZ_OK)
     fail_msg("price: %s", diag.message);
   return out;
 }
@@ -182,7 +182,7 @@ static void test_int64_limits(void **state) {
   gsz_price pr;
   memset(&pr, 0, sizeof pr);
   assert_int_equal(p.price(p.ctx, gsz_catalog_find_gpu(data, "L4"),
-                           gsz_catalog_find_server(data, "SYS-322GB-NR"), 2, 1, &pr, &diag),
+                           gsz_catalog_find_server(data, "SYS-322GB-NR"), 2, 1, true, &pr, &diag),
                    GSZ_EOVERFLOW);
   gsz_overlay_free(ov);
   assert_int_equal(load(&ov, "prices: {gpu: {L4: {amount: \"92233720368547758.08\"}}}\n", &diag),
@@ -343,9 +343,9 @@ static void test_exclusions_reach_the_matcher(void **state) {
   gsz_overlay *ov = load_ok("exclude: [RTX-4090, LAMBDA-VECTOR]\n");
   gsz_pricer p;
   gsz_overlay_pricer(&p, ov);
-  assert_true(p.excluded(p.ctx, "gpu", "RTX-4090"));
-  assert_true(p.excluded(p.ctx, "server", "LAMBDA-VECTOR"));
-  assert_false(p.excluded(p.ctx, "gpu", "L4"));
+  assert_true(p.excluded(p.ctx, gsz_catalog_find_gpu(data, "RTX-4090"), NULL));
+  assert_true(p.excluded(p.ctx, NULL, gsz_catalog_find_server(data, "LAMBDA-VECTOR")));
+  assert_false(p.excluded(p.ctx, gsz_catalog_find_gpu(data, "L4"), NULL));
   gsz_model_ref m;
   assert_int_equal(gsz_model_ref_from_arch(&m, gsz_catalog_find_model(data, "llama-3-8b"), NULL), GSZ_OK);
   gsz_workload w;
@@ -375,11 +375,22 @@ static void test_empty_overlay_prices_like_the_catalog(void **state) {
   gsz_catalog_pricer(&cat, data);
   assert_string_equal(gsz_overlay_currency(ov), cat.currency);
   gsz_price a = price_of(ov, "H100-SXM5-80GB", "SYS-821GE-TNHR", 8, 2);
+  /* Totals only: the same total, no lines. */
+  gsz_pricer op;
+  gsz_overlay_pricer(&op, ov);
+  gsz_price t;
+  memset(&t, 0, sizeof t);
+  memcpy(t.currency, op.currency, 4);
+  assert_int_equal(op.price(op.ctx, gsz_catalog_find_gpu(data, "H100-SXM5-80GB"),
+                            gsz_catalog_find_server(data, "SYS-821GE-TNHR"), 8, 2, false, &t, NULL),
+                   GSZ_OK);
+  assert_int_equal(t.total_minor, a.total_minor);
+  assert_int_equal(t.n_lines, 0);
   gsz_price b;
   memset(&b, 0, sizeof b);
   memcpy(b.currency, cat.currency, 4);
   assert_int_equal(cat.price(cat.ctx, gsz_catalog_find_gpu(data, "H100-SXM5-80GB"),
-                             gsz_catalog_find_server(data, "SYS-821GE-TNHR"), 8, 2, &b, NULL),
+                             gsz_catalog_find_server(data, "SYS-821GE-TNHR"), 8, 2, true, &b, NULL),
                    GSZ_OK);
   assert_int_equal(a.total_minor, b.total_minor);
   assert_true(tu_contains(gsz_overlay_describe(ov), "catalog prices"));

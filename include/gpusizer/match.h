@@ -77,13 +77,17 @@ typedef struct gsz_price {
 /* How configurations are priced. The catalog pricer uses the catalog's
  * prices as they are; the pricing overlay provides another. */
 typedef struct gsz_pricer {
-  /* Price `nodes` servers each holding `gpus_per_node` GPUs. GSZ_ENOTFOUND
-   * when an item has no usable price (diag says why, one line);
-   * GSZ_EOVERFLOW when the total does not fit. */
+  /* Price `nodes` servers each holding `gpus_per_node` GPUs. With
+   * with_lines false only out->total_minor is set (the same total, for
+   * ranking many candidates fast); with it, the line items too.
+   * GSZ_ENOTFOUND when an item has no usable price (diag says why, one
+   * line); GSZ_EOVERFLOW when the total does not fit. */
   gsz_err (*price)(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
-                   uint32_t gpus_per_node, uint32_t nodes, gsz_price *out, gsz_diag *diag);
-  /* True when the policy never offers this item ("gpu" or "server"). May be NULL. */
-  bool (*excluded)(void *ctx, const char *kind, const char *sku);
+                   uint32_t gpus_per_node, uint32_t nodes, bool with_lines, gsz_price *out,
+                   gsz_diag *diag);
+  /* True when the policy never offers this item: gpu or server (the other
+   * NULL), records of the catalog the matcher runs on. May be NULL. */
+  bool (*excluded)(void *ctx, const gsz_gpu *gpu, const gsz_server *server);
   void *ctx;
   char currency[4];      /* the quote currency */
   unsigned minor_digits; /* its minor digits */
@@ -217,7 +221,7 @@ typedef struct gsz_candidate {
 typedef struct gsz_rejection {
   const gsz_gpu *gpu;
   bool filtered; /* left out by the request's own --gpu/--vendor/--form-factor */
-  gsz_reason reasons[GSZ_MATCH_MAX_REASONS];
+  const gsz_reason *reasons; /* n_reasons of them, owned by the result */
   unsigned n_reasons;
 } gsz_rejection;
 
@@ -232,6 +236,7 @@ typedef struct gsz_match_result {
   gsz_candidate *explained; /* every candidate of options.explain */
   size_t n_explained;
   size_t candidates;       /* (GPU, server, count) triples considered */
+  gsz_reason *reason_storage; /* what the rejections point into */
   char currency[4];
   unsigned minor_digits;
 } gsz_match_result;

@@ -403,9 +403,9 @@ gsz_err req_match_options(gsz_match_options *o, const cli_request *req, const cl
   if (req->value[REQ_BUDGET] != NULL) {
     if ((err = gsz_money_parse(&o->budget_minor, req->value[REQ_BUDGET], pricer->minor_digits,
                                diag)) != GSZ_OK) {
-      char what[GSZ_DIAG_MESSAGE_MAX - 100];
+      char what[400];
       snprintf(what, sizeof what, "%.*s", (int)sizeof what - 1, diag->message);
-      return set_error(diag, REQ_BUDGET, as_columns, "%s (an amount in %s, such as 250000.00)",
+      return set_error(diag, REQ_BUDGET, as_columns, "%.400s (an amount in %.3s, such as 250000.00)",
                        what, pricer->currency);
     }
     o->has_budget = true;
