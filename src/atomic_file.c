@@ -2,7 +2,10 @@
  * all. The bytes go to an unnamed temporary file in the target directory
  * (O_TMPFILE), are synced, and only then linked to their name; where the
  * file system lacks O_TMPFILE, a named temporary is used and removed on
- * every error path. A process killed half-way leaves no partial target. */
+ * every error path. A process killed half-way leaves no partial target.
+ * A symbolic link is followed (the file it names is replaced, the link
+ * stays), and a target that is not a regular file (/dev/stdout, a pipe, a
+ * terminal) is written in place: replacing it would destroy the device. */
 #define _GNU_SOURCE
 #include "atomic_file_int.h"
 
@@ -16,7 +19,7 @@
 
 #define PATH_BYTES 4096
 
-static gsz_err write_all(int fd, const void *data, size_t len, const char *path,
+static gsz_err write_all(int fd, const void *data, size_t len, bool sync, const char *path,
                          gsz_diag *diag) {
   const char *p = data;
   while (len > 0) {
@@ -29,7 +32,7 @@ static gsz_err write_all(int fd, const void *data, size_t len, const char *path,
     p += n;
     len -= (size_t)n;
   }
-  if (fsync(fd) != 0)
+  if (sync && fsync(fd) != 0)
     return gsz__diag_set(diag, GSZ_EIO, "cannot write '%s': %s", path, strerror(errno));
   return GSZ_OK;
 }
@@ -83,7 +86,7 @@ static gsz_err write_via_temp_name(const char *path, const void *data, size_t le
   if (fchmod(fd, 0666 & ~mask) != 0)
     err = place_error(path, diag);
   if (err == GSZ_OK)
-    err = write_all(fd, data, len, path, diag);
+    err = write_all(fd, data, len, true, path, diag);
   if (close(fd) != 0 && err == GSZ_OK)
     err = place_error(path, diag);
   if (err == GSZ_OK) {
@@ -98,15 +101,53 @@ static gsz_err write_via_temp_name(const char *path, const void *data, size_t le
   return err;
 }
 
+/* A character device, pipe or socket: there is nothing to replace, so the
+ * bytes are written straight to it (not synced: pipes cannot be). */
+static gsz_err write_in_place(const char *path, const void *data, size_t len, gsz_diag *diag) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return gsz__diag_set(diag, GSZ_EIO, "cannot open '%s': %s", path, strerror(errno));
+  gsz_err err = write_all(fd, data, len, false, path, diag);
+  if (close(fd) != 0 && err == GSZ_OK)
+    err = gsz__diag_set(diag, GSZ_EIO, "cannot write '%s': %s", path, strerror(errno));
+  return err;
+}
+
+static gsz_err write_regular(const char *path, const void *data, size_t len, bool overwrite,
+                             gsz_diag *diag);
+
 gsz_err gsz__atomic_write(const char *path, const void *data, size_t len, bool overwrite,
                           gsz_diag *diag) {
+  struct stat st, lst;
+  if (stat(path, &st) == 0) {
+    if (!overwrite)
+      return exists_error(path, diag);
+    if (!S_ISREG(st.st_mode)) {
+      if (S_ISDIR(st.st_mode))
+        return gsz__diag_set(diag, GSZ_EINVAL, "cannot write '%s': it is a directory", path);
+      return write_in_place(path, data, len, diag);
+    }
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      /* Replace the file the link names, in its own directory. */
+      char *target = realpath(path, NULL);
+      if (target == NULL)
+        return place_error(path, diag);
+      gsz_err err = write_regular(target, data, len, true, diag);
+      free(target);
+      return err;
+    }
+  } else if (!overwrite && lstat(path, &lst) == 0) {
+    return exists_error(path, diag); /* a dangling link is still a name in use */
+  }
+  return write_regular(path, data, len, overwrite, diag);
+}
+
+static gsz_err write_regular(const char *path, const void *data, size_t len, bool overwrite,
+                             gsz_diag *diag) {
   char dir[PATH_BYTES];
   gsz_err err = dir_of(dir, path, diag);
   if (err != GSZ_OK)
     return err;
-  struct stat st;
-  if (!overwrite && lstat(path, &st) == 0)
-    return exists_error(path, diag);
 
   int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0) {
@@ -114,7 +155,7 @@ gsz_err gsz__atomic_write(const char *path, const void *data, size_t len, bool o
       return write_via_temp_name(path, data, len, overwrite, diag);
     return place_error(path, diag);
   }
-  err = write_all(fd, data, len, path, diag);
+  err = write_all(fd, data, len, true, path, diag);
   if (err == GSZ_OK) {
     char proc[64];
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);

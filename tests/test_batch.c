@@ -1,11 +1,17 @@
 /* test_batch.c: reading batch files: CSV through libcsv (quotes, embedded
  * commas and newlines, blank lines, empty values), YAML lists, and every
- * malformed input refused with the file and line. */
+ * malformed input refused with the file and line. Writing whole files:
+ * links are followed and kept, devices are written in place, never
+ * replaced. */
 #include "testutil.h"
 
 #include "gpusizer/batch.h"
 
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static gsz_batch_input *parse(const char *text, gsz_batch_format format) {
   gsz_batch_input *in = NULL;
@@ -89,11 +95,72 @@ static void test_malformed_batches_are_refused_with_the_line(void **state) {
   assert_true(tu_contains(diag.message, "/nonexistent.csv"));
 }
 
+static size_t entries_in(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  size_t n = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;)
+    n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return n;
+}
+
+static void test_atomic_write_keeps_links_and_devices(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *file = tu_path(dir, "real.csv"), *link = tu_path(dir, "link.csv");
+  char *dev_link = tu_path(dir, "null.csv"), *sub = tu_path(dir, "sub");
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+
+  /* A link to a regular file: the file gets the bytes, the link stays. */
+  tu_write_file(file, "old", 3);
+  assert_int_equal(symlink(file, link), 0);
+  assert_int_equal(gsz_write_file_atomic(link, "new", 3, true, &diag), GSZ_OK);
+  struct stat st;
+  assert_int_equal(lstat(link, &st), 0);
+  assert_true(S_ISLNK(st.st_mode));
+  size_t len = 0;
+  char *text = tu_read_file(file, &len);
+  assert_int_equal(len, 3);
+  assert_memory_equal(text, "new", 3);
+  free(text);
+
+  /* A link to a device (as /dev/stdout is): written in place, the link and
+   * the device survive. */
+  assert_int_equal(symlink("/dev/null", dev_link), 0);
+  assert_int_equal(gsz_write_file_atomic(dev_link, "x", 1, true, &diag), GSZ_OK);
+  assert_int_equal(lstat(dev_link, &st), 0);
+  assert_true(S_ISLNK(st.st_mode));
+  assert_int_equal(stat("/dev/null", &st), 0);
+  assert_true(S_ISCHR(st.st_mode));
+
+  /* Without overwrite, an existing name (even a dangling link) is refused. */
+  assert_int_equal(gsz_write_file_atomic(link, "z", 1, false, &diag), GSZ_EEXIST);
+  assert_true(tu_contains(diag.message, link));
+  assert_int_equal(unlink(file), 0);
+  assert_int_equal(gsz_write_file_atomic(link, "z", 1, false, &diag), GSZ_EEXIST);
+
+  /* A directory is not replaced. */
+  assert_int_equal(mkdir(sub, 0700), 0);
+  assert_int_equal(gsz_write_file_atomic(sub, "z", 1, true, &diag), GSZ_EINVAL);
+  assert_true(tu_contains(diag.message, "is a directory"));
+  /* No temporary files were left behind: link, dev link, sub. */
+  assert_int_equal(entries_in(dir), 3);
+
+  free(file);
+  free(link);
+  free(dev_link);
+  free(sub);
+  tu_rmdir_all(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_rows_and_quoting),
       cmocka_unit_test(test_yaml_lists_of_mappings),
       cmocka_unit_test(test_malformed_batches_are_refused_with_the_line),
+      cmocka_unit_test(test_atomic_write_keeps_links_and_devices),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

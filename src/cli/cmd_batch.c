@@ -353,6 +353,7 @@ int cmd_batch(int argc, char **argv) {
     goto done;
   }
   if (summary_path != NULL) {
+    fflush(stdout); /* the summary may go to the same place (/dev/stdout) */
     if ((err = gsz_write_file_atomic(summary_path, summary, summary_len, true, &diag)) != GSZ_OK) {
       cli_error(cmd, "%s", diag.message);
       status = EXIT_SYSTEM;
