@@ -4,8 +4,11 @@
  * file system lacks O_TMPFILE, a named temporary is used and removed on
  * every error path. A process killed half-way leaves no partial target.
  * A symbolic link is followed (the file it names is replaced, the link
- * stays), and a target that is not a regular file (/dev/stdout, a pipe, a
- * terminal) is written in place: replacing it would destroy the device. */
+ * stays), and a target that is not a regular file (a pipe, a terminal,
+ * /dev/null) is written in place: replacing it would destroy the device.
+ * A target that is this process's stdout or stderr (/dev/stdout when the
+ * output is redirected to a file) is written through that descriptor, so
+ * the bytes follow what was already printed instead of overwriting it. */
 #define _GNU_SOURCE
 #include "atomic_file_int.h"
 
@@ -116,12 +119,26 @@ static gsz_err write_in_place(const char *path, const void *data, size_t len, gs
 static gsz_err write_regular(const char *path, const void *data, size_t len, bool overwrite,
                              gsz_diag *diag);
 
+/* STDOUT_FILENO or STDERR_FILENO when st is the file behind it, else -1. */
+static int std_stream_of(const struct stat *st) {
+  const int fds[] = {STDOUT_FILENO, STDERR_FILENO};
+  for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+    struct stat fst;
+    if (fstat(fds[i], &fst) == 0 && fst.st_dev == st->st_dev && fst.st_ino == st->st_ino)
+      return fds[i];
+  }
+  return -1;
+}
+
 gsz_err gsz__atomic_write(const char *path, const void *data, size_t len, bool overwrite,
                           gsz_diag *diag) {
   struct stat st, lst;
   if (stat(path, &st) == 0) {
     if (!overwrite)
       return exists_error(path, diag);
+    int std_fd = std_stream_of(&st);
+    if (std_fd >= 0)
+      return write_all(std_fd, data, len, false, path, diag);
     if (!S_ISREG(st.st_mode)) {
       if (S_ISDIR(st.st_mode))
         return gsz__diag_set(diag, GSZ_EINVAL, "cannot write '%s': it is a directory", path);
