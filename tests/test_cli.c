@@ -450,7 +450,7 @@ static void test_batch_of_2000_rows(void **state) {
   (void)state;
   static const struct {
     const char *csv;    /* model,precision,context,concurrency,gpu */
-    const char *args[12];
+    const char *args[16]; /* NULL-terminated */
     bool bad;
   } kinds[] = {
       {"llama-3-8b,bf16,4096,8,", {"--model", "llama-3-8b", "--precision", "bf16", "--context", "4096", "--concurrency", "8"}, false},
