@@ -107,6 +107,22 @@ static const char *col_text_req(reader *r, int col) {
   return s;
 }
 
+/* A NOT NULL key column read for a lookup only (not copied). A NULL value
+ * is a damaged or hand-edited file (GSZ_ESCHEMA), not out of memory:
+ * fuzzing found a corrupt record whose keys read as NULL reported as
+ * "out of memory". */
+static const char *col_key(reader *r, int col) {
+  const char *s = (const char *)sqlite3_column_text(r->stmt, col);
+  if (s != NULL || failed(r))
+    return s;
+  if (sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
+    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is NULL", r->table,
+                           r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col));
+  else
+    fail_nomem(r);
+  return NULL;
+}
+
 static int64_t col_int_range(reader *r, int col, int64_t lo, int64_t hi) {
   if (failed(r))
     return 0;
@@ -434,12 +450,11 @@ static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   reader r = {cat, st, "price", NULL, diag, GSZ_OK};
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW && !failed(&r)) {
-    const char *kind = (const char *)sqlite3_column_text(st, 0);
-    const char *sku = (const char *)sqlite3_column_text(st, 1);
-    if (kind == NULL || sku == NULL) {
-      fail_nomem(&r);
+    r.row_name = NULL; /* not the previous row's, in messages */
+    const char *kind = col_key(&r, 0);
+    const char *sku = col_key(&r, 1);
+    if (kind == NULL || sku == NULL)
       break;
-    }
     r.row_name = sku;
     gsz_unit_price *p = price_slot(cat, kind, sku);
     if (p == NULL)
@@ -506,12 +521,11 @@ static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   gsz_fit *fits = NULL;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *server = (const char *)sqlite3_column_text(st, 0);
-    const char *gpu = (const char *)sqlite3_column_text(st, 1);
-    if (server == NULL || gpu == NULL) {
-      fail_nomem(&r);
+    r.row_name = NULL; /* not the previous row's, in messages */
+    const char *server = col_key(&r, 0);
+    const char *gpu = col_key(&r, 1);
+    if (server == NULL || gpu == NULL)
       break;
-    }
     r.row_name = server;
     long si = find_server_index(cat->servers, cat->data.n_servers, server);
     long gi = find_gpu_index(cat->gpus, cat->data.n_gpus, gpu);

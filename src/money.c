@@ -25,30 +25,41 @@ gsz_err gsz_money_scale(int64_t *out, int64_t amount, int64_t num, int64_t den, 
   return GSZ_OK;
 }
 
+/* Character k from the right of an n-character text, into buf when it
+ * fits (the text is cut at size - 1). */
+static void put_from_right(char *buf, size_t size, size_t n, size_t k, char c) {
+  size_t i = n - 1 - k;
+  if (i + 1 < size)
+    buf[i] = c;
+}
+
 size_t gsz_money_format(char *buf, size_t size, int64_t amount_minor, unsigned digits,
                         bool grouping) {
   /* Work on the magnitude as unsigned so INT64_MIN prints correctly. */
   bool negative = amount_minor < 0;
   uint64_t mag = negative ? (uint64_t)0 - (uint64_t)amount_minor : (uint64_t)amount_minor;
-  char rev[64];
-  size_t n = 0;
-  unsigned pos = 0;
+  char d[20]; /* the magnitude's digits, least significant first */
+  size_t nd = 0;
   do {
-    if (pos == digits && digits > 0)
-      rev[n++] = '.';
-    else if (grouping && pos > digits && (pos - digits) % 3 == 0)
-      rev[n++] = ',';
-    rev[n++] = (char)('0' + mag % 10);
+    d[nd++] = (char)('0' + mag % 10);
     mag /= 10;
-    pos++;
-  } while (mag > 0 || pos <= digits);
+  } while (mag > 0);
+  /* The length first, then the text written from the right: no scratch
+   * buffer that a large `digits` could overrun (fuzzing found digits 63
+   * writing past the end of a 64-byte one). */
+  size_t places = nd > (size_t)digits ? nd : (size_t)digits + 1; /* digit positions */
+  size_t n = places + (digits > 0) + (grouping ? (places - digits - 1) / 3 : 0) + negative;
+  size_t k = 0;
+  for (size_t pos = 0; pos < places; pos++) {
+    if (pos == digits && digits > 0)
+      put_from_right(buf, size, n, k++, '.');
+    else if (grouping && pos > digits && (pos - digits) % 3 == 0)
+      put_from_right(buf, size, n, k++, ',');
+    put_from_right(buf, size, n, k++, pos < nd ? d[pos] : '0');
+  }
   if (negative)
-    rev[n++] = '-';
-  size_t out = 0;
-  for (size_t i = n; i > 0; i--, out++)
-    if (out + 1 < size)
-      buf[out] = rev[i - 1];
+    put_from_right(buf, size, n, k, '-');
   if (size > 0)
-    buf[out < size ? out : size - 1] = '\0';
+    buf[n < size ? n : size - 1] = '\0';
   return n;
 }

@@ -20,15 +20,22 @@ static uint64_t pow10_u64(unsigned n) {
 
 /* Parse digits[.digits]; mantissa as integer, frac_digits how many of its
  * digits are after the point. Trailing zeros of the fraction are dropped
- * first, so "1.500" has mantissa 15, frac_digits 1. */
+ * first, so "1.500" has mantissa 15, frac_digits 1 (so when frac_digits > 0
+ * the mantissa's last digit is not 0). A mantissa beyond 64 bits sets
+ * *overflow (*mantissa is then junk; frac_digits is still right) and the
+ * number is still read to its end: callers report malformed text, and a
+ * fraction that cannot be whole, before "too large" (fuzzing found
+ * "12345678901234567890x" and "0.00000000000000000001234" called too
+ * large). GSZ_EPARSE when there is no number. */
 static gsz_err parse_decimal(const char **p, uint64_t *mantissa, unsigned *frac_digits,
-                             gsz_diag *diag) {
+                             bool *overflow, gsz_diag *diag) {
   const char *s = *p;
   uint64_t m = 0;
   unsigned frac = 0, int_digits = 0;
+  bool over = false;
   while (is_digit(*s)) {
-    if (gsz__mul_u64(&m, m, 10) || gsz__add_u64(&m, m, (uint64_t)(*s - '0')))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "number is too large");
+    if (!over && (gsz__mul_u64(&m, m, 10) || gsz__add_u64(&m, m, (uint64_t)(*s - '0'))))
+      over = true;
     s++;
     int_digits++;
   }
@@ -46,8 +53,8 @@ static gsz_err parse_decimal(const char **p, uint64_t *mantissa, unsigned *frac_
     while (last > start && last[-1] == '0')
       last--;
     for (const char *d = start; d < last; d++) {
-      if (gsz__mul_u64(&m, m, 10) || gsz__add_u64(&m, m, (uint64_t)(*d - '0')))
-        return gsz__diag_set(diag, GSZ_EOVERFLOW, "number has too many digits");
+      if (!over && (gsz__mul_u64(&m, m, 10) || gsz__add_u64(&m, m, (uint64_t)(*d - '0'))))
+        over = true;
       frac++;
     }
     s = end;
@@ -55,6 +62,7 @@ static gsz_err parse_decimal(const char **p, uint64_t *mantissa, unsigned *frac_
   *p = s;
   *mantissa = m;
   *frac_digits = frac;
+  *overflow = over;
   return GSZ_OK;
 }
 
@@ -64,28 +72,28 @@ gsz_err gsz_parse_count(uint64_t *out, const char *text, gsz_diag *diag) {
   unsigned frac;
   if (text == NULL || *text == '\0')
     return gsz__diag_set(diag, GSZ_EPARSE, "expected a number such as 7B, 500M or 6738415616");
-  gsz_err err = parse_decimal(&s, &m, &frac, diag);
-  if (err == GSZ_EPARSE)
+  bool overflow;
+  gsz_err err = parse_decimal(&s, &m, &frac, &overflow, diag);
+  if (err != GSZ_OK)
     return gsz__diag_set(diag, GSZ_EPARSE,
                          "'%s' is not a number (expected e.g. 7B, 0.5B, 500M, 7e9 or 6738415616)",
                          text);
-  if (err != GSZ_OK)
-    return gsz__diag_set(diag, err, "'%s' is too large", text);
 
-  unsigned exp10 = 0;
+  /* The whole text is read before any value is judged, so that malformed
+   * text is GSZ_EPARSE, a fraction GSZ_EINVAL and only then a size
+   * GSZ_EOVERFLOW, as parse.h says (fuzzing found "1e9999x" and "0e1001"
+   * called too large, and "0.<1001 zeros>5e1002", which is 5, refused). */
+  uint64_t exp10 = 0;
   if (*s == 'e' || *s == 'E') {
     s++;
     if (!is_digit(*s))
       return gsz__diag_set(diag, GSZ_EPARSE, "'%s': expected digits after the exponent 'e'",
                            text);
-    uint64_t e = 0;
     while (is_digit(*s)) {
-      e = e * 10 + (uint64_t)(*s - '0');
-      if (e > 1000)
-        return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large", text);
+      if (exp10 < UINT32_MAX) /* saturates: beyond, anything non-zero is too large */
+        exp10 = exp10 * 10 + (uint64_t)(*s - '0');
       s++;
     }
-    exp10 = (unsigned)e;
   } else if (*s != '\0') {
     switch (*s) {
     case 'k': case 'K': exp10 = 3; break;
@@ -103,24 +111,17 @@ gsz_err gsz_parse_count(uint64_t *out, const char *text, gsz_diag *diag) {
   if (*s != '\0')
     return gsz__diag_set(diag, GSZ_EPARSE, "'%s' has unexpected text after the number", text);
 
-  if (frac > exp10) {
-    /* The fraction outlives the scale: only whole if the extra digits
-     * divide out exactly, e.g. "1.5" is not whole. */
-    uint64_t div = pow10_u64(frac - exp10);
-    if (frac - exp10 > MAX_POW10 || m % div != 0)
-      return gsz__diag_set(diag, GSZ_EINVAL, "'%s' is not a whole number", text);
-    m /= div;
-  } else {
-    unsigned k = exp10 - frac;
-    if (m != 0) {
-      if (k > MAX_POW10)
-        return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large", text);
-      if (gsz__mul_u64(&m, m, pow10_u64(k)))
-        return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large", text);
-    }
-  }
+  /* The fraction outlives the scale: its last digit is not 0, so the
+   * number is not whole ("1.5", "1.0005K"). */
+  if (frac > exp10)
+    return gsz__diag_set(diag, GSZ_EINVAL, "'%s' is not a whole number", text);
+  if (overflow)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large", text);
   if (m == 0)
     return gsz__diag_set(diag, GSZ_EINVAL, "'%s' must be greater than zero", text);
+  uint64_t k = exp10 - frac;
+  if (k > MAX_POW10 || gsz__mul_u64(&m, m, pow10_u64((unsigned)k)))
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large", text);
   *out = m;
   return GSZ_OK;
 }
@@ -132,14 +133,17 @@ gsz_err gsz_parse_uint(uint64_t *out, const char *text, uint64_t min, uint64_t m
                          text ? text : "");
   uint64_t v = 0;
   const char *s = text;
+  bool overflow = false; /* judged after the text is known to be a number */
   while (is_digit(*s)) {
-    if (gsz__mul_u64(&v, v, 10) || gsz__add_u64(&v, v, (uint64_t)(*s - '0')))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large (at most %llu)", text,
-                           (unsigned long long)max);
+    if (!overflow && (gsz__mul_u64(&v, v, 10) || gsz__add_u64(&v, v, (uint64_t)(*s - '0'))))
+      overflow = true;
     s++;
   }
   if (*s != '\0')
     return gsz__diag_set(diag, GSZ_EPARSE, "'%s' is not a whole number", text);
+  if (overflow)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large (at most %llu)", text,
+                         (unsigned long long)max);
   if (v < min || v > max)
     return gsz__diag_set(diag, v > max ? GSZ_EOVERFLOW : GSZ_EINVAL,
                          "'%s' is out of range (%llu to %llu)", text, (unsigned long long)min,
@@ -162,9 +166,8 @@ gsz_err gsz_parse_fixed(int64_t *out, const char *text, unsigned scale, bool all
   }
   uint64_t m;
   unsigned frac;
-  gsz_err err = parse_decimal(&s, &m, &frac, diag);
-  if (err == GSZ_EOVERFLOW)
-    return gsz__diag_set(diag, err, "'%s' is too large", text);
+  bool overflow;
+  gsz_err err = parse_decimal(&s, &m, &frac, &overflow, diag);
   if (err != GSZ_OK || *s != '\0') {
     if (*s == ',' )
       return gsz__diag_set(diag, GSZ_EPARSE,
@@ -180,8 +183,12 @@ gsz_err gsz_parse_fixed(int64_t *out, const char *text, unsigned scale, bool all
   if (frac > scale)
     return gsz__diag_set(diag, GSZ_EPARSE, "'%s' has more than %u decimal place%s", text, scale,
                          scale == 1 ? "" : "s");
-  if (scale - frac > MAX_POW10 || gsz__mul_u64(&m, m, pow10_u64(scale - frac)) ||
-      m > (uint64_t)INT64_MAX)
+  if (overflow)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large", text);
+  /* Zero is zero at any scale: skip the power of ten, which may not fit in
+   * 64 bits (fuzzing found "0" at scale 20 refused as too large). */
+  if (m != 0 && (scale - frac > MAX_POW10 || gsz__mul_u64(&m, m, pow10_u64(scale - frac)) ||
+                 m > (uint64_t)INT64_MAX))
     return gsz__diag_set(diag, GSZ_EOVERFLOW, "'%s' is too large", text);
   *out = negative ? -(int64_t)m : (int64_t)m;
   return GSZ_OK;

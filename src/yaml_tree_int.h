@@ -28,6 +28,11 @@ struct gsz__yaml_node {
   /* map: keys[i] (scalars) -> values[i]; seq: values[i] */
   gsz__yaml_node **keys, **values;
   size_t n, cap;
+  /* maps past a few keys: a hash index of the keys (index_cap slots, a
+   * power of two; slot = position + 1, 0 = empty), so duplicate checks,
+   * lookups and merges stay linear on a hostile map of 10,000 keys */
+  uint32_t *index;
+  size_t index_cap;
 };
 
 typedef struct gsz__yaml_tree {
