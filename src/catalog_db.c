@@ -10,17 +10,19 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* The tables of DESIGN.md's SQL contract, plus what the loader reads. */
 static const char *const required_tables[] = {
-    "gpu",       "server",      "server_gpu",    "price",         "inventory",
-    "model",     "number_format", "runtime",     "currency",      "gpu_alias",
+    "gpu",         "server",        "server_gpu",      "price",         "inventory",
+    "model",       "number_format", "runtime",         "currency",      "gpu_alias",
     "model_alias", "price_current", "stock_available", "catalog_issue",
 };
 
 gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char *path) {
   int rc = db ? sqlite3_errcode(db) : SQLITE_ERROR;
-  if (rc == SQLITE_NOMEM)
+  /* Extended codes are on: SQLITE_IOERR_NOMEM is a failed allocation too. */
+  if (rc == SQLITE_NOMEM || rc == SQLITE_IOERR_NOMEM)
     return gsz__diag_nomem(diag);
   if (rc == SQLITE_NOTADB)
     return gsz__diag_set(diag, GSZ_EDB,
@@ -29,8 +31,8 @@ gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char 
                          path);
   if (rc == SQLITE_BUSY)
     return gsz__diag_set(diag, GSZ_EDB,
-                         "%s '%s': the database stayed locked by another process for %d ms",
-                         what, path, GSZ_DB_BUSY_TIMEOUT_MS);
+                         "%s '%s': the database stayed locked by another process for %d ms", what,
+                         path, GSZ_DB_BUSY_TIMEOUT_MS);
   return gsz__diag_set(diag, GSZ_EDB, "%s '%s': %s", what, path,
                        db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
@@ -57,6 +59,38 @@ static gsz_err pragma_int(sqlite3 *db, const char *sql, int *value, const char *
   return GSZ_OK;
 }
 
+/* Waiting for another process's lock. SQLite's own busy timeout sleeps in
+ * growing steps (up to 100 ms); against a maintainer's loop of
+ * transactions, whose locks are free only for moments between commits, a
+ * reader that sleeps that long starves (measured: quotes failed after 5 s
+ * of a sqlite3 update loop). Polling every 1-2 ms, with jitter so two
+ * readers do not march in step, finds those moments. */
+static int busy_wait(void *ctx, int attempts) {
+  (void)ctx;
+  enum { STEP_US = 1000 }; /* each pause is 1.0 to 2.0 ms, 1.5 ms on average */
+  if ((long)attempts * (STEP_US * 3 / 2) >= (long)GSZ_DB_BUSY_TIMEOUT_MS * 1000)
+    return 0; /* about GSZ_DB_BUSY_TIMEOUT_MS gone: give up with SQLITE_BUSY */
+  struct timespec pause = {0, (long)(STEP_US + (attempts * 7919) % STEP_US) * 1000};
+  nanosleep(&pause, NULL);
+  return 1;
+}
+
+static gsz__statement_hook statement_hook;
+
+void gsz__db_set_statement_hook(gsz__statement_hook hook) {
+  statement_hook = hook;
+}
+
+/* SQLITE_TRACE_STMT fires when a statement starts running; statements run
+ * by triggers arrive as "-- TRIGGER name" and are not boundaries. */
+static int trace_statement(unsigned type, void *ctx, void *stmt, void *sql) {
+  (void)type, (void)ctx, (void)stmt;
+  const char *text = sql;
+  if (statement_hook != NULL && text != NULL && strncmp(text, "--", 2) != 0)
+    statement_hook(text);
+  return 0;
+}
+
 gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_diag *diag) {
   bool uri = strncmp(path, "file:", 5) == 0;
   if (!uri) {
@@ -77,12 +111,16 @@ gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_di
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2(path, &db, flags, NULL);
   if (rc != SQLITE_OK) {
-    gsz_err err = gsz__db_error(diag, db, "cannot open catalog file", path);
+    /* A failed allocation can leave no handle (or one that says less). */
+    gsz_err err = rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)
+                                     : gsz__db_error(diag, db, "cannot open catalog file", path);
     sqlite3_close(db);
     return err;
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, GSZ_DB_BUSY_TIMEOUT_MS);
+  sqlite3_busy_handler(db, busy_wait, NULL);
+  if (writable && statement_hook != NULL)
+    sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_statement, NULL);
   gsz_err err = exec_sql(db, "PRAGMA foreign_keys = ON", "cannot open catalog file", path, diag);
   if (err != GSZ_OK) {
     sqlite3_close(db);
@@ -132,15 +170,22 @@ static gsz_err verify_catalog(sqlite3 *db, const char *path, bool require_curren
   if (user_version == latest) {
     char missing[256] = "";
     size_t n_missing = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') "
+                           "AND name = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+      return gsz__db_error(diag, db, "could not read", path);
     for (size_t i = 0; i < GSZ_ARRAY_LEN(required_tables); i++) {
-      char sql[160];
+      sqlite3_reset(st);
       int present = 0;
-      snprintf(sql, sizeof sql,
-               "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name = "
-               "'%s'",
-               required_tables[i]); /* names from the static list above */
-      if ((err = pragma_int(db, sql, &present, path, diag)) != GSZ_OK)
+      if (sqlite3_bind_text(st, 1, required_tables[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+          sqlite3_step(st) != SQLITE_ROW) {
+        err = gsz__db_error(diag, db, "could not read", path);
+        sqlite3_finalize(st);
         return err;
+      }
+      present = sqlite3_column_int(st, 0);
       if (!present) {
         size_t used = strlen(missing);
         snprintf(missing + used, sizeof missing - used, "%s'%s'", n_missing ? ", " : "",
@@ -148,6 +193,7 @@ static gsz_err verify_catalog(sqlite3 *db, const char *path, bool require_curren
         n_missing++;
       }
     }
+    sqlite3_finalize(st);
     if (n_missing > 0)
       return gsz__diag_set(diag, GSZ_ESCHEMA,
                            "catalog '%s' is missing the table or view%s %s; restore it from a "
@@ -284,8 +330,8 @@ static gsz_err add_problem(gsz_problem_list *list, const char *text, gsz_diag *d
 
 /* Run sql; format each row's first ncols text columns into one problem
  * line with fmt (which takes ncols %s). */
-static gsz_err collect(sqlite3 *db, const char *label, const char *sql, int ncols,
-                       const char *fmt, gsz_problem_list *list, gsz_diag *diag) {
+static gsz_err collect(sqlite3 *db, const char *label, const char *sql, int ncols, const char *fmt,
+                       gsz_problem_list *list, gsz_diag *diag) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
     return gsz__db_error(diag, db, "could not check", label);
@@ -299,6 +345,13 @@ static gsz_err collect(sqlite3 *db, const char *label, const char *sql, int ncol
     }
     if (ncols == 1 && strcmp(c[0], "ok") == 0)
       continue; /* integrity_check's all-clear */
+    /* integrity_check reports a page it could not read for want of memory
+     * as "... error code=7" (SQLITE_NOMEM): that is our failure, not the
+     * file's, and must not tell a maintainer the catalog is damaged. */
+    if (strstr(c[0], "error code=7") != NULL || strstr(c[0], "out of memory") != NULL) {
+      err = gsz__diag_nomem(diag);
+      break;
+    }
     char line[1024];
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -330,8 +383,7 @@ gsz_err gsz_db_check(const char *path, gsz_problem_list *problems, gsz_diag *dia
   if (err == GSZ_OK)
     err = collect(db, label, "PRAGMA integrity_check", 1, "integrity: %s", &list, diag);
   if (err == GSZ_OK)
-    err = collect(db, label,
-                  "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check", 3,
+    err = collect(db, label, "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check", 3,
                   "foreign key: %s row %s names a %s row that does not exist", &list, diag);
   if (err == GSZ_OK)
     err = collect(db, label,

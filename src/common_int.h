@@ -26,6 +26,8 @@ void *gsz__realloc(void *ptr, size_t size);
 void gsz__free(void *ptr);
 char *gsz__strdup(const char *s);
 char *gsz__strndup(const char *s, size_t n);
+/* How many allocations have failed in this process (see alloc.c). */
+size_t gsz__alloc_failures(void);
 
 /* Checked arithmetic: true when the result overflowed (then *r is junk). */
 static inline bool gsz__add_u64(uint64_t *r, uint64_t a, uint64_t b) {

@@ -38,6 +38,12 @@ gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag);
  * then verifies it is a gpusizer catalog at a usable version. */
 gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_diag *diag);
 
+/* Crash-safety tests: called as each top-level SQL statement on a writable
+ * catalog file is about to run (a statement boundary), with its text.
+ * NULL (the default) traces nothing. Process-wide; tests only. */
+typedef void (*gsz__statement_hook)(const char *sql);
+void gsz__db_set_statement_hook(gsz__statement_hook hook);
+
 /* Read every table of db into a catalog, in one read transaction. */
 gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag);
 

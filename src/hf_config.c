@@ -165,7 +165,13 @@ gsz_err gsz_hf_config_parse(gsz_hf_model **out, const char *text, size_t len, co
     return gsz__diag_set(diag, GSZ_ELIMIT, "%s: larger than %u MiB; not a config.json", label,
                          MAX_CONFIG_BYTES >> 20);
   json_error_t jerr;
+  size_t failed_before = gsz__alloc_failures();
   json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+  /* jansson reports some failed allocations as syntax errors (its lexer's
+   * string buffer) or with a blank message; the allocator knows better. */
+  if (root == NULL && (json_error_code(&jerr) == json_error_out_of_memory ||
+                       gsz__alloc_failures() != failed_before))
+    return gsz__diag_nomem(diag);
   if (root == NULL)
     return gsz__diag_set(diag, GSZ_EPARSE, "%s:%d:%d: not valid JSON: %s", label, jerr.line,
                          jerr.column, jerr.text);

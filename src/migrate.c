@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-int gsz_catalog_schema_version(void) { return (int)gsz__embedded_migrations_count; }
+int gsz_catalog_schema_version(void) {
+  return (int)gsz__embedded_migrations_count;
+}
 
 /* Refuse what would let a migration escape the runner's transaction or
  * reach outside this database. */
@@ -69,6 +71,24 @@ static gsz_err exec_simple(sqlite3 *db, const char *sql, const char *label, gsz_
   return gsz__db_error(diag, db, "could not update", label);
 }
 
+/* Note the applied file in the migration table (bound parameters, as all
+ * values reach SQL). */
+static gsz_err record_migration(sqlite3 *db, int version, const char *name, const char *label,
+                                gsz_diag *diag) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, "INSERT INTO migration (version, name) VALUES (?1, ?2)", -1, &st,
+                              NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int(st, 1, version);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+  gsz_err err = rc == SQLITE_OK ? GSZ_OK : gsz__db_error(diag, db, "could not update", label);
+  sqlite3_finalize(st);
+  return err;
+}
+
 static gsz_err apply_one(sqlite3 *db, const gsz__sql_file *file, int version, const char *label,
                          gsz_diag *diag) {
   gsz_err err = exec_simple(db, "BEGIN IMMEDIATE", label, diag);
@@ -78,12 +98,10 @@ static gsz_err apply_one(sqlite3 *db, const gsz__sql_file *file, int version, co
   if (err != GSZ_OK)
     goto rollback;
 
-  char sql[160];
-  snprintf(sql, sizeof sql, "INSERT INTO migration (version, name) VALUES (%d, '%s')", version,
-           file->name);
-  /* File names are ours (generated from migrations/), never user input. */
-  if ((err = exec_simple(db, sql, label, diag)) != GSZ_OK)
+  if ((err = record_migration(db, version, file->name, label, diag)) != GSZ_OK)
     goto rollback;
+  /* PRAGMA takes no bound parameters; both values are our own integers. */
+  char sql[160];
   snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
            (int)GSZ_CATALOG_APPLICATION_ID, version);
   if ((err = exec_simple(db, sql, label, diag)) != GSZ_OK)
@@ -116,9 +134,8 @@ gsz_err gsz__migrate_run_files(sqlite3 *db, const gsz__sql_file *files, size_t c
   return GSZ_OK;
 }
 
-gsz_err gsz__migrate_run(sqlite3 *db, const char *label, int *current,
-                         gsz_migration_step *steps, size_t max_steps, size_t *n_steps,
-                         gsz_diag *diag) {
-  return gsz__migrate_run_files(db, gsz__embedded_migrations, gsz__embedded_migrations_count,
-                                label, current, steps, max_steps, n_steps, diag);
+gsz_err gsz__migrate_run(sqlite3 *db, const char *label, int *current, gsz_migration_step *steps,
+                         size_t max_steps, size_t *n_steps, gsz_diag *diag) {
+  return gsz__migrate_run_files(db, gsz__embedded_migrations, gsz__embedded_migrations_count, label,
+                                current, steps, max_steps, n_steps, diag);
 }

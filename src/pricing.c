@@ -71,6 +71,7 @@ struct gsz_overlay {
   /* strings made at load time */
   char **strings;
   size_t n_strings, cap_strings;
+  bool lost_string; /* keep() failed: the overlay is incomplete, load fails */
 };
 
 static const char *keep(gsz_overlay *ov, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -85,14 +86,18 @@ static const char *keep(gsz_overlay *ov, const char *fmt, ...) {
   if (ov->n_strings == ov->cap_strings) {
     size_t cap = ov->cap_strings ? ov->cap_strings * 2 : 64;
     char **p = gsz__realloc(ov->strings, cap * sizeof *p);
-    if (p == NULL)
+    if (p == NULL) {
+      ov->lost_string = true;
       return NULL;
+    }
     ov->strings = p;
     ov->cap_strings = cap;
   }
   char *s = gsz__strdup(buf);
   if (s != NULL)
     ov->strings[ov->n_strings++] = s;
+  else
+    ov->lost_string = true; /* callers may not check: the load checks once */
   return s;
 }
 
@@ -823,6 +828,8 @@ gsz_err gsz_overlay_parse(gsz_overlay **out, const char *const *texts, const siz
   if ((err = interpret(ov, n > 0 ? trees[0].root : NULL, diag)) != GSZ_OK)
     goto done;
   err = describe(ov, diag);
+  if (err == GSZ_OK && ov->lost_string)
+    err = gsz__diag_nomem(diag); /* a label or origin is missing: never a partial overlay */
 done:
   for (size_t i = 0; i < n; i++)
     gsz__yaml_free(&trees[i]);

@@ -6,13 +6,15 @@
 
 #include "buf_int.h"
 #include "gpusizer/report.h"
+#include "json_out_int.h"
 
 #include <jansson.h>
 
-/* The request and the model as JSON objects (new references). */
-json_t *gsz__json_request(const gsz_size_request *req);
-json_t *gsz__json_model(const gsz_size_request *req, const gsz_estimate *e);
-json_t *gsz__json_memory(const gsz_estimate *e);
+/* The request and the model as JSON objects (new references); a lost
+ * allocation marks jb failed. */
+json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req);
+json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_estimate *e);
+json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e);
 
 /* The smallest usable memory a GPU needs: ceil(need x 10000 / util_bp). */
 uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp);
@@ -21,8 +23,5 @@ uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp);
 void gsz__text_workload(gsz__buf *b, const gsz_size_request *req);
 /* The component table with GB and GiB columns. */
 void gsz__text_breakdown(gsz__buf *b, const gsz_estimate *e, gsz_output_format fmt);
-
-/* Serialise a JSON document into b (pretty, exact integers, newline). */
-void gsz__json_emit(gsz__buf *b, json_t *doc);
 
 #endif

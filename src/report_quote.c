@@ -72,8 +72,8 @@ static void stock_words(gsz__buf *b, const gsz_candidate *c) {
   gsz__buf_puts(b, "not buildable from stock: short ");
   bool first = true;
   if (s->gpus_short > 0) {
-    gsz__buf_printf(b, "%llu x %s (%lld available)", (unsigned long long)s->gpus_short,
-                    c->gpu->sku, (long long)s->gpus_available);
+    gsz__buf_printf(b, "%llu x %s (%lld available)", (unsigned long long)s->gpus_short, c->gpu->sku,
+                    (long long)s->gpus_available);
     first = false;
   }
   if (s->servers_short > 0)
@@ -142,9 +142,32 @@ static void line_table(gsz__table *t, const gsz_match_result *res, const gsz_pri
 
 /* One row per configuration: the CSV output, and the alternatives table. */
 enum {
-  K_RANK, K_ROLE, K_CONFIG, K_GPU, K_SERVER, K_PER_NODE, K_NODES, K_TOTAL_GPUS, K_TP, K_PP, K_DP,
-  K_ZERO, K_NEED_H, K_NEED, K_USABLE, K_BUDGET, K_HEADROOM, K_PRICE_H, K_TOTAL, K_CURRENCY,
-  K_BUILDABLE, K_STOCK_H, K_LEAD, K_REASONS, K_PRICING, K_COLS
+  K_RANK,
+  K_ROLE,
+  K_CONFIG,
+  K_GPU,
+  K_SERVER,
+  K_PER_NODE,
+  K_NODES,
+  K_TOTAL_GPUS,
+  K_TP,
+  K_PP,
+  K_DP,
+  K_ZERO,
+  K_NEED_H,
+  K_NEED,
+  K_USABLE,
+  K_BUDGET,
+  K_HEADROOM,
+  K_PRICE_H,
+  K_TOTAL,
+  K_CURRENCY,
+  K_BUILDABLE,
+  K_STOCK_H,
+  K_LEAD,
+  K_REASONS,
+  K_PRICING,
+  K_COLS
 };
 
 static const gsz__col config_cols[K_COLS] = {
@@ -322,8 +345,8 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
   gsz__buf_printf(b, "%s%s (%s): ", md ? "**Workload:** " : "workload: ", req->size.model->label,
                   req->size.model_source);
   gsz__text_workload(b, &req->size);
-  gsz__buf_printf(b, "\n%s%s\n\n", md ? "\n**Prices:** " : "prices: ",
-                  gsz_overlay_describe(req->overlay));
+  gsz__buf_printf(b, "\n%s%s\n\n",
+                  md ? "\n**Prices:** " : "prices: ", gsz_overlay_describe(req->overlay));
 
   if (res->found) {
     const gsz_candidate *best = &res->best;
@@ -337,8 +360,9 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     gsz__buf_printf(b, "%slayout: ", bullet);
     layout_words(b, best, w, training);
     gsz__buf_putc(b, '\n');
-    gsz__buf_printf(b, "%smemory: needs %s per GPU; budget %s (%s usable x %s runtime share); "
-                       "headroom %s\n",
+    gsz__buf_printf(b,
+                    "%smemory: needs %s per GPU; budget %s (%s usable x %s runtime share); "
+                    "headroom %s\n",
                     bullet, gsz__fmt_gib(a, best->per_gpu_bytes),
                     gsz__fmt_gib(c2, best->budget_bytes), gsz__fmt_gib(d, best->usable_bytes),
                     gsz__fmt_ratio(util, res->best_estimate.mem_util_bp, 10000, 2),
@@ -361,8 +385,9 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
       indent_table(b, &t, "    ");
   } else {
     gsz__buf_puts(b, md ? "### No configuration fits\n\n" : "NO CONFIGURATION FITS\n");
-    gsz__buf_printf(b, "%sthe reasons for every GPU follow; relaxing the constraint named in each "
-                       "would change the answer\n",
+    gsz__buf_printf(b,
+                    "%sthe reasons for every GPU follow; relaxing the constraint named in each "
+                    "would change the answer\n",
                     md ? "" : "  ");
   }
 
@@ -388,8 +413,8 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
       indent_table(b, &t, "  ");
   }
   if (n_filtered > 0) {
-    gsz__buf_printf(b, "%snot considered (left out by --gpu, --vendor or --form-factor): ",
-                    md ? "\n" : "\n  ");
+    gsz__buf_printf(
+        b, "%snot considered (left out by --gpu, --vendor or --form-factor): ", md ? "\n" : "\n  ");
     bool first = true;
     for (size_t i = 0; i < res->n_rejected; i++)
       if (res->rejected[i].filtered) {
@@ -415,6 +440,8 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     gsz__buf inner;
     gsz__buf_init(&inner);
     gsz__text_breakdown(&inner, &res->best_estimate, GSZ_OUTPUT_TABLE);
+    if (inner.err != GSZ_OK && b->err == GSZ_OK)
+      b->err = inner.err; /* a lost table fails the quote, never drops out of it */
     const char *p = inner.data ? inner.data : "";
     while (*p) {
       const char *nl = strchr(p, '\n');
@@ -431,142 +458,140 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     for (unsigned i = 0; i < e->n_notes; i++)
       gsz__buf_printf(b, "%s%s\n", md ? "- " : "  - ", e->notes[i]);
   }
-  gsz__buf_printf(b, md ? "\n_%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes._\n"
-                        : "\n%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes.\n",
+  gsz__buf_printf(b,
+                  md ? "\n_%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes._\n"
+                     : "\n%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes.\n",
                   res->candidates);
 }
 
 /* --- JSON ---------------------------------------------------------------------- */
 
-static void put(json_t *obj, const char *key, json_t *value) {
-  if (obj != NULL && value != NULL)
-    json_object_set_new(obj, key, value);
-  else
-    json_decref(value);
-}
-
-static json_t *candidate_json(const gsz_candidate *c, const gsz_match_result *res) {
+static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_match_result *res) {
   json_t *o = json_object();
-  put(o, "gpu_sku", json_string(c->gpu->sku));
-  put(o, "server_sku", json_string(c->server->sku));
-  put(o, "gpus_per_node", json_integer(c->gpus_per_node));
-  put(o, "nodes", json_integer(c->nodes));
-  put(o, "total_gpus", json_integer((json_int_t)c->total_gpus));
+  gsz__jb_put(jb, o, "gpu_sku", json_string(c->gpu->sku));
+  gsz__jb_put(jb, o, "server_sku", json_string(c->server->sku));
+  gsz__jb_put(jb, o, "gpus_per_node", json_integer(c->gpus_per_node));
+  gsz__jb_put(jb, o, "nodes", json_integer(c->nodes));
+  gsz__jb_put(jb, o, "total_gpus", json_integer((json_int_t)c->total_gpus));
   json_t *layout = json_object();
-  put(layout, "tp", json_integer(c->layout.tp));
-  put(layout, "pp", json_integer(c->layout.pp));
-  put(layout, "dp", json_integer(c->layout.dp));
-  put(layout, "zero", json_integer(c->zero));
-  put(o, "layout", layout);
-  put(o, "per_gpu_bytes", json_integer((json_int_t)c->per_gpu_bytes));
-  put(o, "usable_bytes", json_integer((json_int_t)c->usable_bytes));
-  put(o, "budget_bytes", json_integer((json_int_t)c->budget_bytes));
-  put(o, "headroom_pct", json_real(c->headroom_bp / 100.0));
-  put(o, "node_power_w", json_integer(c->node_power_w));
-  put(o, "psu_w", json_integer(c->server->psu_w));
+  gsz__jb_put(jb, layout, "tp", json_integer(c->layout.tp));
+  gsz__jb_put(jb, layout, "pp", json_integer(c->layout.pp));
+  gsz__jb_put(jb, layout, "dp", json_integer(c->layout.dp));
+  gsz__jb_put(jb, layout, "zero", json_integer(c->zero));
+  gsz__jb_put(jb, o, "layout", layout);
+  gsz__jb_put(jb, o, "per_gpu_bytes", json_integer((json_int_t)c->per_gpu_bytes));
+  gsz__jb_put(jb, o, "usable_bytes", json_integer((json_int_t)c->usable_bytes));
+  gsz__jb_put(jb, o, "budget_bytes", json_integer((json_int_t)c->budget_bytes));
+  gsz__jb_put(jb, o, "headroom_pct", json_real(c->headroom_bp / 100.0));
+  gsz__jb_put(jb, o, "node_power_w", json_integer(c->node_power_w));
+  gsz__jb_put(jb, o, "psu_w", json_integer(c->server->psu_w));
   json_t *price = json_object();
-  put(price, "total_minor", json_integer(c->price.total_minor));
-  put(price, "currency", json_string(res->currency));
-  put(price, "minor_digits", json_integer(res->minor_digits));
+  gsz__jb_put(jb, price, "total_minor", json_integer(c->price.total_minor));
+  gsz__jb_put(jb, price, "currency", json_string(res->currency));
+  gsz__jb_put(jb, price, "minor_digits", json_integer(res->minor_digits));
   gsz__table t;
   line_table(&t, res, &c->price);
-  t.rows--; /* the total row is for people */
-  json_t *lines = gsz__table_json(&t);
-  t.rows++;
+  json_t *lines = NULL; /* NULL marks jb failed below */
+  if (t.err == GSZ_OK && t.rows > 0) {
+    t.rows--; /* the total row is for people */
+    lines = gsz__table_json(&t);
+    t.rows++;
+  }
   gsz__table_free(&t);
-  put(price, "lines", lines);
-  put(o, "price", price);
+  gsz__jb_put(jb, price, "lines", lines);
+  gsz__jb_put(jb, o, "price", price);
   json_t *stock = json_object();
-  put(stock, "buildable", json_boolean(c->stock.buildable));
-  put(stock, "known", json_boolean(c->stock.known));
-  put(stock, "lead_time_days",
-      c->stock.lead_time_days >= 0 ? json_integer(c->stock.lead_time_days) : json_null());
+  gsz__jb_put(jb, stock, "buildable", json_boolean(c->stock.buildable));
+  gsz__jb_put(jb, stock, "known", json_boolean(c->stock.known));
+  gsz__jb_put(jb, stock, "lead_time_days",
+              c->stock.lead_time_days >= 0 ? json_integer(c->stock.lead_time_days) : json_null());
   json_t *need = json_array();
   json_t *item = json_object();
-  put(item, "kind", json_string("gpu"));
-  put(item, "sku", json_string(c->gpu->sku));
-  put(item, "needed", json_integer((json_int_t)c->stock.gpus_needed));
-  put(item, "available", json_integer(c->stock.gpus_available));
-  put(item, "short", json_integer((json_int_t)c->stock.gpus_short));
-  if (need)
-    json_array_append_new(need, item);
+  gsz__jb_put(jb, item, "kind", json_string("gpu"));
+  gsz__jb_put(jb, item, "sku", json_string(c->gpu->sku));
+  gsz__jb_put(jb, item, "needed", json_integer((json_int_t)c->stock.gpus_needed));
+  gsz__jb_put(jb, item, "available", json_integer(c->stock.gpus_available));
+  gsz__jb_put(jb, item, "short", json_integer((json_int_t)c->stock.gpus_short));
+  gsz__jb_append(jb, need, item); /* frees item when need is NULL */
   item = json_object();
-  put(item, "kind", json_string("server"));
-  put(item, "sku", json_string(c->server->sku));
-  put(item, "needed", json_integer((json_int_t)c->stock.servers_needed));
-  put(item, "available", json_integer(c->stock.servers_available));
-  put(item, "short", json_integer((json_int_t)c->stock.servers_short));
-  if (need)
-    json_array_append_new(need, item);
-  put(stock, "items", need);
+  gsz__jb_put(jb, item, "kind", json_string("server"));
+  gsz__jb_put(jb, item, "sku", json_string(c->server->sku));
+  gsz__jb_put(jb, item, "needed", json_integer((json_int_t)c->stock.servers_needed));
+  gsz__jb_put(jb, item, "available", json_integer(c->stock.servers_available));
+  gsz__jb_put(jb, item, "short", json_integer((json_int_t)c->stock.servers_short));
+  gsz__jb_append(jb, need, item); /* frees item when need is NULL */
+  gsz__jb_put(jb, stock, "items", need);
   json_t *shortfall = json_array();
   if (c->stock.gpus_short > 0 && shortfall)
-    json_array_append_new(shortfall, json_string(c->gpu->sku));
+    gsz__jb_append(jb, shortfall, json_string(c->gpu->sku));
   if (c->stock.servers_short > 0 && shortfall)
-    json_array_append_new(shortfall, json_string(c->server->sku));
-  put(stock, "short", shortfall);
-  put(o, "stock", stock);
+    gsz__jb_append(jb, shortfall, json_string(c->server->sku));
+  gsz__jb_put(jb, stock, "short", shortfall);
+  gsz__jb_put(jb, o, "stock", stock);
   return o;
 }
 
-static json_t *quote_json(const gsz_quote_request *req, const gsz_match_result *res) {
+static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_match_result *res) {
   json_t *doc = json_object();
-  json_t *request = gsz__json_request(&req->size);
+  json_t *request = gsz__json_request(jb, &req->size);
   const gsz_match_options *o = req->options;
   if (request != NULL) {
     json_object_del(request, "layout"); /* quote chooses the layout */
-    put(request, "max_nodes", json_integer(o->max_nodes));
-    put(request, "max_gpus", o->max_gpus ? json_integer((json_int_t)o->max_gpus) : json_null());
-    put(request, "budget_minor", o->has_budget ? json_integer(o->budget_minor) : json_null());
-    put(request, "stock", json_string(gsz_stock_policy_name(o->stock)));
-    put(request, "allow_consumer", json_boolean(o->allow_consumer));
-    put(request, "top", json_integer(o->top));
+    gsz__jb_put(jb, request, "max_nodes", json_integer(o->max_nodes));
+    gsz__jb_put(jb, request, "max_gpus",
+                o->max_gpus ? json_integer((json_int_t)o->max_gpus) : json_null());
+    gsz__jb_put(jb, request, "budget_minor",
+                o->has_budget ? json_integer(o->budget_minor) : json_null());
+    gsz__jb_put(jb, request, "stock", json_string(gsz_stock_policy_name(o->stock)));
+    gsz__jb_put(jb, request, "allow_consumer", json_boolean(o->allow_consumer));
+    gsz__jb_put(jb, request, "top", json_integer(o->top));
   }
-  put(doc, "request", request);
+  gsz__jb_put(jb, doc, "request", request);
   json_t *pricing = json_object();
-  put(pricing, "description", json_string(gsz_overlay_describe(req->overlay)));
-  put(pricing, "currency", json_string(gsz_overlay_currency(req->overlay)));
+  gsz__jb_put(jb, pricing, "description", json_string(gsz_overlay_describe(req->overlay)));
+  gsz__jb_put(jb, pricing, "currency", json_string(gsz_overlay_currency(req->overlay)));
   json_t *files = json_array();
   for (size_t i = 0; i < gsz_overlay_file_count(req->overlay) && files; i++)
-    json_array_append_new(files, json_string(gsz_overlay_file(req->overlay, i)));
-  put(pricing, "files", files);
+    gsz__jb_append(jb, files, json_string(gsz_overlay_file(req->overlay, i)));
+  gsz__jb_put(jb, pricing, "files", files);
   const char *valid = gsz_overlay_valid_until(req->overlay);
-  put(pricing, "valid_until", valid ? json_string(valid) : json_null());
-  put(doc, "pricing", pricing);
-  put(doc, "model", gsz__json_model(&req->size, &res->best_estimate));
-  put(doc, "memory", gsz__json_memory(&res->best_estimate));
-  put(doc, "found", json_boolean(res->found));
-  put(doc, "best", res->found ? candidate_json(&res->best, res) : json_null());
+  gsz__jb_put(jb, pricing, "valid_until", valid ? json_string(valid) : json_null());
+  gsz__jb_put(jb, doc, "pricing", pricing);
+  gsz__jb_put(jb, doc, "model", gsz__json_model(jb, &req->size, &res->best_estimate));
+  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate));
+  gsz__jb_put(jb, doc, "found", json_boolean(res->found));
+  gsz__jb_put(jb, doc, "best", res->found ? candidate_json(jb, &res->best, res) : json_null());
   json_t *alts = json_array();
   for (size_t i = 0; i < res->n_alternatives && alts; i++)
-    json_array_append_new(alts, candidate_json(&res->alternatives[i], res));
-  put(doc, "alternatives", alts);
+    gsz__jb_append(jb, alts, candidate_json(jb, &res->alternatives[i], res));
+  gsz__jb_put(jb, doc, "alternatives", alts);
   json_t *rejected = json_array();
   for (size_t i = 0; i < res->n_rejected && rejected; i++) {
     const gsz_rejection *rj = &res->rejected[i];
     json_t *r = json_object();
-    put(r, "gpu_sku", json_string(rj->gpu->sku));
-    put(r, "filtered", json_boolean(rj->filtered));
+    gsz__jb_put(jb, r, "gpu_sku", json_string(rj->gpu->sku));
+    gsz__jb_put(jb, r, "filtered", json_boolean(rj->filtered));
     json_t *reasons = json_array();
     for (unsigned k = 0; k < rj->n_reasons && reasons; k++) {
       json_t *reason = json_object();
-      put(reason, "code", json_string(gsz_reason_name(rj->reasons[k].code)));
+      gsz__jb_put(jb, reason, "code", json_string(gsz_reason_name(rj->reasons[k].code)));
       char detail[320];
-      put(reason, "detail",
+      gsz__jb_put(
+          jb, reason, "detail",
           json_string(gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res)));
-      json_array_append_new(reasons, reason);
+      gsz__jb_append(jb, reasons, reason);
     }
-    put(r, "reasons", reasons);
-    json_array_append_new(rejected, r);
+    gsz__jb_put(jb, r, "reasons", reasons);
+    gsz__jb_append(jb, rejected, r);
   }
-  put(doc, "rejected", rejected);
+  gsz__jb_put(jb, doc, "rejected", rejected);
   if (o->explain != NULL) {
     gsz__table t;
     explain_table(&t, res);
-    put(doc, "explain", gsz__table_json(&t));
+    gsz__jb_put(jb, doc, "explain", gsz__table_json(&t));
     gsz__table_free(&t);
   }
-  put(doc, "candidates", json_integer((json_int_t)res->candidates));
+  gsz__jb_put(jb, doc, "candidates", json_integer((json_int_t)res->candidates));
   return doc;
 }
 
@@ -611,8 +636,9 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
     break;
   }
   case GSZ_OUTPUT_JSON: {
-    json_t *doc = quote_json(req, res);
-    gsz__json_emit(&b, doc);
+    gsz__jb jb = {false};
+    json_t *doc = quote_json(&jb, req, res);
+    gsz__jb_emit(&b, &jb, doc);
     json_decref(doc);
     break;
   }

@@ -15,134 +15,107 @@ uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp) {
   return n > UINT64_MAX ? UINT64_MAX : (uint64_t)n;
 }
 
-void gsz__json_emit(gsz__buf *b, json_t *doc) {
-  if (doc == NULL) {
-    if (b->err == GSZ_OK)
-      b->err = GSZ_ENOMEM;
-    return;
-  }
-  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-  if (text == NULL) {
-    if (b->err == GSZ_OK)
-      b->err = GSZ_ENOMEM;
-    return;
-  }
-  gsz__buf_puts(b, text);
-  gsz__buf_putc(b, '\n');
-  json_free_t free_fn;
-  json_get_alloc_funcs(NULL, &free_fn);
-  free_fn(text);
-}
-
-/* json_object_set_new that tolerates a NULL value (then the document is
- * incomplete and the caller's NULL check on the parts reports ENOMEM). */
-static void put(json_t *obj, const char *key, json_t *value) {
-  if (obj != NULL && value != NULL)
-    json_object_set_new(obj, key, value);
-  else
-    json_decref(value);
-}
-
 static json_t *uint_json(uint64_t v) {
   /* Sizes stay below 2^63 in practice; clamp rather than wrap. */
   return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
 
-json_t *gsz__json_request(const gsz_size_request *req) {
+json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
   const gsz_workload *w = req->workload;
   json_t *o = json_object();
-  put(o, "model", json_string(req->model->label ? req->model->label : ""));
-  put(o, "model_source", json_string(req->model_source));
+  gsz__jb_put(jb, o, "model", json_string(req->model->label ? req->model->label : ""));
+  gsz__jb_put(jb, o, "model_source", json_string(req->model_source));
   if (req->hf_config != NULL)
-    put(o, "hf_config", json_string(req->hf_config));
+    gsz__jb_put(jb, o, "hf_config", json_string(req->hf_config));
   if (req->model->arch == NULL)
-    put(o, "params", uint_json(req->model->count.total));
-  put(o, "mode", json_string(gsz_mode_name(w->mode)));
-  put(o, "method", json_string(gsz_method_name(w->method)));
-  put(o, "precision", json_string(w->weight_format->name));
+    gsz__jb_put(jb, o, "params", uint_json(req->model->count.total));
+  gsz__jb_put(jb, o, "mode", json_string(gsz_mode_name(w->mode)));
+  gsz__jb_put(jb, o, "method", json_string(gsz_method_name(w->method)));
+  gsz__jb_put(jb, o, "precision", json_string(w->weight_format->name));
   if (w->mode == GSZ_MODE_INFERENCE) {
-    put(o, "kv_precision", json_string(w->kv_format->name));
-    put(o, "context", uint_json(w->context));
-    put(o, "concurrency", uint_json(w->concurrency));
+    gsz__jb_put(jb, o, "kv_precision", json_string(w->kv_format->name));
+    gsz__jb_put(jb, o, "context", uint_json(w->context));
+    gsz__jb_put(jb, o, "concurrency", uint_json(w->concurrency));
   } else {
-    put(o, "context", uint_json(w->context));
-    put(o, "batch", uint_json(w->micro_batch));
-    put(o, "optimizer", json_string(gsz_optimizer_name(w->optimizer)));
-    put(o, "recipe", json_string(gsz_recipe_name(w->recipe)));
-    put(o, "zero", json_integer(w->zero));
-    put(o, "recompute", json_string(gsz_recompute_name(w->recompute)));
-    put(o, "flash_attention", json_boolean(w->flash_attention));
+    gsz__jb_put(jb, o, "context", uint_json(w->context));
+    gsz__jb_put(jb, o, "batch", uint_json(w->micro_batch));
+    gsz__jb_put(jb, o, "optimizer", json_string(gsz_optimizer_name(w->optimizer)));
+    gsz__jb_put(jb, o, "recipe", json_string(gsz_recipe_name(w->recipe)));
+    gsz__jb_put(jb, o, "zero", json_integer(w->zero));
+    gsz__jb_put(jb, o, "recompute", json_string(gsz_recompute_name(w->recompute)));
+    gsz__jb_put(jb, o, "flash_attention", json_boolean(w->flash_attention));
     if (w->mode != GSZ_MODE_TRAIN)
-      put(o, "lora_rank", json_integer(w->lora_rank));
+      gsz__jb_put(jb, o, "lora_rank", json_integer(w->lora_rank));
   }
-  put(o, "runtime", json_string(w->runtime->name));
+  gsz__jb_put(jb, o, "runtime", json_string(w->runtime->name));
   json_t *layout = json_object();
-  put(layout, "tp", json_integer(req->layout.tp));
-  put(layout, "pp", json_integer(req->layout.pp));
-  put(layout, "dp", json_integer(req->layout.dp));
-  put(o, "layout", layout);
+  gsz__jb_put(jb, layout, "tp", json_integer(req->layout.tp));
+  gsz__jb_put(jb, layout, "pp", json_integer(req->layout.pp));
+  gsz__jb_put(jb, layout, "dp", json_integer(req->layout.dp));
+  gsz__jb_put(jb, o, "layout", layout);
   if (req->gpu != NULL)
-    put(o, "gpu", json_string(req->gpu->sku));
+    gsz__jb_put(jb, o, "gpu", json_string(req->gpu->sku));
   return o;
 }
 
-json_t *gsz__json_model(const gsz_size_request *req, const gsz_estimate *e) {
+json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_estimate *e) {
   json_t *o = json_object();
-  put(o, "name", json_string(req->model->label ? req->model->label : ""));
-  put(o, "architecture", json_boolean(req->model->arch != NULL));
+  gsz__jb_put(jb, o, "name", json_string(req->model->label ? req->model->label : ""));
+  gsz__jb_put(jb, o, "architecture", json_boolean(req->model->arch != NULL));
   if (req->model->arch != NULL)
-    put(o, "model_type", json_string(req->model->arch->model_type));
-  put(o, "total_params", uint_json(e->total_params));
-  put(o, "active_params", uint_json(e->active_params));
-  put(o, "trainable_params", uint_json(e->trainable_params));
-  put(o, "kv_bytes_per_token",
-      req->model->arch != NULL ? uint_json(e->kv_bytes_per_token) : json_null());
+    gsz__jb_put(jb, o, "model_type", json_string(req->model->arch->model_type));
+  gsz__jb_put(jb, o, "total_params", uint_json(e->total_params));
+  gsz__jb_put(jb, o, "active_params", uint_json(e->active_params));
+  gsz__jb_put(jb, o, "trainable_params", uint_json(e->trainable_params));
+  gsz__jb_put(jb, o, "kv_bytes_per_token",
+              req->model->arch != NULL ? uint_json(e->kv_bytes_per_token) : json_null());
   return o;
 }
 
-json_t *gsz__json_memory(const gsz_estimate *e) {
+json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e) {
   json_t *o = json_object();
-  put(o, "method", json_string(gsz_method_name(e->method)));
-  put(o, "total_bytes", uint_json(e->total_bytes));
-  put(o, "per_gpu_bytes", uint_json(e->per_gpu_bytes));
-  put(o, "min_usable_bytes", uint_json(gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp)));
-  put(o, "mem_util_bp", json_integer(e->mem_util_bp));
+  gsz__jb_put(jb, o, "method", json_string(gsz_method_name(e->method)));
+  gsz__jb_put(jb, o, "total_bytes", uint_json(e->total_bytes));
+  gsz__jb_put(jb, o, "per_gpu_bytes", uint_json(e->per_gpu_bytes));
+  gsz__jb_put(jb, o, "min_usable_bytes",
+              uint_json(gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp)));
+  gsz__jb_put(jb, o, "mem_util_bp", json_integer(e->mem_util_bp));
   json_t *layout = json_object();
-  put(layout, "tp", json_integer(e->layout.tp));
-  put(layout, "pp", json_integer(e->layout.pp));
-  put(layout, "dp", json_integer(e->layout.dp));
-  put(o, "layout", layout);
-  put(o, "busiest_stage", json_integer(e->busiest_stage));
+  gsz__jb_put(jb, layout, "tp", json_integer(e->layout.tp));
+  gsz__jb_put(jb, layout, "pp", json_integer(e->layout.pp));
+  gsz__jb_put(jb, layout, "dp", json_integer(e->layout.dp));
+  gsz__jb_put(jb, o, "layout", layout);
+  gsz__jb_put(jb, o, "busiest_stage", json_integer(e->busiest_stage));
   json_t *components = json_object();
   json_t *excluded = json_array();
   for (int i = 0; i < GSZ_COMP_COUNT; i++) {
-    put(components, gsz_component_name((gsz_component)i),
-        e->included[i] ? uint_json(e->component[i]) : json_null());
+    gsz__jb_put(jb, components, gsz_component_name((gsz_component)i),
+                e->included[i] ? uint_json(e->component[i]) : json_null());
     if (!e->included[i] && excluded != NULL)
-      json_array_append_new(excluded, json_string(gsz_component_name((gsz_component)i)));
+      gsz__jb_append(jb, excluded, json_string(gsz_component_name((gsz_component)i)));
   }
-  put(o, "components", components);
-  put(o, "excluded", excluded);
+  gsz__jb_put(jb, o, "components", components);
+  gsz__jb_put(jb, o, "excluded", excluded);
   json_t *notes = json_array();
   for (unsigned i = 0; i < e->n_notes && notes != NULL; i++)
-    json_array_append_new(notes, json_string(e->notes[i]));
-  put(o, "notes", notes);
+    gsz__jb_append(jb, notes, json_string(e->notes[i]));
+  gsz__jb_put(jb, o, "notes", notes);
   return o;
 }
 
-static void gpu_fit_json(json_t *doc, const gsz_gpu *g, const gsz_estimate *e) {
+static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_gpu *g, const gsz_estimate *e) {
   uint64_t usable = (uint64_t)g->usable_mib << 20;
   uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
   json_t *o = json_object();
-  put(o, "sku", json_string(g->sku));
-  put(o, "usable_bytes", uint_json(usable));
-  put(o, "budget_bytes", uint_json(budget));
-  put(o, "fits", json_boolean(e->per_gpu_bytes <= budget));
-  put(o, "headroom_bytes",
-      json_integer((json_int_t)budget - (json_int_t)(e->per_gpu_bytes > (uint64_t)INT64_MAX
-                                                          ? INT64_MAX
-                                                          : e->per_gpu_bytes)));
-  put(doc, "gpu", o);
+  gsz__jb_put(jb, o, "sku", json_string(g->sku));
+  gsz__jb_put(jb, o, "usable_bytes", uint_json(usable));
+  gsz__jb_put(jb, o, "budget_bytes", uint_json(budget));
+  gsz__jb_put(jb, o, "fits", json_boolean(e->per_gpu_bytes <= budget));
+  gsz__jb_put(jb, o, "headroom_bytes",
+              json_integer((json_int_t)budget - (json_int_t)(e->per_gpu_bytes > (uint64_t)INT64_MAX
+                                                                 ? INT64_MAX
+                                                                 : e->per_gpu_bytes)));
+  gsz__jb_put(jb, doc, "gpu", o);
 }
 
 /* --- Text ---------------------------------------------------------------- */
@@ -249,8 +222,8 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
     gsz__buf_printf(b,
                     "%sneeds %s per GPU; the runtime uses %s of GPU memory, so each GPU must "
                     "expose at least %s (%s)\n",
-                    bullet, gsz__fmt_gib(gib, e->per_gpu_bytes), util,
-                    gsz__fmt_gib(n, min_usable), gsz__fmt_gb(gb, min_usable));
+                    bullet, gsz__fmt_gib(gib, e->per_gpu_bytes), util, gsz__fmt_gib(n, min_usable),
+                    gsz__fmt_gb(gb, min_usable));
   else
     gsz__buf_printf(b, "%sneeds %s (%s) per GPU\n", bullet, gsz__fmt_gib(gib, e->per_gpu_bytes),
                     gsz__fmt_gb(n, e->per_gpu_bytes));
@@ -293,13 +266,14 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
     gsz__text_breakdown(&b, e, GSZ_OUTPUT_CSV);
     break;
   case GSZ_OUTPUT_JSON: {
+    gsz__jb jb = {false};
     json_t *doc = json_object();
-    put(doc, "request", gsz__json_request(req));
-    put(doc, "model", gsz__json_model(req, e));
-    put(doc, "memory", gsz__json_memory(e));
+    gsz__jb_put(&jb, doc, "request", gsz__json_request(&jb, req));
+    gsz__jb_put(&jb, doc, "model", gsz__json_model(&jb, req, e));
+    gsz__jb_put(&jb, doc, "memory", gsz__json_memory(&jb, e));
     if (req->gpu != NULL)
-      gpu_fit_json(doc, req->gpu, e);
-    gsz__json_emit(&b, doc);
+      gpu_fit_json(&jb, doc, req->gpu, e);
+    gsz__jb_emit(&b, &jb, doc);
     json_decref(doc);
     break;
   }

@@ -2,6 +2,7 @@
  * align on display width in code points; CSV quotes per RFC 4180; Markdown
  * escapes pipes; JSON goes through jansson with exact integers. */
 #include "fmt_int.h"
+#include "json_out_int.h"
 #include "table_int.h"
 
 #include <jansson.h>
@@ -130,7 +131,8 @@ static const char *human_text(const gsz__cell *c, char *tmp, size_t n) {
 }
 
 static bool shown(const gsz__col *col, bool human) {
-  return col->use == GSZ_COL_BOTH || (human ? col->use == GSZ_COL_HUMAN : col->use == GSZ_COL_MACHINE);
+  return col->use == GSZ_COL_BOTH ||
+         (human ? col->use == GSZ_COL_HUMAN : col->use == GSZ_COL_MACHINE);
 }
 
 /* Display width in code points (continuation bytes do not count). */
@@ -287,6 +289,8 @@ static json_t *cell_json(const gsz__cell *c) {
 }
 
 json_t *gsz__table_json(const gsz__table *t) {
+  if (t->err != GSZ_OK)
+    return NULL; /* a cell was lost: never a partial table */
   json_t *rows = json_array();
   if (rows == NULL)
     return NULL;
@@ -324,17 +328,10 @@ void gsz__table_render(const gsz__table *t, gsz_output_format fmt, gsz__buf *b) 
     render_csv(t, b);
     return;
   case GSZ_OUTPUT_JSON: {
+    gsz__jb jb = {false};
     json_t *rows = gsz__table_json(t);
-    char *text = rows ? json_dumps(rows, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : NULL;
+    gsz__jb_emit(b, &jb, rows);
     json_decref(rows);
-    if (text == NULL) {
-      if (b->err == GSZ_OK)
-        b->err = GSZ_ENOMEM;
-      return;
-    }
-    gsz__buf_puts(b, text);
-    gsz__buf_putc(b, '\n');
-    free(text);
     return;
   }
   }

@@ -8,6 +8,7 @@
 #include "gpusizer/batch.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,6 +96,44 @@ static void test_malformed_batches_are_refused_with_the_line(void **state) {
   assert_true(tu_contains(diag.message, "/nonexistent.csv"));
 }
 
+/* The limits a batch file is held to, each named in its message. */
+static void test_batch_limits(void **state) {
+  (void)state;
+  gsz_diag diag;
+  gsz_batch_input *in = NULL;
+  /* 65 columns */
+  char header[1024] = "";
+  for (int i = 0; i < 65; i++)
+    snprintf(header + strlen(header), sizeof header - strlen(header), "%sc%d", i ? "," : "", i);
+  strcat(header, "\n");
+  assert_int_equal(gsz_batch_parse(&in, header, strlen(header), "b.csv", GSZ_BATCH_CSV, &diag),
+                   GSZ_ELIMIT);
+  assert_true(tu_contains(diag.message, "b.csv:1: more than 64 columns"));
+  /* a 4,097-byte value */
+  size_t n = 4097 + 16;
+  char *text = malloc(n + 16);
+  strcpy(text, "id,model\n1,");
+  memset(text + strlen(text), 'x', 4097);
+  text[11 + 4097] = '\n';
+  text[12 + 4097] = '\0';
+  assert_int_equal(gsz_batch_parse(&in, text, strlen(text), "b.csv", GSZ_BATCH_CSV, &diag),
+                   GSZ_ELIMIT);
+  assert_true(tu_contains(diag.message, "b.csv:2: a value longer than 4096 bytes"));
+  free(text);
+  /* blank lines between rows are skipped; a row shorter than the header
+   * leaves the rest not given */
+  const char *ok = "id,model,context\n\n1,llama-3-8b\n\n2,x,4096\n";
+  assert_int_equal(gsz_batch_parse(&in, ok, strlen(ok), "b.csv", GSZ_BATCH_CSV, &diag), GSZ_OK);
+  assert_int_equal(in->n_rows, 2);
+  assert_null(in->rows[0].values[2]);
+  assert_int_equal(in->rows[1].line, 5);
+  gsz_batch_input_free(in);
+  /* YAML: the file's first line is counted for rows, and empty is empty */
+  in = NULL;
+  assert_int_equal(gsz_batch_parse(&in, "", 0, "b.yaml", GSZ_BATCH_YAML, &diag), GSZ_EPARSE);
+  assert_null(in);
+}
+
 static size_t entries_in(const char *dir) {
   DIR *d = opendir(dir);
   assert_non_null(d);
@@ -161,6 +200,7 @@ int main(void) {
       cmocka_unit_test(test_yaml_lists_of_mappings),
       cmocka_unit_test(test_malformed_batches_are_refused_with_the_line),
       cmocka_unit_test(test_atomic_write_keeps_links_and_devices),
+      cmocka_unit_test(test_batch_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

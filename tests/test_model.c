@@ -6,6 +6,7 @@
 #include "gpusizer/catalog.h"
 #include "gpusizer/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +249,87 @@ static void test_hf_config_errors_name_file_and_key(void **state) {
   assert_true(tu_contains(diag.message, "/nonexistent/config.json"));
 }
 
+/* Every family's own keys, wrong types named, and the file checks. */
+#define SMALL(type, extra)                                                                        \
+  "{\"model_type\": \"" type "\", \"hidden_size\": 8, \"intermediate_size\": 8,"                  \
+  " \"num_hidden_layers\": 1, \"num_attention_heads\": 4, \"vocab_size\": 8" extra "}"
+
+static void test_hf_config_family_keys_and_types(void **state) {
+  (void)state;
+  static const struct {
+    const char *json;
+    gsz_err err;
+    const char *says;
+  } cases[] = {
+      {SMALL("llama", ", \"hidden_size\": [8]"), GSZ_EPARSE, "duplicate"},
+      {SMALL("llama", ", \"head_dim\": [8]"), GSZ_EINVAL, "got an array"},
+      {SMALL("llama", ", \"head_dim\": {}"), GSZ_EINVAL, "got an object"},
+      {SMALL("llama", ", \"head_dim\": 2.5"), GSZ_EINVAL, "got a fraction"},
+      {SMALL("llama", ", \"head_dim\": true"), GSZ_EINVAL, "got a boolean"},
+      {SMALL("llama", ", \"head_dim\": 4294967296"), GSZ_EINVAL, "an integer out of range"},
+      {SMALL("llama", ", \"tie_word_embeddings\": 1"), GSZ_EINVAL,
+       "'tie_word_embeddings' must be true or false, got an integer"},
+      {SMALL("llama", ", \"tie_word_embeddings\": \"yes\""), GSZ_EINVAL, "got a string"},
+      {SMALL("llama", ", \"attention_bias\": null, \"mlp_bias\": null"), GSZ_OK, ""},
+      {SMALL("qwen2", ", \"use_sliding_window\": true"), GSZ_EUNSUPPORTED, "use_sliding_window"},
+      {SMALL("mistral", ", \"sliding_window\": 4096"), GSZ_OK, ""},
+      {SMALL("mixtral", ", \"num_local_experts\": 8"), GSZ_EINVAL,
+       "missing key 'num_experts_per_tok'"},
+      {SMALL("mixtral", ", \"num_local_experts\": 8, \"num_experts_per_tok\": 2"), GSZ_OK, ""},
+      {SMALL("gemma2", ""), GSZ_OK, ""},
+      {SMALL("deepseek_v3", ", \"n_routed_experts\": 8"), GSZ_EINVAL, "missing key"},
+      {SMALL("deepseek_v3", ", \"n_routed_experts\": 8, \"num_experts_per_tok\": 2,"
+                            " \"moe_intermediate_size\": 4, \"n_shared_experts\": 0,"
+                            " \"first_k_dense_replace\": 0, \"kv_lora_rank\": 4,"
+                            " \"qk_nope_head_dim\": 2, \"qk_rope_head_dim\": 2,"
+                            " \"v_head_dim\": 2, \"moe_layer_freq\": 2"),
+       GSZ_EUNSUPPORTED, "moe_layer_freq"},
+      {SMALL("deepseek_v3", ", \"n_routed_experts\": 8, \"num_experts_per_tok\": 2,"
+                            " \"moe_intermediate_size\": 4, \"n_shared_experts\": -1"),
+       GSZ_EINVAL, "'n_shared_experts' must be a positive integer"},
+      {"{\"model_type\": 7}", GSZ_EINVAL, "missing key 'model_type'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    gsz_hf_model *m = NULL;
+    gsz_diag diag;
+    gsz_diag_clear(&diag);
+    gsz_err err = gsz_hf_config_parse(&m, cases[i].json, strlen(cases[i].json), "c.json", &diag);
+    if (err != cases[i].err || !tu_contains(diag.message, cases[i].says))
+      fail_msg("case %zu: got %s '%s', expected %s '%s'", i, gsz_err_name(err), diag.message,
+               gsz_err_name(cases[i].err), cases[i].says);
+    if (err == GSZ_OK) {
+      assert_non_null(m);
+      assert_string_equal(gsz_hf_model_arch(m)->name, "c.json"); /* no _name_or_path */
+    }
+    gsz_hf_model_free(m);
+  }
+
+  /* Files: read whole, a folder refused, an oversized one refused unread. */
+  char *dir = tu_tmpdir();
+  char *good = tu_path(dir, "config.json"), *big = tu_path(dir, "big.json");
+  tu_write_file(good, llama3_8b_config, strlen(llama3_8b_config));
+  gsz_hf_model *m = NULL;
+  gsz_diag diag;
+  assert_int_equal(gsz_hf_config_load(&m, good, &diag), GSZ_OK);
+  assert_string_equal(gsz_hf_model_arch(m)->name, "config.json");
+  gsz_hf_model_free(m);
+  m = NULL;
+  assert_int_equal(gsz_hf_config_load(&m, dir, &diag), GSZ_EIO);
+  assert_true(tu_contains(diag.message, "is not a readable file"));
+  FILE *f = fopen(big, "w");
+  assert_non_null(f);
+  assert_int_equal(fseek(f, 17L << 20, SEEK_SET), 0); /* a sparse 17 MiB file */
+  fputc('}', f);
+  fclose(f);
+  assert_int_equal(gsz_hf_config_load(&m, big, &diag), GSZ_ELIMIT);
+  assert_true(tu_contains(diag.message, "larger than 16 MiB"));
+  assert_int_equal(gsz_hf_config_parse(&m, "{}", (size_t)17 << 20, "x.json", &diag), GSZ_ELIMIT);
+  assert_null(m);
+  free(good);
+  free(big);
+  tu_rmdir_all(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_models_are_exact),
@@ -259,6 +341,7 @@ int main(void) {
       cmocka_unit_test(test_inconsistent_architectures_are_refused),
       cmocka_unit_test(test_hf_config_gives_the_same_count_as_the_catalog),
       cmocka_unit_test(test_hf_config_errors_name_file_and_key),
+      cmocka_unit_test(test_hf_config_family_keys_and_types),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -21,8 +21,12 @@ typedef struct gsz_allocator {
 } gsz_allocator;
 
 /* Install an allocator for all later library allocations (NULL restores
- * the C library's). Not thread-safe: call before any other gsz_ function,
- * and free everything allocated under one allocator before switching. */
+ * the C library's). It also carries the allocations of SQLite (the
+ * process-wide SQLite allocator is replaced: SQLite is shut down and
+ * reconfigured), jansson (process-wide too) and libcsv; libyaml has no
+ * hook and always uses malloc. Not thread-safe: call before any other
+ * gsz_ function, with no SQLite connection or jansson value alive, and free
+ * everything allocated under one allocator before switching. */
 void gsz_set_allocator(const gsz_allocator *allocator);
 
 /* Free a buffer the library returned as `char **out` (rendered output,

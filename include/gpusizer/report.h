@@ -90,7 +90,8 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
 typedef struct gsz_quote_request {
   gsz_size_request size;            /* the model and workload (layout unused) */
   const gsz_match_options *options; /* the constraints */
-  const gsz_overlay *overlay;       /* where prices come from (files, validity) */
+  const gsz_overlay *overlay;       /* where prices come from (files, validity); not NULL:
+                                       gsz_overlay_load with no files gives catalog prices */
 } gsz_quote_request;
 
 /* Render a quote: the chosen configuration in one sentence, its per-GPU

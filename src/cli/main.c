@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -18,13 +19,12 @@ static const struct {
 };
 
 static void usage(FILE *out) {
-  fprintf(out,
-          "usage: gpusizer COMMAND [OPTIONS]\n"
-          "\n"
-          "Sizes the GPU memory a model needs and quotes the cheapest GPU configuration\n"
-          "from a catalog of GPUs, servers, prices and stock.\n"
-          "\n"
-          "commands:\n");
+  fprintf(out, "usage: gpusizer COMMAND [OPTIONS]\n"
+               "\n"
+               "Sizes the GPU memory a model needs and quotes the cheapest GPU configuration\n"
+               "from a catalog of GPUs, servers, prices and stock.\n"
+               "\n"
+               "commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf(out,
@@ -36,7 +36,39 @@ static void usage(FILE *out) {
           "3 catalog or database problem, 4 system error (out of memory, output not written).\n");
 }
 
+/* Testing aid, for the end-to-end fault tests: GPUSIZER_FAIL_ALLOC=N makes
+ * the library's Nth allocation and every later one fail (SQLite's and
+ * jansson's included), to show that the program then says "out of memory"
+ * in one line and exits 4. Never set in normal use. */
+static unsigned long long fail_from, allocations;
+
+static void *failing_malloc(void *ctx, size_t size) {
+  (void)ctx;
+  return ++allocations >= fail_from ? NULL : malloc(size);
+}
+static void *failing_realloc(void *ctx, void *ptr, size_t size) {
+  (void)ctx;
+  return ++allocations >= fail_from ? NULL : realloc(ptr, size);
+}
+static void plain_free(void *ctx, void *ptr) {
+  (void)ctx;
+  free(ptr);
+}
+
+static void install_fault_injection(void) {
+  const char *n = getenv("GPUSIZER_FAIL_ALLOC");
+  if (n == NULL || *n == '\0')
+    return;
+  char *end = NULL;
+  fail_from = strtoull(n, &end, 10);
+  if (*end != '\0' || fail_from == 0)
+    return;
+  static const gsz_allocator failing = {failing_malloc, failing_realloc, plain_free, NULL};
+  gsz_set_allocator(&failing);
+}
+
 int main(int argc, char **argv) {
+  install_fault_injection();
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;

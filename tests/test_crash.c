@@ -1,0 +1,302 @@
+/* test_crash.c: a process killed with SIGKILL never leaves a damaged or
+ * half-written file.
+ *
+ * - db migrate, killed at every statement boundary: a child process runs
+ *   the library's migrate (what `gpusizer db migrate` runs) with a hook
+ *   that kills it as statement N is about to start, for N = 1, 2, ...
+ *   until it finishes. Afterwards the file's user_version is the old or
+ *   the new one, never between, integrity_check says ok, and a later
+ *   migrate completes it.
+ * - gpusizer db init, db migrate and batch -o, the real binary, killed
+ *   after a spread of delays across their run: the output is absent or
+ *   whole, and no temporary file is left beside it. */
+#define _GNU_SOURCE /* asprintf */
+#include "testutil.h"
+
+#include "db_int.h"
+#include "gpusizer/gpusizer.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *dir;
+
+/* A catalog file from before schema 1: stamped, no tables. */
+static void make_old_file(const char *path) {
+  unlink(path);
+  sqlite3 *db = NULL;
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA application_id = %d", GSZ_CATALOG_APPLICATION_ID);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+/* user_version and integrity_check of a file, opened read-write so that a
+ * hot journal left by the killed process is rolled back first, as any
+ * later gpusizer run that writes would do. */
+static int inspect(const char *path, char *integrity, size_t size) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int version = -1;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    snprintf(integrity, size, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return version;
+}
+
+static unsigned kill_at, statements_seen;
+
+static void kill_at_statement(const char *sql) {
+  (void)sql;
+  if (++statements_seen == kill_at)
+    raise(SIGKILL);
+}
+
+static void test_migrate_killed_at_every_statement(void **state) {
+  (void)state;
+  char *path = tu_path(dir, "old.db");
+  const int latest = gsz_catalog_schema_version();
+  unsigned killed = 0, readonly_after_kill = 0;
+  for (kill_at = 1;; kill_at++) {
+    make_old_file(path);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+      statements_seen = 0;
+      gsz__db_set_statement_hook(kill_at_statement);
+      int from = 0, to = 0;
+      gsz_diag diag;
+      _exit(gsz_db_migrate(path, &from, &to, NULL, 0, NULL, &diag) == GSZ_OK ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    bool was_killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    if (!was_killed) {
+      assert_true(WIFEXITED(status));
+      assert_int_equal(WEXITSTATUS(status), 0);
+    }
+
+    /* A reader first (quote --db FILE opens read-only): it must either
+     * read the old schema (and say to migrate) or refuse cleanly. */
+    gsz_catalog *cat = NULL;
+    gsz_diag diag;
+    gsz_err err = gsz_catalog_open(&cat, path, &diag);
+    if (was_killed) {
+      assert_int_not_equal(err, GSZ_OK); /* version 0: "run gpusizer db migrate" */
+      if (strstr(diag.message, "db migrate") == NULL)
+        fail_msg("killed before statement %u: reading says: %s", kill_at, diag.message);
+      readonly_after_kill++;
+    } else {
+      assert_int_equal(err, GSZ_OK);
+    }
+    gsz_catalog_free(cat);
+
+    char integrity[256] = "";
+    int version = inspect(path, integrity, sizeof integrity);
+    assert_string_equal(integrity, "ok");
+    if (was_killed) {
+      if (version != 0)
+        fail_msg("killed before statement %u: user_version %d (want 0; the commit is the last "
+                 "statement)",
+                 kill_at, version);
+      /* Migrating again finishes the job. */
+      int from = -1, to = -1;
+      assert_int_equal(gsz_db_migrate(path, &from, &to, NULL, 0, NULL, &diag), GSZ_OK);
+      assert_int_equal(to, latest);
+      assert_int_equal(gsz_catalog_open(&cat, path, &diag), GSZ_OK);
+      gsz_catalog_free(cat);
+      killed++;
+    } else {
+      assert_int_equal(version, latest);
+      break;
+    }
+  }
+  unlink(path);
+  printf("crash: db migrate 0 -> %d killed at each of %u statement boundaries: every time "
+         "version 0 and integrity ok, reads refused with 'db migrate', a second migrate "
+         "completes\n",
+         latest, killed);
+  assert_true(killed > 10); /* the schema is many statements: the hook really fired */
+  assert_int_equal(readonly_after_kill, killed);
+  free(path);
+}
+
+/* --- The real binary, killed after a delay ------------------------------- */
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Start gpusizer args with stdout and stderr to /dev/null; when delay_us
+ * is non-negative, SIGKILL it after that long. Returns the wall time in
+ * ms and whether it was killed before it finished. */
+static double run_binary(const char *const *args, long delay_us, bool *killed) {
+  double start = now_ms();
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)
+      _exit(126);
+    size_t n = 0;
+    while (args[n])
+      n++;
+    char **argv = calloc(n + 2, sizeof *argv);
+    argv[0] = strdup(GSZ_BINARY);
+    for (size_t i = 0; i < n; i++)
+      argv[i + 1] = strdup(args[i]);
+    execv(GSZ_BINARY, argv);
+    _exit(127);
+  }
+  if (delay_us >= 0) {
+    usleep((useconds_t)delay_us);
+    kill(pid, SIGKILL);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  *killed = WIFSIGNALED(status);
+  if (!*killed)
+    assert_int_equal(WEXITSTATUS(status), 0);
+  return now_ms() - start;
+}
+
+/* Files in dir other than the ones named. */
+static size_t stray_files(const char *const *expected) {
+  size_t n = 0;
+  char *cmd = NULL;
+  assert_true(asprintf(&cmd, "ls -A '%s'", dir) > 0);
+  FILE *ls = popen(cmd, "r");
+  char line[512];
+  while (fgets(line, sizeof line, ls) != NULL) {
+    line[strcspn(line, "\n")] = '\0';
+    bool known = false;
+    for (size_t i = 0; expected[i]; i++)
+      known |= strcmp(line, expected[i]) == 0;
+    if (!known) {
+      printf("stray file: %s\n", line);
+      n++;
+    }
+  }
+  pclose(ls);
+  free(cmd);
+  return n;
+}
+
+static bool same_file(const char *a, const char *b) {
+  size_t la = 0, lb = 0;
+  char *x = tu_read_file(a, &la), *y = tu_read_file(b, &lb);
+  bool same = x != NULL && y != NULL && la == lb && memcmp(x, y, la) == 0;
+  free(x);
+  free(y);
+  return same;
+}
+
+enum { KILLS = 40 };
+
+static void test_binary_killed_mid_way_leaves_whole_files_or_none(void **state) {
+  (void)state;
+  char *good = tu_path(dir, "good.db"), *out = tu_path(dir, "out.db");
+  char *batch = tu_path(dir, "in.csv"), *answers = tu_path(dir, "answers.csv"),
+       *good_answers = tu_path(dir, "good-answers.csv");
+  bool killed;
+
+  /* db init: a reference file, then kills spread over one run's time. */
+  const char *const init_good[] = {"db", "init", good, NULL};
+  double init_ms = run_binary(init_good, -1, &killed);
+  const char *const init[] = {"db", "init", out, NULL};
+  unsigned init_killed = 0;
+  for (int i = 0; i < KILLS; i++) {
+    unlink(out);
+    run_binary(init, (long)(init_ms * 1000.0 * (i + 1) / KILLS), &killed);
+    init_killed += killed;
+    if (access(out, F_OK) == 0) {
+      char integrity[256] = "";
+      assert_int_equal(inspect(out, integrity, sizeof integrity), gsz_catalog_schema_version());
+      assert_string_equal(integrity, "ok");
+    }
+    const char *const files[] = {"good.db", "out.db", NULL};
+    assert_int_equal(stray_files(files), 0);
+  }
+  unlink(out);
+
+  /* batch -o: the answer file is absent or equal to a complete one. */
+  static const char rows[] = "id,model,context,concurrency\n"
+                             "a,llama-3-8b,4096,8\nb,llama-3-70b,8192,8\nc,mixtral-8x7b,4096,4\n"
+                             "d,qwen2.5-72b,32768,2\ne,deepseek-v3,8192,8\n";
+  tu_write_file(batch, rows, sizeof rows - 1);
+  const char *const batch_good[] = {"batch", batch, "-o", good_answers, NULL};
+  double batch_ms = run_binary(batch_good, -1, &killed);
+  const char *const run_batch[] = {"batch", batch, "-o", answers, NULL};
+  unsigned batch_killed = 0;
+  for (int i = 0; i < KILLS; i++) {
+    unlink(answers);
+    run_binary(run_batch, (long)(batch_ms * 1000.0 * (i + 1) / KILLS), &killed);
+    batch_killed += killed;
+    if (access(answers, F_OK) == 0 && !same_file(answers, good_answers))
+      fail_msg("batch killed after %.1f ms left a partial %s", batch_ms * (i + 1) / KILLS, answers);
+    const char *const files[] = {"good.db", "in.csv", "answers.csv", "good-answers.csv", NULL};
+    assert_int_equal(stray_files(files), 0);
+  }
+
+  /* db migrate of an old file, killed part-way: version old or new. */
+  const char *const migrate[] = {"db", "migrate", out, NULL};
+  make_old_file(out);
+  double migrate_ms = run_binary(migrate, -1, &killed);
+  unsigned migrate_killed = 0;
+  for (int i = 0; i < KILLS; i++) {
+    make_old_file(out);
+    run_binary(migrate, (long)(migrate_ms * 1000.0 * (i + 1) / KILLS), &killed);
+    migrate_killed += killed;
+    char integrity[256] = "";
+    int version = inspect(out, integrity, sizeof integrity);
+    assert_string_equal(integrity, "ok");
+    assert_true(version == 0 || version == gsz_catalog_schema_version());
+  }
+  printf("crash: gpusizer killed mid-way (%d delays across one run each): db init %u killed "
+         "(run %.0f ms), batch -o %u killed (run %.0f ms), db migrate %u killed (run %.0f ms); "
+         "no partial output, no stray files, versions old or new\n",
+         KILLS, init_killed, init_ms, batch_killed, batch_ms, migrate_killed, migrate_ms);
+  free(good);
+  free(out);
+  free(batch);
+  free(answers);
+  free(good_answers);
+}
+
+static int setup(void **state) {
+  (void)state;
+  dir = tu_tmpdir();
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  tu_rmdir_all(dir);
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_migrate_killed_at_every_statement),
+      cmocka_unit_test(test_binary_killed_mid_way_leaves_whole_files_or_none),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
