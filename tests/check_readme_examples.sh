@@ -30,7 +30,9 @@ for cmd in "$tmp"/*.cmd; do
   n=${cmd%.cmd}
   args=$(cat "$cmd")
   # shellcheck disable=SC2086
-  LC_ALL=C GPUSIZER_DB= GPUSIZER_PRICING= GPUSIZER_TODAY=2026-11-26 "$bin" $args > "$n.actual" 2>/dev/null || true
+  # CSV lines end in CRLF (RFC 4180); the README keeps plain newlines.
+  { LC_ALL=C GPUSIZER_DB= GPUSIZER_PRICING= GPUSIZER_TODAY=2026-11-26 "$bin" $args 2>/dev/null || true; } |
+    tr -d '\r' > "$n.actual"
   touch "$n.expected"
   if ! cmp -s "$n.expected" "$n.actual"; then
     echo "README example is stale: gpusizer $args"
