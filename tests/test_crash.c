@@ -40,26 +40,6 @@ static void make_old_file(const char *path) {
   sqlite3_close(db);
 }
 
-/* user_version and integrity_check of a file, opened read-write so that a
- * hot journal left by the killed process is rolled back first, as any
- * later gpusizer run that writes would do. */
-static int inspect(const char *path, char *integrity, size_t size) {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  int version = -1;
-  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    version = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    snprintf(integrity, size, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return version;
-}
-
 static unsigned kill_at, statements_seen;
 
 static void kill_at_statement(const char *sql) {
@@ -108,7 +88,7 @@ static void test_migrate_killed_at_every_statement(void **state) {
     gsz_catalog_free(cat);
 
     char integrity[256] = "";
-    int version = inspect(path, integrity, sizeof integrity);
+    int version = tu_db_inspect(path, true, integrity, sizeof integrity);
     assert_string_equal(integrity, "ok");
     if (was_killed) {
       if (version != 0)
@@ -229,7 +209,7 @@ static void test_binary_killed_mid_way_leaves_whole_files_or_none(void **state) 
     init_killed += killed;
     if (access(out, F_OK) == 0) {
       char integrity[256] = "";
-      assert_int_equal(inspect(out, integrity, sizeof integrity), gsz_catalog_schema_version());
+      assert_int_equal(tu_db_inspect(out, true, integrity, sizeof integrity), gsz_catalog_schema_version());
       assert_string_equal(integrity, "ok");
     }
     const char *const files[] = {"good.db", "out.db", NULL};
@@ -266,7 +246,7 @@ static void test_binary_killed_mid_way_leaves_whole_files_or_none(void **state) 
     run_binary(migrate, (long)(migrate_ms * 1000.0 * (i + 1) / KILLS), &killed);
     migrate_killed += killed;
     char integrity[256] = "";
-    int version = inspect(out, integrity, sizeof integrity);
+    int version = tu_db_inspect(out, true, integrity, sizeof integrity);
     assert_string_equal(integrity, "ok");
     assert_true(version == 0 || version == gsz_catalog_schema_version());
   }

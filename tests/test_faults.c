@@ -399,23 +399,6 @@ static gsz_err init_file(gsz_diag *diag) {
 /* A catalog file from before schema 1 (stamped, no tables), made fresh for
  * each run with the failures paused; after a failed migrate it must still
  * be at version 0 and whole, after a good one at the current version. */
-static int file_version(const char *path, char *integrity, size_t size) {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *st = NULL;
-  int version = -1;
-  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    version = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    snprintf(integrity, size, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return version;
-}
-
 static gsz_err migrate_file(gsz_diag *diag) {
   faults saved = F;
   arm(0, false);
@@ -437,7 +420,7 @@ static gsz_err migrate_file(gsz_diag *diag) {
   saved = F;
   arm(0, false);
   char integrity[256] = "";
-  int version = file_version(path, integrity, sizeof integrity);
+  int version = tu_db_inspect(path, false, integrity, sizeof integrity);
   assert_string_equal(integrity, "ok");
   assert_int_equal(version, err == GSZ_OK ? gsz_catalog_schema_version() : 0);
   unlink(path);

@@ -48,6 +48,12 @@ void tu_run(tu_result *r, const char *const *args, const char *const *env);
 void tu_run_to(tu_result *r, const char *const *args, const char *out_path);
 void tu_result_free(tu_result *r);
 
+/* A catalog file's PRAGMA user_version, with its integrity_check result
+ * copied to integrity. writable: open read-write, so that a hot journal
+ * left by a killed process is rolled back first, as any later gpusizer run
+ * that writes would do. */
+int tu_db_inspect(const char *path, bool writable, char *integrity, size_t size);
+
 /* Whether haystack contains needle (for message checks). */
 bool tu_contains(const char *haystack, const char *needle);
 
