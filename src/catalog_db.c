@@ -19,6 +19,14 @@ static const char *const required_tables[] = {
     "model_alias", "price_current", "stock_available", "catalog_issue",
 };
 
+/* A full disk or a failed write is the system's problem, not the
+ * catalog's: exit 4 like any output that could not be written. Read errors
+ * stay catalog errors (a damaged file reads as one). */
+bool gsz__db_write_failed(int rc) {
+  return rc == SQLITE_FULL || rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+         rc == SQLITE_IOERR_DIR_FSYNC || rc == SQLITE_IOERR_TRUNCATE;
+}
+
 gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char *path) {
   int rc = db ? sqlite3_errcode(db) : SQLITE_ERROR;
   /* Extended codes are on: SQLITE_IOERR_NOMEM is a failed allocation too. */
@@ -29,6 +37,9 @@ gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char 
                          "'%s' is not an SQLite database (make a catalog file with "
                          "'gpusizer db init FILE')",
                          path);
+  if (gsz__db_write_failed(rc))
+    return gsz__diag_set(diag, GSZ_EIO, "%s '%s': %s%s", what, path, sqlite3_errstr(rc),
+                         rc == SQLITE_FULL ? "" : " (is the disk full?)");
   if (rc == SQLITE_BUSY)
     return gsz__diag_set(diag, GSZ_EDB,
                          "%s '%s': the database stayed locked by another process for %d ms", what,

@@ -15,13 +15,15 @@
 
 /* Copy SQLite's message for db into diag with a prefix naming what failed. */
 gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char *path);
+/* Whether an SQLite result code is a full disk or a failed write
+ * (GSZ_EIO, exit 4) rather than a problem of the catalog. */
+bool gsz__db_write_failed(int rc);
 
 /* Apply migrations from version *current+1 through the latest, each in one
  * transaction; *current follows what was applied. steps as in
  * gsz_db_migrate (may be NULL). */
-gsz_err gsz__migrate_run(sqlite3 *db, const char *label, int *current,
-                         gsz_migration_step *steps, size_t max_steps, size_t *n_steps,
-                         gsz_diag *diag);
+gsz_err gsz__migrate_run(sqlite3 *db, const char *label, int *current, gsz_migration_step *steps,
+                         size_t max_steps, size_t *n_steps, gsz_diag *diag);
 
 /* The same over any list of migration files (tests use it to check that a
  * bad migration rolls back whole). files[i] is version i + 1. */

@@ -52,6 +52,9 @@ static gsz_err apply_text(sqlite3 *db, const gsz__sql_file *file, const char *la
   gsz_err err;
   if (rc == SQLITE_NOMEM)
     err = gsz__diag_nomem(diag);
+  else if (gsz__db_write_failed(rc))
+    err = gsz__diag_set(diag, GSZ_EIO, "migration '%s' could not write '%s': %s%s", file->name,
+                        label, sqlite3_errstr(rc), rc == SQLITE_FULL ? "" : " (is the disk full?)");
   else if (refused != NULL)
     err = gsz__diag_set(diag, GSZ_ESCHEMA,
                         "migration '%s' uses %s, which migrations may not use (the runner "

@@ -9,7 +9,11 @@
  *   migrate completes it.
  * - gpusizer db init, db migrate and batch -o, the real binary, killed
  *   after a spread of delays across their run: the output is absent or
- *   whole, and no temporary file is left beside it. */
+ *   whole, and no temporary file is left beside it.
+ * - A full disk (RLIMIT_FSIZE, so writes past a size fail with EFBIG) at
+ *   every page of db init's output and of db migrate's growth: exit 4 with
+ *   one line, no file from db init, the old version intact after
+ *   db migrate. */
 #define _GNU_SOURCE /* asprintf */
 #include "testutil.h"
 
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -209,7 +214,8 @@ static void test_binary_killed_mid_way_leaves_whole_files_or_none(void **state) 
     init_killed += killed;
     if (access(out, F_OK) == 0) {
       char integrity[256] = "";
-      assert_int_equal(tu_db_inspect(out, true, integrity, sizeof integrity), gsz_catalog_schema_version());
+      assert_int_equal(tu_db_inspect(out, true, integrity, sizeof integrity),
+                       gsz_catalog_schema_version());
       assert_string_equal(integrity, "ok");
     }
     const char *const files[] = {"good.db", "out.db", NULL};
@@ -254,11 +260,141 @@ static void test_binary_killed_mid_way_leaves_whole_files_or_none(void **state) 
          "(run %.0f ms), batch -o %u killed (run %.0f ms), db migrate %u killed (run %.0f ms); "
          "no partial output, no stray files, versions old or new\n",
          KILLS, init_killed, init_ms, batch_killed, batch_ms, migrate_killed, migrate_ms);
+  const char *const made[] = {good, out, batch, answers, good_answers};
+  for (size_t i = 0; i < sizeof made / sizeof made[0]; i++)
+    unlink(made[i]);
   free(good);
   free(out);
   free(batch);
   free(answers);
   free(good_answers);
+}
+
+/* --- A full disk ---------------------------------------------------------- */
+
+/* Run gpusizer args with files limited to limit bytes (a write past it
+ * fails with EFBIG, as on a full disk; SIGXFSZ ignored so the write
+ * returns the error instead of killing the process). stdout goes to
+ * /dev/null; stderr comes back in *err (caller frees). Returns the exit
+ * status. */
+static int run_disk_limited(const char *const *args, rlim_t limit, char **err) {
+  int pipefd[2];
+  assert_int_equal(pipe(pipefd), 0);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    struct rlimit rl = {limit, limit};
+    if (null < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(pipefd[1], STDERR_FILENO) < 0 ||
+        signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &rl) != 0)
+      _exit(126);
+    close(pipefd[0]);
+    size_t n = 0;
+    while (args[n])
+      n++;
+    char **argv = calloc(n + 2, sizeof *argv);
+    argv[0] = strdup(GSZ_BINARY);
+    for (size_t i = 0; i < n; i++)
+      argv[i + 1] = strdup(args[i]);
+    execv(GSZ_BINARY, argv);
+    _exit(127);
+  }
+  close(pipefd[1]);
+  size_t cap = 4096, len = 0;
+  char *text = malloc(cap);
+  ssize_t got;
+  while ((got = read(pipefd[0], text + len, cap - len - 1)) > 0)
+    len += (size_t)got;
+  text[len] = '\0';
+  close(pipefd[0]);
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  *err = text;
+  return WEXITSTATUS(status);
+}
+
+/* A failed run's stderr: one line, from the command, naming the file. */
+static void assert_one_line_error(const char *err, const char *command, const char *file) {
+  if (strncmp(err, command, strlen(command)) != 0 || strchr(err, '\n') != err + strlen(err) - 1 ||
+      !tu_contains(err, file))
+    fail_msg("want one line '%s ... %s ...', got '%s'", command, file, err);
+}
+
+static off_t file_size(const char *path) {
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  return st.st_size;
+}
+
+static void test_full_disk_leaves_no_file_or_the_old_version(void **state) {
+  (void)state;
+  char *good = tu_path(dir, "good.db"), *out = tu_path(dir, "out.db");
+  char *err = NULL;
+  const long page = 4096;
+
+  /* db init: the whole image or nothing. */
+  unlink(good);
+  unlink(out);
+  const char *const init_good[] = {"db", "init", good, NULL};
+  assert_int_equal(run_disk_limited(init_good, RLIM_INFINITY, &err), 0);
+  free(err);
+  off_t whole = file_size(good);
+  const char *const init[] = {"db", "init", out, NULL};
+  unsigned init_refused = 0;
+  for (off_t limit = 0; limit < whole; limit += page) {
+    unlink(out);
+    int status = run_disk_limited(init, (rlim_t)limit, &err);
+    if (status != 4)
+      fail_msg("db init with %ld bytes of disk: exit %d (want 4), '%s'", (long)limit, status, err);
+    assert_one_line_error(err, "gpusizer db init: ", "out.db");
+    free(err);
+    assert_int_equal(access(out, F_OK), -1);
+    const char *const files[] = {"good.db", NULL};
+    assert_int_equal(stray_files(files), 0);
+    init_refused++;
+  }
+  assert_int_equal(run_disk_limited(init, (rlim_t)whole, &err), 0);
+  free(err);
+  assert_true(same_file(out, good));
+
+  /* db migrate: at every page of the file's growth, the old version. */
+  const char *const migrate[] = {"db", "migrate", out, NULL};
+  make_old_file(out);
+  off_t old_size = file_size(out);
+  assert_int_equal(run_disk_limited(migrate, RLIM_INFINITY, &err), 0);
+  free(err);
+  off_t migrated = file_size(out);
+  unsigned migrate_refused = 0;
+  for (off_t limit = old_size; limit < migrated; limit += page) {
+    make_old_file(out);
+    int status = run_disk_limited(migrate, (rlim_t)limit, &err);
+    char integrity[256] = "";
+    int version = tu_db_inspect(out, true, integrity, sizeof integrity);
+    assert_string_equal(integrity, "ok");
+    if (status == 0) {
+      assert_int_equal(version, gsz_catalog_schema_version());
+    } else {
+      if (status != 4)
+        fail_msg("db migrate with %ld bytes of disk: exit %d (want 4), '%s'", (long)limit, status,
+                 err);
+      assert_one_line_error(err, "gpusizer db migrate: ", "out.db");
+      assert_int_equal(version, 0);
+      migrate_refused++;
+    }
+    free(err);
+    const char *const files[] = {"good.db", "out.db", NULL};
+    assert_int_equal(stray_files(files), 0);
+  }
+  printf("disk full: db init refused at %u limits (0 to %ld bytes, every %ld), no file left; "
+         "db migrate refused at %u limits (%ld to %ld bytes), version 0 and integrity ok each "
+         "time\n",
+         init_refused, (long)whole - 1, page, migrate_refused, (long)old_size, (long)migrated - 1);
+  assert_true(init_refused > 10 && migrate_refused > 10);
+  unlink(good);
+  unlink(out);
+  free(good);
+  free(out);
 }
 
 static int setup(void **state) {
@@ -277,6 +413,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_migrate_killed_at_every_statement),
       cmocka_unit_test(test_binary_killed_mid_way_leaves_whole_files_or_none),
+      cmocka_unit_test(test_full_disk_leaves_no_file_or_the_old_version),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -27,17 +27,29 @@ static const char *const HELP =
     "  --db FILE      (check) the catalog to check when FILE is not given\n"
     "  -h, --help     this help\n";
 
+/* Exit status of a failed db command: the system's fault (memory, a full
+ * disk, an unwritable path) is 4, a refused argument 2, the rest is the
+ * catalog's (3). */
+static int db_exit_for(gsz_err err) {
+  switch (err) {
+  case GSZ_ENOMEM:
+  case GSZ_EIO:
+    return EXIT_SYSTEM;
+  case GSZ_EEXIST:
+  case GSZ_EINVAL:
+    return EXIT_USAGE;
+  default:
+    return EXIT_CATALOG;
+  }
+}
+
 static int db_init(const char *path, bool force) {
   gsz_diag diag;
   gsz_diag_clear(&diag);
   gsz_err err = gsz_db_init(path, force, &diag);
-  if (err == GSZ_EEXIST) {
-    cli_error("db init", "%s", diag.message);
-    return EXIT_USAGE;
-  }
   if (err != GSZ_OK) {
     cli_error("db init", "%s", diag.message);
-    return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG;
+    return db_exit_for(err);
   }
   printf("wrote the built-in catalog (schema %d) to '%s'\n", gsz_catalog_schema_version(), path);
   return cli_finish("db init", EXIT_OK);
@@ -54,7 +66,7 @@ static int db_migrate(const char *path) {
     printf("applied %s (schema %d)\n", steps[i].name, steps[i].version);
   if (err != GSZ_OK) {
     cli_error("db migrate", "%s", diag.message);
-    return cli_finish("db migrate", err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG);
+    return cli_finish("db migrate", db_exit_for(err));
   }
   if (n == 0)
     printf("'%s' is already at schema %d; nothing to do\n", path, to);
@@ -70,7 +82,7 @@ static int db_check(const char *path) {
   gsz_err err = gsz_db_check(path, &problems, &diag);
   if (err != GSZ_OK) {
     cli_error("db check", "%s", diag.message);
-    return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG;
+    return db_exit_for(err);
   }
   const char *label = path ? path : "built-in catalog";
   for (size_t i = 0; i < problems.count; i++)
