@@ -103,7 +103,8 @@ static bool append(gsz__yaml_tree *t, gsz__yaml_node *parent, gsz__yaml_node *ke
   if (parent->n == parent->cap) {
     size_t cap = parent->cap ? parent->cap * 2 : 8;
     gsz__yaml_node **values = arena_alloc(t, cap * sizeof *values);
-    gsz__yaml_node **keys = parent->kind == GSZ_YAML_MAP ? arena_alloc(t, cap * sizeof *keys) : NULL;
+    gsz__yaml_node **keys =
+        parent->kind == GSZ_YAML_MAP ? arena_alloc(t, cap * sizeof *keys) : NULL;
     bool indexed = parent->kind == GSZ_YAML_MAP && cap >= INDEX_FROM;
     uint32_t *index = indexed ? arena_alloc(t, 2 * cap * sizeof *index) : NULL;
     if (values == NULL || (parent->kind == GSZ_YAML_MAP && keys == NULL) ||
@@ -153,9 +154,8 @@ typedef struct parse_state {
   unsigned nodes;
 } parse_state;
 
-__attribute__((format(printf, 4, 5))) static gsz_err fail_at(parse_state *ps, gsz_err code,
-                                                             yaml_mark_t mark, const char *fmt,
-                                                             ...) {
+__attribute__((format(printf, 4, 5))) static gsz_err
+fail_at(parse_state *ps, gsz_err code, yaml_mark_t mark, const char *fmt, ...) {
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
@@ -163,6 +163,21 @@ __attribute__((format(printf, 4, 5))) static gsz_err fail_at(parse_state *ps, gs
   va_end(ap);
   return gsz__diag_set(ps->diag, code, "%s:%zu:%zu: %s", ps->file, mark.line + 1, mark.column + 1,
                        msg);
+}
+
+/* The line and column (counted from 0, as libyaml marks are) of a byte
+ * offset into the text; the column counts bytes. */
+static yaml_mark_t mark_at_offset(const char *text, size_t len, size_t offset) {
+  yaml_mark_t mark = {offset, 0, 0};
+  for (size_t i = 0; i < offset && i < len; i++) {
+    if (text[i] == '\n') {
+      mark.line++;
+      mark.column = 0;
+    } else {
+      mark.column++;
+    }
+  }
+  return mark;
 }
 
 static gsz__yaml_node *new_node(parse_state *ps, gsz__yaml_kind kind, yaml_mark_t mark) {
@@ -188,12 +203,17 @@ static gsz_err attach(parse_state *ps, gsz__yaml_node *node, yaml_mark_t mark) {
     return append(ps->tree, parent, NULL, node) ? GSZ_OK : gsz__diag_nomem(ps->diag);
   gsz__yaml_node *key = ps->pending_key[ps->depth - 1];
   if (key == NULL) {
+    /* A key's errors point where the key starts: for a list or map used as
+     * a key, mark is where it ended. */
+    yaml_mark_t at = mark;
+    at.line = node->line - 1;
+    at.column = node->col - 1;
     if (node->kind != GSZ_YAML_SCALAR)
-      return fail_at(ps, GSZ_EPARSE, mark, "a key must be a plain word, not %s",
+      return fail_at(ps, GSZ_EPARSE, at, "a key must be a plain word, not %s",
                      gsz__yaml_kind_name(node->kind));
     long first = find_key(parent, node->value);
     if (first >= 0)
-      return fail_at(ps, GSZ_EPARSE, mark, "duplicate key '%s' (first at line %u)", node->value,
+      return fail_at(ps, GSZ_EPARSE, at, "duplicate key '%s' (first at line %u)", node->value,
                      parent->keys[first]->line);
     ps->pending_key[ps->depth - 1] = node;
     return GSZ_OK;
@@ -283,9 +303,14 @@ gsz_err gsz__yaml_parse(gsz__yaml_tree *tree, const char *text, size_t len, cons
   while (!done && err == GSZ_OK) {
     yaml_event_t ev;
     if (!yaml_parser_parse(&parser, &ev)) {
+      /* libyaml's reader (bad bytes: control characters, NUL, invalid
+       * UTF-8) gives its position only as problem_offset. */
+      yaml_mark_t at = parser.error == YAML_READER_ERROR
+                           ? mark_at_offset(text, len, parser.problem_offset)
+                           : parser.problem_mark;
       err = parser.error == YAML_MEMORY_ERROR
                 ? gsz__diag_nomem(diag)
-                : fail_at(&ps, GSZ_EPARSE, parser.problem_mark, "not valid YAML: %s%s%s",
+                : fail_at(&ps, GSZ_EPARSE, at, "not valid YAML: %s%s%s",
                           parser.problem ? parser.problem : "syntax error",
                           parser.context ? " " : "", parser.context ? parser.context : "");
       break;
