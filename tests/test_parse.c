@@ -51,6 +51,20 @@ static void test_parse_count_accepts_and_refuses_by_table(void **state) {
       {"1e", GSZ_EPARSE, 0},
       {"1e-3", GSZ_EPARSE, 0},
       {"0x10", GSZ_EPARSE, 0},
+      /* Overflow in the last digit's addition, and digits after it. */
+      {"184467440737095516150", GSZ_EOVERFLOW, 0},
+      {"18446744073709551620", GSZ_EOVERFLOW, 0}, /* in the multiplication */
+      {"1844674407370955161500", GSZ_EOVERFLOW, 0},
+      {"1.844674407370955161512e21", GSZ_EOVERFLOW, 0},
+      {"1.8446744073709551620e19", GSZ_EOVERFLOW, 0},
+      /* The same in the fraction: 18446744073709551616 does not fit. */
+      {"1.8446744073709551616e19", GSZ_EOVERFLOW, 0},
+      {"1.8446744073709551615e19", GSZ_OK, UINT64_MAX},
+      {"1.84467440737095516151e20", GSZ_EOVERFLOW, 0},
+      /* An exponent past 2^32 saturates, still too large; 2e19 fits the
+       * power of ten but not the product. */
+      {"1e99999999999999", GSZ_EOVERFLOW, 0},
+      {"2e19", GSZ_EOVERFLOW, 0},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     uint64_t v = 12345;
@@ -76,6 +90,18 @@ static void test_parse_count_message_names_the_text(void **state) {
   assert_true(tu_contains(diag.message, "suffix"));
   assert_int_equal(gsz_parse_count(&v, "1e400", &diag), GSZ_EOVERFLOW);
   assert_true(tu_contains(diag.message, "too large"));
+  /* No text at all (a flag given no value) is malformed, not a crash. */
+  assert_int_equal(gsz_parse_count(&v, NULL, &diag), GSZ_EPARSE);
+  assert_string_equal(diag.message, "expected a number such as 7B, 500M or 6738415616");
+  assert_int_equal(gsz_parse_uint(&v, NULL, 0, 10, &diag), GSZ_EPARSE);
+  assert_string_equal(diag.message, "'' is not a whole number");
+  int64_t f;
+  assert_int_equal(gsz_parse_fixed(&f, NULL, 2, false, &diag), GSZ_EPARSE);
+  assert_string_equal(diag.message, "expected a decimal number");
+  /* An upper-case exponent is named as an exponent, like a lower-case one. */
+  assert_int_equal(gsz_parse_fixed(&f, "1E3", 2, false, &diag), GSZ_EPARSE);
+  assert_string_equal(diag.message,
+                      "'1E3' is not a plain decimal number (exponents are not accepted)");
 }
 
 static void test_parse_uint_ranges(void **state) {
