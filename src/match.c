@@ -1,9 +1,9 @@
 /* match.c: the matching engine (match.h): candidates, layouts, the smallest
  * node count by bisection, constraints, prices, stock, ranking, and the
  * reasons every losing GPU lost. */
+#include "gpusizer/match.h"
 #include "common_int.h"
 #include "fmt_int.h"
-#include "gpusizer/match.h"
 #include "memory_int.h"
 
 #include <stdarg.h>
@@ -29,12 +29,18 @@ static const char *const reason_texts[] = {
 #undef GSZ_REASON_TEXT
 };
 
-const char *gsz_reason_name(gsz_reason_code code) { return reason_names[code]; }
-const char *gsz_reason_text(gsz_reason_code code) { return reason_texts[code]; }
+const char *gsz_reason_name(gsz_reason_code code) {
+  return reason_names[code];
+}
+const char *gsz_reason_text(gsz_reason_code code) {
+  return reason_texts[code];
+}
 
 static const char *const stock_names[] = {"any", "prefer", "only"};
 
-const char *gsz_stock_policy_name(gsz_stock_policy p) { return stock_names[p]; }
+const char *gsz_stock_policy_name(gsz_stock_policy p) {
+  return stock_names[p];
+}
 
 gsz_err gsz_stock_policy_parse(gsz_stock_policy *out, const char *s, gsz_diag *diag) {
   for (int i = 0; i < 3; i++)
@@ -92,8 +98,8 @@ typedef struct run {
    * number of candidates that fit. */
   gsz_candidate *top;
   size_t n_top, cap_top;
-  gsz_candidate scratch;     /* the candidate being evaluated */
-  gsz_candidate gpu_best;    /* the current GPU's cheapest fit so far */
+  gsz_candidate scratch;  /* the candidate being evaluated */
+  gsz_candidate gpu_best; /* the current GPU's cheapest fit so far */
   cand_vec explained;
   gpu_state *gpus;
   gsz_reason *pool;
@@ -102,7 +108,7 @@ typedef struct run {
   const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* --exclude names resolved to GPUs */
   size_t candidates;
   uint64_t quick_total; /* the quick method's total, the same for every layout */
-  gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
+  gsz_err err;          /* sticky: ENOMEM, EOVERFLOW */
 } run;
 
 /* Copy a candidate without its unused price lines (most of its size). */
@@ -137,16 +143,21 @@ static bool closer(const gsz_reason *a, const gsz_reason *b) {
   return (unsigned __int128)na * b->budget_bytes < (unsigned __int128)nb * a->budget_bytes;
 }
 
-/* Keep a reason on a GPU: one entry per code. MAX_NODES and MAX_GPUS keep
- * the latest (larger counts come later: the closest to fitting); MEMORY
- * the closest to fitting; BUDGET the cheapest; the others the first. No
- * text is made here: reasons are data until a report describes them. */
+/* Keep a reason on a GPU: one entry per code, the one closest to fitting:
+ * MAX_NODES the fewest nodes, MAX_GPUS the fewest GPUs (servers come in
+ * catalog order, so the last one seen is not the closest: an 8-GPU board
+ * after a 4-GPU one said "needs 8" where 4 would do); MEMORY the smallest
+ * need over budget; BUDGET the cheapest; the others the first. No text is
+ * made here: reasons are data until a report describes them. */
 static void keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
   for (unsigned i = 0; i < gs->n; i++) {
     gsz_reason *slot = &r->pool[gs->first + i];
     if (slot->code != why->code)
       continue;
-    bool replace = why->code == GSZ_REASON_MAX_NODES || why->code == GSZ_REASON_MAX_GPUS ||
+    bool replace = (why->code == GSZ_REASON_MAX_NODES &&
+                    (why->nodes < slot->nodes ||
+                     (why->nodes == slot->nodes && why->gpus_per_node < slot->gpus_per_node))) ||
+                   (why->code == GSZ_REASON_MAX_GPUS && why->total_gpus < slot->total_gpus) ||
                    (why->code == GSZ_REASON_MEMORY && closer(why, slot)) ||
                    (why->code == GSZ_REASON_BUDGET && why->price_minor < slot->price_minor);
     if (replace)
@@ -310,8 +321,8 @@ static gsz_stock_status stock_for(const gsz_gpu *g, const gsz_server *s, uint64_
   /* The lead time of what is short: the longest; unknown (-1) as soon as
    * one short item has no inventory rows to tell. */
   st.lead_time_days = -1;
-  bool unknown = (st.gpus_short > 0 && !g->stock.present) ||
-                 (st.servers_short > 0 && !s->stock.present);
+  bool unknown =
+      (st.gpus_short > 0 && !g->stock.present) || (st.servers_short > 0 && !s->stock.present);
   if (!unknown) {
     if (st.gpus_short > 0)
       st.lead_time_days = g->stock.lead_time_days;
@@ -335,8 +346,8 @@ static uint32_t quick_nodes(const run *r, uint32_t per_node, uint64_t usable) {
 
 /* Evaluate one (GPU, server, count). True when it fits; otherwise the
  * reason is in c->verdict and kept on gs. */
-static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s, uint32_t per_node,
-                     gsz_candidate *c) {
+static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
+                     uint32_t per_node, gsz_candidate *c) {
   /* Clear what this evaluation may read, not the whole candidate: the
    * verdict's text and the price lines are written before they are read. */
   memset(c, 0, offsetof(gsz_candidate, verdict));
@@ -354,11 +365,11 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   gsz_reason *v = &c->verdict;
   v->server = s;
   v->gpus_per_node = per_node;
-#define REJECT(rc)                                                                            \
-  do {                                                                                        \
-    v->code = GSZ_REASON_##rc;                                                                \
-    keep_reason(r, gs, v);                                                                    \
-    return false;                                                                             \
+#define REJECT(rc)                                                                                 \
+  do {                                                                                             \
+    v->code = GSZ_REASON_##rc;                                                                     \
+    keep_reason(r, gs, v);                                                                         \
+    return false;                                                                                  \
   } while (0)
 
   if (r->server_out[s - r->d->servers])
@@ -376,8 +387,8 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   /* Memory: the layout and the smallest node count that fits. */
   uint32_t tp = r->training ? r->o->train_tp : inference_tp(r, per_node);
   if (r->training && (per_node % tp != 0 || !gsz_layout_tp_ok(r->m, tp, NULL))) {
-    snprintf(v->text, sizeof v->text, "--tp %u does not split %u GPUs per node for this model",
-             tp, per_node);
+    snprintf(v->text, sizeof v->text, "--tp %u does not split %u GPUs per node for this model", tp,
+             per_node);
     REJECT(TP_DIVISIBILITY);
   }
   bool quick = r->w->method == GSZ_METHOD_QUICK;
@@ -424,8 +435,8 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   c->layout = layout_for(r, per_node, tp, nodes);
   c->zero = r->training ? workload_for(r, c->layout).zero : 0;
   c->pp_in_node = !r->training && tp < per_node;
-  c->per_gpu_bytes = quick ? gsz__ceil_div_u64(r->quick_total, c->total_gpus)
-                           : need_at(r, c->layout, NULL);
+  c->per_gpu_bytes =
+      quick ? gsz__ceil_div_u64(r->quick_total, c->total_gpus) : need_at(r, c->layout, NULL);
   uint64_t room = c->budget_bytes - c->per_gpu_bytes, scaled;
   c->headroom_bp = c->budget_bytes == 0 ? 0
                    : !gsz__mul_u64(&scaled, room, 10000)
@@ -553,8 +564,7 @@ static void offer_top(run *r, const gsz_candidate *c) {
     for (size_t i = pair; i + 1 < r->n_top; i++)
       copy_candidate(&r->top[i], &r->top[i + 1]);
     r->n_top--;
-  } else if (r->n_top == r->cap_top &&
-             compare(c, &r->top[r->n_top - 1], r->o->stock) >= 0) {
+  } else if (r->n_top == r->cap_top && compare(c, &r->top[r->n_top - 1], r->o->stock) >= 0) {
     return;
   }
   size_t at = r->n_top < r->cap_top ? r->n_top : r->cap_top - 1;
@@ -623,13 +633,13 @@ static gsz_err add_lines(run *r, gsz_candidate *c) {
   if (c->nodes == 0 || c->verdict.code == GSZ_REASON_NO_PRICE ||
       c->verdict.code == GSZ_REASON_OVERFLOW)
     return GSZ_OK;
-  bool priced = c->fits || c->verdict.code == GSZ_REASON_BUDGET ||
-                c->verdict.code == GSZ_REASON_STOCK;
+  bool priced =
+      c->fits || c->verdict.code == GSZ_REASON_BUDGET || c->verdict.code == GSZ_REASON_STOCK;
   if (!priced)
     return GSZ_OK;
   gsz_diag pd;
-  gsz_err err = r->p->price(r->p->ctx, c->gpu, c->server, c->gpus_per_node, c->nodes, true,
-                            &c->price, &pd);
+  gsz_err err =
+      r->p->price(r->p->ctx, c->gpu, c->server, c->gpus_per_node, c->nodes, true, &c->price, &pd);
   if (err == GSZ_ENOMEM)
     return gsz__diag_nomem(r->diag);
   return GSZ_OK; /* it priced before; a second run cannot fail otherwise */
@@ -644,6 +654,46 @@ static gsz_err pick_alternatives(run *r, gsz_match_result *res) {
   for (size_t i = 1; i < r->n_top && res->n_alternatives < want; i++)
     copy_candidate(&res->alternatives[res->n_alternatives++], &r->top[i]);
   return GSZ_OK;
+}
+
+/* How near an answer a reason is: a GPU's reasons are listed nearest
+ * first, so the one that decides comes first. A configuration that fits
+ * but is over the budget or short of stock is nearer than one that needs
+ * more nodes or GPUs than allowed, which is nearer than one that does not
+ * fit at all; catalog facts (not sold, no server, excluded) come last. */
+static int reason_rank(gsz_reason_code code) {
+  switch (code) {
+  case GSZ_REASON_PRICE:
+  case GSZ_REASON_BUDGET:
+  case GSZ_REASON_STOCK:
+    return 0;
+  case GSZ_REASON_NO_PRICE:
+  case GSZ_REASON_OVERFLOW:
+    return 1;
+  case GSZ_REASON_MAX_GPUS:
+  case GSZ_REASON_MAX_NODES:
+  case GSZ_REASON_COUNT_NOT_ALLOWED:
+    return 2;
+  case GSZ_REASON_MEMORY:
+    return 3;
+  case GSZ_REASON_TP_DIVISIBILITY:
+  case GSZ_REASON_POWER:
+  case GSZ_REASON_LICENSE:
+    return 4;
+  default:
+    return 5;
+  }
+}
+
+/* Stable: equal ranks keep the order they were found in. */
+static void sort_reasons(gsz_reason *reasons, unsigned n) {
+  for (unsigned i = 1; i < n; i++) {
+    gsz_reason held = reasons[i];
+    unsigned j = i;
+    for (; j > 0 && reason_rank(reasons[j - 1].code) > reason_rank(held.code); j--)
+      reasons[j] = reasons[j - 1];
+    reasons[j] = held;
+  }
 }
 
 static gsz_err collect_rejections(run *r, gsz_match_result *res) {
@@ -671,6 +721,7 @@ static gsz_err collect_rejections(run *r, gsz_match_result *res) {
     out->filtered = gs->filtered;
     out->reasons = &res->reason_storage[gs->first];
     out->n_reasons = gs->n;
+    sort_reasons(&res->reason_storage[gs->first], gs->n);
     if (gs->feasible) {
       /* It fits, but something cheaper won: say what it would cost. */
       const cheapest_fit *c = &gs->summary;

@@ -18,14 +18,17 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
   switch (r->code) {
   case GSZ_REASON_MEMORY:
     if (r->need_at_limit == 0 && r->limit != 0) /* quick method: no node count is enough */
-      snprintf(buf, size, "the quick total needs more than %s per GPU on every node count of "
-                          "%u x %s in %s",
+      snprintf(buf, size,
+               "the quick total needs more than %s per GPU on every node count of "
+               "%u x %s in %s",
                gsz__fmt_gib(a, r->budget_bytes), r->gpus_per_node, g->sku, server);
     else if (r->need == UINT64_MAX)
-      snprintf(buf, size, "the size of this request overflows on %u x %s", r->gpus_per_node, g->sku);
+      snprintf(buf, size, "the size of this request overflows on %u x %s", r->gpus_per_node,
+               g->sku);
     else if (r->limit > 1)
-      snprintf(buf, size, "needs %s per GPU on 1 node of %u x %s in %s, still %s on %u nodes; "
-                          "budget %s per GPU",
+      snprintf(buf, size,
+               "needs %s per GPU on 1 node of %u x %s in %s, still %s on %u nodes; "
+               "budget %s per GPU",
                gsz__fmt_gib(a, r->need), r->gpus_per_node, g->sku, server,
                gsz__fmt_gib(b, r->need_at_limit), r->limit, gsz__fmt_gib(c, r->budget_bytes));
     else
@@ -38,9 +41,9 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
              r->gpus_per_node, g->sku, server, r->limit);
     break;
   case GSZ_REASON_MAX_GPUS:
-    snprintf(buf, size, "needs %llu GPUs (%u nodes of %u x %s); --max-gpus is %llu",
-             (unsigned long long)r->total_gpus, r->nodes, r->gpus_per_node, g->sku,
-             (unsigned long long)r->max_gpus);
+    snprintf(buf, size, "needs %llu GPUs (%u node%s of %u x %s in %s); --max-gpus is %llu",
+             (unsigned long long)r->total_gpus, r->nodes, r->nodes == 1 ? "" : "s",
+             r->gpus_per_node, g->sku, server, (unsigned long long)r->max_gpus);
     break;
   case GSZ_REASON_COUNT_NOT_ALLOWED:
     snprintf(buf, size, "no server takes the GPU count it needs");
@@ -77,8 +80,9 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
       snprintf(buf, size, "%s is excluded", g->sku);
     break;
   case GSZ_REASON_LICENSE:
-    snprintf(buf, size, "%s is a consumer card; %s is not a workstation (--allow-consumer "
-                        "overrides)",
+    snprintf(buf, size,
+             "%s is a consumer card; %s is not a workstation (--allow-consumer "
+             "overrides)",
              g->sku, server);
     break;
   case GSZ_REASON_STOCK:
@@ -91,8 +95,8 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
                (long long)r->gpus_available, (long long)r->servers_available);
     break;
   case GSZ_REASON_BUDGET:
-    snprintf(buf, size, "%u x %u x %s in %s costs %s; the budget is %s", r->nodes,
-             r->gpus_per_node, g->sku, server, gsz__fmt_money(a, r->price_minor, digits, cur),
+    snprintf(buf, size, "%u x %u x %s in %s costs %s; the budget is %s", r->nodes, r->gpus_per_node,
+             g->sku, server, gsz__fmt_money(a, r->price_minor, digits, cur),
              gsz__fmt_money(b, r->limit_minor, digits, cur));
     break;
   case GSZ_REASON_PRICE:
@@ -101,8 +105,8 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
                r->nodes, r->gpus_per_node, g->sku, server,
                gsz__fmt_money(a, r->price_minor, digits, cur));
     else
-      snprintf(buf, size, "fits as %u x %u x %s in %s for %s, %s more", r->nodes,
-               r->gpus_per_node, g->sku, server, gsz__fmt_money(a, r->price_minor, digits, cur),
+      snprintf(buf, size, "fits as %u x %u x %s in %s for %s, %s more", r->nodes, r->gpus_per_node,
+               g->sku, server, gsz__fmt_money(a, r->price_minor, digits, cur),
                gsz__fmt_money(b, r->limit_minor, digits, cur));
     break;
   case GSZ_REASON_COUNT:

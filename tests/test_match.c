@@ -241,6 +241,48 @@ static void test_max_nodes_and_multi_node(void **state) {
   gsz_match_result_free(res);
 }
 
+/* A GPU's reasons name the candidate closest to an answer, whatever the
+ * order of the servers, and list the deciding reason first. */
+static void test_reasons_name_the_closest_candidate_first(void **state) {
+  (void)state;
+  fixture f;
+  setup_fixture(&f, 50000000000ull); /* 100 GB: 3 x 40 GiB */
+  add_gpu(&f, gpu("G", 40, 300, 5000));
+  add_server(&f, server("FOUR", 4, 3000, 10000));
+  add_server(&f, server("EIGHT", 8, 6000, 20000));
+  allow(&f, 0, 0, 4, 4);
+  allow(&f, 0, 1, 8, 8);
+  f.o.max_gpus = 2;
+  gsz_match_result *res = run(&f);
+  assert_false(res->found);
+  /* The 8-GPU board comes later; the 4-GPU one is what --max-gpus 4 buys. */
+  assert_string_equal(detail_of(res, "G", GSZ_REASON_MAX_GPUS),
+                      "needs 4 GPUs (1 node of 4 x G in FOUR); --max-gpus is 2");
+  gsz_match_result_free(res);
+
+  /* One GPU per node needs 3 nodes (over --max-nodes 2) and 4 in one node
+   * is over the budget: the budget decides and comes first. */
+  setup_fixture(&f, 50000000000ull);
+  add_gpu(&f, gpu("G", 40, 300, 5000));
+  add_server(&f, server("ONE", 1, 3000, 1000));
+  add_server(&f, server("FOUR", 4, 3000, 10000));
+  allow(&f, 0, 0, 1, 1);
+  allow(&f, 0, 1, 4, 4);
+  f.o.max_nodes = 2;
+  f.o.has_budget = true;
+  f.o.budget_minor = 100;
+  res = run(&f);
+  assert_false(res->found);
+  const gsz_rejection *rj = rejection_of(res, "G");
+  assert_non_null(rj);
+  assert_int_equal(rj->n_reasons, 2);
+  assert_int_equal(rj->reasons[0].code, GSZ_REASON_BUDGET);
+  assert_int_equal(rj->reasons[1].code, GSZ_REASON_MAX_NODES);
+  assert_string_equal(detail_of(res, "G", GSZ_REASON_MAX_NODES),
+                      "needs 3 nodes of 1 x G in ONE; --max-nodes is 2");
+  gsz_match_result_free(res);
+}
+
 static void test_budget(void **state) {
   (void)state;
   fixture f;
@@ -549,6 +591,7 @@ int main(void) {
       cmocka_unit_test(test_boards_come_only_in_their_counts),
       cmocka_unit_test(test_power_over_the_psu_is_rejected),
       cmocka_unit_test(test_max_nodes_and_multi_node),
+      cmocka_unit_test(test_reasons_name_the_closest_candidate_first),
       cmocka_unit_test(test_budget),
       cmocka_unit_test(test_stock_only_and_prefer),
       cmocka_unit_test(test_tp_divisibility),
