@@ -72,6 +72,7 @@ static gsz_batch_row *new_row(gsz_batch_input *in, size_t *cap, size_t line) {
   gsz_batch_row *row = &in->rows[in->n_rows];
   row->number = in->n_rows + 1;
   row->line = line;
+  row->error = NULL;
   row->values = gsz__calloc(in->n_columns ? in->n_columns : 1, sizeof *row->values);
   if (row->values == NULL)
     return NULL;
@@ -88,12 +89,12 @@ typedef struct csv_state {
   gsz_diag *diag;
   gsz_err err;
   bool header_done;
-  size_t field;      /* index in the current record */
+  size_t field; /* index in the current record */
   const char *fields[MAX_COLUMNS];
   size_t n_fields;
   size_t rows_cap;
-  size_t line;       /* line of the current record's start */
-  size_t next_line;  /* counted from the raw text */
+  size_t line;      /* line of the current record's start */
+  size_t next_line; /* counted from the raw text */
 } csv_state;
 
 static void csv_field(void *data, size_t len, void *ctx) {
@@ -106,8 +107,8 @@ static void csv_field(void *data, size_t len, void *ctx) {
     return;
   }
   if (len > MAX_VALUE) {
-    cs->err = gsz__diag_set(cs->diag, GSZ_ELIMIT, "%s:%zu: a value longer than %u bytes",
-                            cs->label, cs->line, MAX_VALUE);
+    cs->err = gsz__diag_set(cs->diag, GSZ_ELIMIT, "%s:%zu: a value longer than %u bytes", cs->label,
+                            cs->line, MAX_VALUE);
     return;
   }
   const char *s = data ? store(cs->st, data, len) : store(cs->st, "", 0);
@@ -150,8 +151,9 @@ static void csv_record(int terminator, void *ctx) {
       }
       for (size_t j = 0; j < i; j++)
         if (strcmp(cs->in->columns[j], name) == 0) {
-          cs->err = gsz__diag_set(cs->diag, GSZ_EPARSE, "%s:%zu: column '%s' appears twice in "
-                                                        "the header",
+          cs->err = gsz__diag_set(cs->diag, GSZ_EPARSE,
+                                  "%s:%zu: column '%s' appears twice in "
+                                  "the header",
                                   cs->label, cs->line, name);
           return;
         }
@@ -167,8 +169,9 @@ static void csv_record(int terminator, void *ctx) {
   if (n == 1 && cs->fields[0][0] == '\0')
     return; /* a blank line */
   if (n > cs->in->n_columns) {
-    cs->err = gsz__diag_set(cs->diag, GSZ_EPARSE, "%s:%zu: row %zu has %zu fields but the header "
-                                                  "has %zu columns",
+    cs->err = gsz__diag_set(cs->diag, GSZ_EPARSE,
+                            "%s:%zu: row %zu has %zu fields but the header "
+                            "has %zu columns",
                             cs->label, cs->line, cs->in->n_rows + 1, n, cs->in->n_columns);
     return;
   }
@@ -222,10 +225,47 @@ static gsz_err parse_csv(gsz_batch_input *in, storage *st, const char *text, siz
                                  label, cs.line, csv_strerror(csv_error(&p)));
   csv_free(&p);
   if (cs.err == GSZ_OK && !cs.header_done)
-    cs.err = gsz__diag_set(diag, GSZ_EPARSE, "%s: empty file (expected a header row naming the "
-                                             "columns, such as id,model,precision)",
+    cs.err = gsz__diag_set(diag, GSZ_EPARSE,
+                           "%s: empty file (expected a header row naming the "
+                           "columns, such as id,model,precision)",
                            label);
   return cs.err;
+}
+
+/* Whether every item of a YAML list is a plain value. */
+static bool scalars_only(const gsz__yaml_node *seq) {
+  for (size_t i = 0; i < seq->n; i++)
+    if (seq->values[i]->kind != GSZ_YAML_SCALAR)
+      return false;
+  return true;
+}
+
+/* The length of a list of values joined as "a;b;c". */
+static size_t joined_length(const gsz__yaml_node *seq) {
+  size_t len = 0;
+  for (size_t i = 0; i < seq->n; i++)
+    len += strlen(seq->values[i]->value) + (i > 0);
+  return len;
+}
+
+/* A list of values as one "a;b;c" cell; NULL when out of memory. */
+static const char *store_joined(storage *st, const gsz__yaml_node *seq) {
+  size_t len = joined_length(seq);
+  char *joined = gsz__malloc(len + 1);
+  if (joined == NULL)
+    return NULL;
+  size_t used = 0;
+  for (size_t i = 0; i < seq->n; i++) {
+    size_t n = strlen(seq->values[i]->value);
+    if (i > 0)
+      joined[used++] = ';';
+    memcpy(joined + used, seq->values[i]->value, n);
+    used += n;
+  }
+  joined[used] = '\0';
+  const char *kept = store(st, joined, used);
+  gsz__free(joined);
+  return kept;
 }
 
 /* --- YAML ------------------------------------------------------------------- */
@@ -239,8 +279,9 @@ static gsz_err parse_yaml(gsz_batch_input *in, storage *st, const char *text, si
   const gsz__yaml_node *root = tree.root;
   size_t rows_cap = 0, cols_cap = 0;
   if (root == NULL || root->kind != GSZ_YAML_SEQ) {
-    err = gsz__diag_set(diag, GSZ_EPARSE, "%s:%u:%u: expected a list of requests (each a mapping "
-                                          "such as '- {model: llama-3-8b, precision: bf16}')",
+    err = gsz__diag_set(diag, GSZ_EPARSE,
+                        "%s:%u:%u: expected a list of requests (each a mapping "
+                        "such as '- {model: llama-3-8b, precision: bf16}')",
                         label, root ? root->line : 1, root ? root->col : 1);
     goto done;
   }
@@ -248,8 +289,9 @@ static gsz_err parse_yaml(gsz_batch_input *in, storage *st, const char *text, si
   for (size_t r = 0; r < root->n && err == GSZ_OK; r++) {
     const gsz__yaml_node *item = root->values[r];
     if (item->kind != GSZ_YAML_MAP) {
-      err = gsz__diag_set(diag, GSZ_EPARSE, "%s:%u:%u: request %zu must be a mapping of "
-                                            "flag: value, not %s",
+      err = gsz__diag_set(diag, GSZ_EPARSE,
+                          "%s:%u:%u: request %zu must be a mapping of "
+                          "flag: value, not %s",
                           label, item->line, item->col, r + 1, gsz__yaml_kind_name(item->kind));
       break;
     }
@@ -268,7 +310,8 @@ static gsz_err parse_yaml(gsz_batch_input *in, storage *st, const char *text, si
       if (seen)
         continue;
       if (in->n_columns >= MAX_COLUMNS) {
-        err = gsz__diag_set(diag, GSZ_ELIMIT, "%s: more than %u different keys", label, MAX_COLUMNS);
+        err =
+            gsz__diag_set(diag, GSZ_ELIMIT, "%s: more than %u different keys", label, MAX_COLUMNS);
         break;
       }
       if (in->n_columns == cols_cap) {
@@ -296,15 +339,32 @@ static gsz_err parse_yaml(gsz_batch_input *in, storage *st, const char *text, si
     }
     for (size_t k = 0; k < item->n && err == GSZ_OK; k++) {
       const gsz__yaml_node *v = item->values[k];
-      if (v->kind != GSZ_YAML_SCALAR) {
-        err = gsz__diag_set(diag, GSZ_EPARSE, "%s:%u:%u: '%s' must be a value, not %s", label,
-                            v->line, v->col, item->keys[k]->value, gsz__yaml_kind_name(v->kind));
-        break;
-      }
       size_t c = 0;
       while (strcmp(in->columns[c], item->keys[k]->value) != 0)
         c++;
-      const char *value = store(st, v->value, strlen(v->value));
+      const char *value = NULL;
+      if (v->kind == GSZ_YAML_SCALAR) {
+        value = store(st, v->value, strlen(v->value));
+      } else if (v->kind == GSZ_YAML_SEQ && scalars_only(v) && joined_length(v) <= MAX_VALUE) {
+        /* gpu: [H100, L40S] is the YAML way of a repeated flag: the same
+         * as "H100;L40S" in a CSV cell. */
+        value = store_joined(st, v);
+      } else {
+        /* A value that is no value spoils its row, not the file: the row
+         * is reported as an error and the others are answered. */
+        char message[GSZ_DIAG_MESSAGE_MAX];
+        if (v->kind == GSZ_YAML_SEQ && scalars_only(v))
+          snprintf(message, sizeof message, "%s:%u:%u: '%s': a list longer than %u bytes", label,
+                   v->line, v->col, item->keys[k]->value, MAX_VALUE);
+        else
+          snprintf(message, sizeof message, "%s:%u:%u: '%s' must be a value%s, not %s", label,
+                   v->line, v->col, item->keys[k]->value,
+                   v->kind == GSZ_YAML_SEQ ? " or a list of values" : "",
+                   gsz__yaml_kind_name(v->kind));
+        if (row->error == NULL && (row->error = store(st, message, strlen(message))) == NULL)
+          err = gsz__diag_nomem(diag);
+        continue;
+      }
       if (value == NULL)
         err = gsz__diag_nomem(diag);
       else

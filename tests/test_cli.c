@@ -550,6 +550,19 @@ static void test_batch_of_2000_rows(void **state) {
   tu_run(&r, yaml_args, NULL);
   expect(&r, 0, "\"id\": \"one\"", "batch: 1 row: 1 ok");
   tu_result_free(&r);
+
+  /* A YAML list is a repeated flag; a mapping where a value belongs spoils
+   * its row only. */
+  const char *y2 = "- {id: one, params: 7B, method: quick, gpu: [H100, L40S]}\n"
+                   "- {id: two, params: 7B, context: {x: 1}}\n";
+  tu_write_file(yaml, y2, strlen(y2));
+  const char *const yaml_csv_args[] = {"batch", yaml, NULL};
+  tu_run(&r, yaml_csv_args, NULL);
+  expect(&r, 0, "two,error,,,,,,,,,,,\"row 2: ", "batch: 2 rows: 1 ok, 0 no_fit, 1 error");
+  assert_true(tu_contains(r.out, "requests.yaml:2:34: 'context' must be a value, not a mapping"));
+  /* Only the two GPUs asked for were considered: the L40S is the cheaper. */
+  assert_true(tu_contains(r.out, "\none,ok,L40S,R760XA,1,1,1,14000000000,"));
+  tu_result_free(&r);
   free(yaml);
   free(bad);
   free(in_path);

@@ -19,8 +19,8 @@ static void help(void) {
         "params, hf_config, precision, mode, method, context, concurrency, batch,\n"
         "optimizer, max_nodes, stock, budget, gpu, ...; '_' or '-'), and an 'id' column\n"
         "is echoed. Repeatable flags take several values separated by ';' (gpu:\n"
-        "H100;L40S). Switches (allow_consumer) take true or false. An unknown column\n"
-        "stops the batch before any work.\n"
+        "H100;L40S), or in YAML a list (gpu: [H100, L40S]). Switches (allow_consumer)\n"
+        "take true or false. An unknown column stops the batch before any work.\n"
         "\n"
         "Output, one row per request in input order: id, status (ok|no_fit|error),\n"
         "gpu_sku, server_sku, gpus_per_node, nodes, total_gpus, per_gpu_bytes,\n"
@@ -73,12 +73,14 @@ static int check_columns(const gsz_batch_input *in, const char *file, int *keys)
         names[n++] = req_keys[k].name;
     const char *best = gsz_suggest_nearest(name, names, n);
     if (strcmp(name, "pricing") == 0)
-      cli_error("batch", "%s: column 'pricing': the overlay applies to the whole batch; give "
-                         "--pricing FILE instead",
+      cli_error("batch",
+                "%s: column 'pricing': the overlay applies to the whole batch; give "
+                "--pricing FILE instead",
                 file);
     else
-      cli_error("batch", "%s: unknown column '%s'%s%s%s (columns are quote flags such as model, "
-                         "precision, context; see 'gpusizer quote --help')",
+      cli_error("batch",
+                "%s: unknown column '%s'%s%s%s (columns are quote flags such as model, "
+                "precision, context; see 'gpusizer quote --help')",
                 file, name, best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
     return EXIT_USAGE;
   }
@@ -169,8 +171,8 @@ static void progress(size_t done, size_t total, const struct timespec *start, bo
   double eta = rate > 0 ? (total - done) / rate : 0;
   int width = 30, filled = total ? (int)(width * done / total) : width;
   fprintf(stderr, "\r[%.*s%.*s] %zu/%zu rows, %.0f rows/s, ETA %.0f s ", filled,
-          "##############################", width - filled, "..............................",
-          done, total, rate, eta);
+          "##############################", width - filled, "..............................", done,
+          total, rate, eta);
   if (final)
     fputc('\n', stderr);
   fflush(stderr);
@@ -185,15 +187,14 @@ typedef struct row_text {
 int cmd_batch(int argc, char **argv) {
   const char *cmd = "batch";
   enum { OPT_SUMMARY = 4000, OPT_PRICING, OPT_ALLOW_EXPIRED };
-  static const struct option options[] = {
-      {"output", required_argument, NULL, 'o'},
-      {"format", required_argument, NULL, CLI_OPT_FORMAT},
-      {"summary", required_argument, NULL, OPT_SUMMARY},
-      {"pricing", required_argument, NULL, OPT_PRICING},
-      {"allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED},
-      {"db", required_argument, NULL, CLI_OPT_DB},
-      {"help", no_argument, NULL, CLI_OPT_HELP},
-      {NULL, 0, NULL, 0}};
+  static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                          {"format", required_argument, NULL, CLI_OPT_FORMAT},
+                                          {"summary", required_argument, NULL, OPT_SUMMARY},
+                                          {"pricing", required_argument, NULL, OPT_PRICING},
+                                          {"allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED},
+                                          {"db", required_argument, NULL, CLI_OPT_DB},
+                                          {"help", no_argument, NULL, CLI_OPT_HELP},
+                                          {NULL, 0, NULL, 0}};
   const char *output = NULL, *summary_path = NULL, *db = NULL;
   gsz_output_format format = GSZ_OUTPUT_CSV;
   cli_request batch_flags;
@@ -291,7 +292,12 @@ int cmd_batch(int argc, char **argv) {
     gsz_match_options opts;
     gsz_match_result *match = NULL;
     gsz_diag_clear(&diag);
-    err = row_request(&req, scratch, sizeof scratch, in, row, keys, &diag);
+    if (row->error != NULL) {
+      err = GSZ_EPARSE;
+      snprintf(diag.message, sizeof diag.message, "%s", row->error);
+    } else {
+      err = row_request(&req, scratch, sizeof scratch, in, row, keys, &diag);
+    }
     if (err == GSZ_OK && (err = req_resolve(&r, &req, data, true, &diag)) == GSZ_OK)
       resolved = true;
     if (err == GSZ_OK)
