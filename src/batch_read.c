@@ -407,14 +407,16 @@ static bool ends_with(const char *s, const char *suffix) {
 gsz_err gsz_batch_read(gsz_batch_input **out, const char *path, gsz_diag *diag) {
   FILE *f = fopen(path, "rb");
   if (f == NULL)
-    return gsz__diag_set(diag, errno == ENOENT ? GSZ_ENOTFOUND : GSZ_EIO,
-                         "cannot open batch file '%s': %s", path, strerror(errno));
+    return gsz__diag_set(diag, gsz__open_error_code(errno), "cannot open batch file '%s': %s", path,
+                         strerror(errno));
   struct stat st;
   gsz_err err = GSZ_OK;
   char *text = NULL;
   size_t len = 0;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-    err = gsz__diag_set(diag, GSZ_EIO, "'%s' is not a readable file", path);
+  if (fstat(fileno(f), &st) != 0)
+    err = gsz__diag_set(diag, GSZ_EIO, "cannot read '%s': %s", path, strerror(errno));
+  else if (!S_ISREG(st.st_mode))
+    err = gsz__not_a_file(diag, path, (unsigned)st.st_mode);
   else if ((uint64_t)st.st_size > MAX_INPUT)
     err = gsz__diag_set(diag, GSZ_ELIMIT, "%s: larger than %zu MiB", path, MAX_INPUT >> 20);
   else if ((text = gsz__malloc((size_t)st.st_size + 1)) == NULL)

@@ -19,6 +19,14 @@
 gsz_err gsz__diag_set(gsz_diag *diag, gsz_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 gsz_err gsz__diag_nomem(gsz_diag *diag);
+/* The code for an input file that would not open, from errno: not there
+ * (GSZ_ENOTFOUND), a path that names no file (a directory in the way, too
+ * long: GSZ_EINVAL, the user's to fix, exit 2), else the system's
+ * (GSZ_EIO, exit 4). */
+gsz_err gsz__open_error_code(int errno_value);
+/* An input path that opened but is not a regular file (a directory, a
+ * FIFO): GSZ_EINVAL, "'PATH' is a directory, not a file". */
+gsz_err gsz__not_a_file(gsz_diag *diag, const char *path, unsigned mode);
 
 void *gsz__malloc(size_t size);
 void *gsz__calloc(size_t count, size_t size);

@@ -4,13 +4,15 @@
 #include "common_int.h"
 #include "gpusizer/gpusizer.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 const char *gsz_strerror(gsz_err err) {
   switch (err) {
-#define GSZ_ERR_TEXT(name, value, text) \
-  case GSZ_##name:                      \
+#define GSZ_ERR_TEXT(name, value, text)                                                            \
+  case GSZ_##name:                                                                                 \
     return text;
     GSZ_ERRNO_MAP(GSZ_ERR_TEXT)
 #undef GSZ_ERR_TEXT
@@ -20,8 +22,8 @@ const char *gsz_strerror(gsz_err err) {
 
 const char *gsz_err_name(gsz_err err) {
   switch (err) {
-#define GSZ_ERR_NAME(name, value, text) \
-  case GSZ_##name:                      \
+#define GSZ_ERR_NAME(name, value, text)                                                            \
+  case GSZ_##name:                                                                                 \
     return #name;
     GSZ_ERRNO_MAP(GSZ_ERR_NAME)
 #undef GSZ_ERR_NAME
@@ -53,4 +55,25 @@ gsz_err gsz__diag_nomem(gsz_diag *diag) {
   return gsz__diag_set(diag, GSZ_ENOMEM, "out of memory");
 }
 
-const char *gsz_version(void) { return GSZ_VERSION; }
+gsz_err gsz__open_error_code(int errno_value) {
+  switch (errno_value) {
+  case ENOENT:
+    return GSZ_ENOTFOUND;
+  case ENOTDIR:
+  case EISDIR:
+  case ENAMETOOLONG:
+  case ELOOP:
+    return GSZ_EINVAL;
+  default:
+    return GSZ_EIO;
+  }
+}
+
+gsz_err gsz__not_a_file(gsz_diag *diag, const char *path, unsigned mode) {
+  return gsz__diag_set(diag, GSZ_EINVAL, "'%s' is %s, not a file", path,
+                       S_ISDIR(mode) ? "a directory" : "not a regular file");
+}
+
+const char *gsz_version(void) {
+  return GSZ_VERSION;
+}

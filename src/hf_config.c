@@ -60,9 +60,9 @@ static uint32_t get_uint(cfg *c, const char *key, bool required, uint32_t fallba
   }
   if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
       json_integer_value(v) > (json_int_t)UINT32_MAX) {
-    c->err = gsz__diag_set(c->diag, GSZ_EINVAL,
-                           "%s: '%s' must be a positive integer below 2^32, got %s", c->label, key,
-                           json_is_integer(v) ? "an integer out of range" : type_name(v));
+    c->err =
+        gsz__diag_set(c->diag, GSZ_EINVAL, "%s: '%s' must be a positive integer below 2^32, got %s",
+                      c->label, key, json_is_integer(v) ? "an integer out of range" : type_name(v));
     return 0;
   }
   return (uint32_t)json_integer_value(v);
@@ -87,8 +87,8 @@ static bool get_bool(cfg *c, const char *key, bool fallback) {
   if (v == NULL || json_is_null(v))
     return fallback;
   if (!json_is_boolean(v)) {
-    c->err = gsz__diag_set(c->diag, GSZ_EINVAL, "%s: '%s' must be true or false, got %s",
-                           c->label, key, type_name(v));
+    c->err = gsz__diag_set(c->diag, GSZ_EINVAL, "%s: '%s' must be true or false, got %s", c->label,
+                           key, type_name(v));
     return fallback;
   }
   return json_is_true(v);
@@ -151,7 +151,9 @@ void gsz_hf_model_free(gsz_hf_model *m) {
   gsz__free(m);
 }
 
-const gsz_arch *gsz_hf_model_arch(const gsz_hf_model *m) { return &m->arch; }
+const gsz_arch *gsz_hf_model_arch(const gsz_hf_model *m) {
+  return &m->arch;
+}
 
 /* The last path component, for naming a model read from a file. */
 static const char *base_name(const char *path) {
@@ -200,8 +202,9 @@ gsz_err gsz_hf_config_parse(gsz_hf_model **out, const char *text, size_t len, co
     goto done;
   }
   json_t *name = json_object_get(root, "_name_or_path");
-  const char *model_name =
-      json_is_string(name) && json_string_length(name) > 0 ? json_string_value(name) : base_name(label);
+  const char *model_name = json_is_string(name) && json_string_length(name) > 0
+                               ? json_string_value(name)
+                               : base_name(label);
   m->name = gsz__strdup(model_name);
   m->model_type = gsz__strdup(json_string_value(type));
   m->source = gsz__strdup(label);
@@ -249,12 +252,16 @@ done:
 gsz_err gsz_hf_config_load(gsz_hf_model **out, const char *path, gsz_diag *diag) {
   FILE *f = fopen(path, "rb");
   if (f == NULL)
-    return gsz__diag_set(diag, errno == ENOENT ? GSZ_ENOTFOUND : GSZ_EIO, "cannot open '%s': %s",
-                         path, strerror(errno));
+    return gsz__diag_set(diag, gsz__open_error_code(errno), "cannot open '%s': %s", path,
+                         strerror(errno));
   struct stat st;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (fstat(fileno(f), &st) != 0) {
     fclose(f);
-    return gsz__diag_set(diag, GSZ_EIO, "'%s' is not a readable file", path);
+    return gsz__diag_set(diag, GSZ_EIO, "cannot read '%s': %s", path, strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    fclose(f);
+    return gsz__not_a_file(diag, path, (unsigned)st.st_mode);
   }
   if (st.st_size > (off_t)MAX_CONFIG_BYTES) {
     fclose(f);

@@ -4,11 +4,11 @@
  * currency, and prices configurations step by step as docs/pricing.md
  * describes: unit price -> converted and rounded -> x quantity -> each
  * matching discount in file order -> markup; then adders; then tax. */
+#include "gpusizer/pricing.h"
 #include "common_int.h"
 #include "fmt_int.h"
 #include "gpusizer/money.h"
 #include "gpusizer/parse.h"
-#include "gpusizer/pricing.h"
 #include "yaml_tree_int.h"
 
 #include <errno.h>
@@ -29,7 +29,7 @@ typedef struct fx_rate {
 typedef struct discount_rule {
   const char *vendor, *sku, *kind; /* NULL: any */
   uint64_t min_qty;
-  int64_t percent; /* x GSZ_PERCENT_SCALE */
+  int64_t percent;    /* x GSZ_PERCENT_SCALE */
   const char *label;  /* "discount 5% (vendor NVIDIA)" */
   const char *origin; /* "a.yaml:12:5" */
 } discount_rule;
@@ -74,7 +74,8 @@ struct gsz_overlay {
   bool lost_string; /* keep() failed: the overlay is incomplete, load fails */
 };
 
-static const char *keep(gsz_overlay *ov, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *keep(gsz_overlay *ov, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Format a string owned by the overlay (labels, origins); NULL on ENOMEM. */
 static const char *keep(gsz_overlay *ov, const char *fmt, ...) {
@@ -127,9 +128,8 @@ typedef struct loader {
   gsz_err err;
 } loader;
 
-__attribute__((format(printf, 4, 5))) static gsz_err bad(loader *l, gsz_err code,
-                                                         const gsz__yaml_node *at, const char *fmt,
-                                                         ...) {
+__attribute__((format(printf, 4, 5))) static gsz_err
+bad(loader *l, gsz_err code, const gsz__yaml_node *at, const char *fmt, ...) {
   if (l->err != GSZ_OK)
     return l->err;
   char msg[768];
@@ -148,8 +148,7 @@ static const char *origin(loader *l, const gsz__yaml_node *n) {
   return s ? s : "";
 }
 
-static bool expect_kind(loader *l, const gsz__yaml_node *n, gsz__yaml_kind kind,
-                        const char *key) {
+static bool expect_kind(loader *l, const gsz__yaml_node *n, gsz__yaml_kind kind, const char *key) {
   if (n->kind == kind)
     return true;
   bad(l, GSZ_EINVAL, n, "'%s' must be %s, not %s", key, gsz__yaml_kind_name(kind),
@@ -158,8 +157,8 @@ static bool expect_kind(loader *l, const gsz__yaml_node *n, gsz__yaml_kind kind,
 }
 
 /* Refuse keys outside `allowed`, suggesting the nearest. */
-static bool known_keys(loader *l, const gsz__yaml_node *map, const char *const *allowed,
-                       size_t n, const char *where) {
+static bool known_keys(loader *l, const gsz__yaml_node *map, const char *const *allowed, size_t n,
+                       const char *where) {
   for (size_t i = 0; i < map->n; i++) {
     const gsz__yaml_node *key = map->keys[i];
     bool ok = false;
@@ -201,8 +200,9 @@ static const gsz_currency *currency_at(loader *l, const gsz__yaml_node *n, const
     return NULL;
   const gsz_currency *c = gsz_catalog_find_currency(l->d, n->value);
   if (c == NULL)
-    bad(l, GSZ_EINVAL, n, "'%s': unknown currency '%s' (an ISO 4217 code from the catalog's "
-                          "currency table, such as USD or EUR)",
+    bad(l, GSZ_EINVAL, n,
+        "'%s': unknown currency '%s' (an ISO 4217 code from the catalog's "
+        "currency table, such as USD or EUR)",
         key, n->value);
   return c;
 }
@@ -223,8 +223,9 @@ static bool rate_for(loader *l, const char *code, const gsz__yaml_node *at, int6
       return true;
     }
   if (at != NULL)
-    bad(l, GSZ_EINVAL, at, "currency %s has no exchange rate to the quote currency %s (add "
-                           "'fx: {%s: \"...\"}': 1 %s = how many %s)",
+    bad(l, GSZ_EINVAL, at,
+        "currency %s has no exchange rate to the quote currency %s (add "
+        "'fx: {%s: \"...\"}': 1 %s = how many %s)",
         code, l->ov->currency, code, code, l->ov->currency);
   return false;
 }
@@ -283,8 +284,9 @@ static void read_fx(loader *l, const gsz__yaml_node *fx) {
     if (strcmp(c->code, l->ov->currency) == 0)
       continue; /* the quote currency's rate is 1: an earlier file's rate for it is moot */
     int64_t rate;
-    if (!decimal(l, value, "fx", 9, &rate, "a positive rate such as \"0.90\": 1 unit of the key = "
-                                            "this many of the quote currency"))
+    if (!decimal(l, value, "fx", 9, &rate,
+                 "a positive rate such as \"0.90\": 1 unit of the key = "
+                 "this many of the quote currency"))
       return;
     if (rate == 0) {
       bad(l, GSZ_EINVAL, value, "fx: the rate for %s must be greater than 0", c->code);
@@ -324,9 +326,8 @@ static bool find_item(const gsz_catalog_data *d, const char *name, const char *w
 }
 
 static void unknown_sku(loader *l, const gsz__yaml_node *at, const char *key, const char *kind) {
-  const char *near = (kind == NULL || strcmp(kind, "gpu") == 0)
-                         ? gsz_catalog_suggest_gpu(l->d, at->value)
-                         : NULL;
+  const char *near =
+      (kind == NULL || strcmp(kind, "gpu") == 0) ? gsz_catalog_suggest_gpu(l->d, at->value) : NULL;
   bad(l, GSZ_EINVAL, at, "%s: unknown %s SKU '%s' (see 'gpusizer catalog %s')%s%s%s", key,
       kind ? kind : "GPU or server", at->value,
       kind && strcmp(kind, "server") == 0 ? "servers" : "gpus", near ? "; did you mean '" : "",
@@ -335,8 +336,7 @@ static void unknown_sku(loader *l, const gsz__yaml_node *at, const char *key, co
 
 static void read_prices(loader *l, const gsz__yaml_node *prices) {
   static const char *const kinds[] = {"gpu", "server"};
-  if (!expect_kind(l, prices, GSZ_YAML_MAP, "prices") ||
-      !known_keys(l, prices, kinds, 2, "prices"))
+  if (!expect_kind(l, prices, GSZ_YAML_MAP, "prices") || !known_keys(l, prices, kinds, 2, "prices"))
     return;
   for (size_t k = 0; k < prices->n && l->err == GSZ_OK; k++) {
     const char *kind = prices->keys[k]->value;
@@ -361,8 +361,8 @@ static void read_prices(loader *l, const gsz__yaml_node *prices) {
         return;
       }
       const gsz__yaml_node *cur = gsz__yaml_get(spec, "currency");
-      const gsz_currency *c = cur ? currency_at(l, cur, "currency")
-                                  : gsz_catalog_find_currency(l->d, l->ov->currency);
+      const gsz_currency *c =
+          cur ? currency_at(l, cur, "currency") : gsz_catalog_find_currency(l->d, l->ov->currency);
       if (c == NULL)
         return;
       int64_t minor;
@@ -375,7 +375,8 @@ static void read_prices(loader *l, const gsz__yaml_node *prices) {
       const char *rate_origin;
       if (!rate_for(l, c->code, cur ? cur : amount, &rate, &rate_origin))
         return;
-      item_price *ip = strcmp(found_kind, "gpu") == 0 ? &l->ov->gpus[index] : &l->ov->servers[index];
+      item_price *ip =
+          strcmp(found_kind, "gpu") == 0 ? &l->ov->gpus[index] : &l->ov->servers[index];
       gsz_effective_price *e = &ip->eff;
       if (e->priced) {
         bad(l, GSZ_EINVAL, sku, "prices: '%s' is priced twice (also as %s)", sku->value, e->origin);
@@ -384,11 +385,12 @@ static void read_prices(loader *l, const gsz__yaml_node *prices) {
       e->priced = true;
       e->source_minor = minor;
       memcpy(e->source_currency, c->code, 4);
-      e->origin = keep(l->ov, "prices.%s in %s:%u:%u", kind, amount->file, amount->line,
-                       amount->col);
+      e->origin =
+          keep(l->ov, "prices.%s in %s:%u:%u", kind, amount->file, amount->line, amount->col);
       if (convert(l->ov, minor, c->minor_digits, rate, &e->unit_minor, NULL) != GSZ_OK) {
-        bad(l, GSZ_EOVERFLOW, amount, "'amount': converted to %s it does not fit 64-bit minor "
-                                      "units; check the amount and the fx rate",
+        bad(l, GSZ_EOVERFLOW, amount,
+            "'amount': converted to %s it does not fit 64-bit minor "
+            "units; check the amount and the fx rate",
             l->ov->currency);
         return;
       }
@@ -520,7 +522,8 @@ static void read_adders(loader *l, const gsz__yaml_node *list) {
       bad(l, GSZ_EINVAL, a, "an adder needs name, per (node, gpu or quote) and amount");
       return;
     }
-    if (!expect_kind(l, name, GSZ_YAML_SCALAR, "name") || !expect_kind(l, per, GSZ_YAML_SCALAR, "per"))
+    if (!expect_kind(l, name, GSZ_YAML_SCALAR, "name") ||
+        !expect_kind(l, per, GSZ_YAML_SCALAR, "per"))
       return;
     if (name->value[0] == '\0' || strlen(name->value) > 64) {
       bad(l, GSZ_EINVAL, name, "name: 1 to 64 characters");
@@ -537,8 +540,8 @@ static void read_adders(loader *l, const gsz__yaml_node *list) {
       bad(l, GSZ_EINVAL, per, "per: expected node, gpu or quote, not '%s'", per->value);
       return;
     }
-    const gsz_currency *c = cur ? currency_at(l, cur, "currency")
-                                : gsz_catalog_find_currency(l->d, l->ov->currency);
+    const gsz_currency *c =
+        cur ? currency_at(l, cur, "currency") : gsz_catalog_find_currency(l->d, l->ov->currency);
     if (c == NULL)
       return;
     int64_t minor, rate;
@@ -550,8 +553,9 @@ static void read_adders(loader *l, const gsz__yaml_node *list) {
         !rate_for(l, c->code, cur ? cur : amount, &rate, &rate_origin))
       return;
     if (convert(l->ov, minor, c->minor_digits, rate, &ad->unit_minor, NULL) != GSZ_OK) {
-      bad(l, GSZ_EOVERFLOW, amount, "'amount': converted to %s it does not fit 64-bit minor "
-                                    "units; check the amount and the fx rate",
+      bad(l, GSZ_EOVERFLOW, amount,
+          "'amount': converted to %s it does not fit 64-bit minor "
+          "units; check the amount and the fx rate",
           l->ov->currency);
       return;
     }
@@ -619,22 +623,25 @@ static void catalog_prices(loader *l, const gsz__yaml_node *root) {
               p->currency, l->ov->currency, p->currency, p->currency);
           return;
         }
-        ip->eff.why = keep(l->ov, "priced in %s, with no exchange rate to %s", p->currency,
-                           l->ov->currency);
+        ip->eff.why =
+            keep(l->ov, "priced in %s, with no exchange rate to %s", p->currency, l->ov->currency);
         continue;
       }
       ip->eff.source_minor = p->amount_minor;
       memcpy(ip->eff.source_currency, p->currency, 4);
       if (convert(l->ov, p->amount_minor, c->minor_digits, rate, &ip->eff.unit_minor, NULL) !=
           GSZ_OK) {
-        const gsz__yaml_node *at = root ? gsz__yaml_get(gsz__yaml_get(root, "fx"), p->currency) : NULL;
+        const gsz__yaml_node *at =
+            root ? gsz__yaml_get(gsz__yaml_get(root, "fx"), p->currency) : NULL;
         if (at != NULL)
-          bad(l, GSZ_EOVERFLOW, at, "fx: at this rate the catalog price of %s does not fit "
-                                    "64-bit minor units of %s",
+          bad(l, GSZ_EOVERFLOW, at,
+              "fx: at this rate the catalog price of %s does not fit "
+              "64-bit minor units of %s",
               kind == 0 ? d->gpus[i].sku : d->servers[i].sku, l->ov->currency);
         else
-          l->err = gsz__diag_set(l->diag, GSZ_EOVERFLOW, "the catalog price of %s overflows "
-                                                         "when converted to %s",
+          l->err = gsz__diag_set(l->diag, GSZ_EOVERFLOW,
+                                 "the catalog price of %s overflows "
+                                 "when converted to %s",
                                  kind == 0 ? d->gpus[i].sku : d->servers[i].sku, l->ov->currency);
         return;
       }
@@ -643,8 +650,8 @@ static void catalog_prices(loader *l, const gsz__yaml_node *root) {
                                 : keep(l->ov, "catalog (as of %s)", p->as_of);
       char rate_s[48];
       rate_text(rate_s, sizeof rate_s, rate);
-      ip->eff.conversion = rate_origin ? keep(l->ov, "x %s %s->%s (fx at %s)", rate_s,
-                                              p->currency, l->ov->currency, rate_origin)
+      ip->eff.conversion = rate_origin ? keep(l->ov, "x %s %s->%s (fx at %s)", rate_s, p->currency,
+                                              l->ov->currency, rate_origin)
                                        : NULL;
     }
   }
@@ -688,8 +695,9 @@ static const char *main_currency(const gsz_catalog_data *d) {
 
 static gsz_err interpret(gsz_overlay *ov, const gsz__yaml_node *root, gsz_diag *diag) {
   loader l = {ov, ov->data, diag, GSZ_OK};
-  static const char *const top[] = {"currency", "fx",      "valid_until", "prices",     "discounts",
-                                    "markup_percent", "adders", "exclude", "tax_percent"};
+  static const char *const top[] = {"currency", "fx",        "valid_until",
+                                    "prices",   "discounts", "markup_percent",
+                                    "adders",   "exclude",   "tax_percent"};
   memcpy(ov->currency, main_currency(ov->data), 4);
   if (root != NULL) {
     if (!expect_kind(&l, root, GSZ_YAML_MAP, "the overlay") ||
@@ -754,8 +762,9 @@ static gsz_err check_validity(gsz_overlay *ov, const gsz__yaml_node *root,
                "quote with it anyway",
                n->value, opts->today);
   char w[300];
-  snprintf(w, sizeof w, "%s:%u:%u: the overlay expired on %s (today is %s); prices may be out "
-                        "of date",
+  snprintf(w, sizeof w,
+           "%s:%u:%u: the overlay expired on %s (today is %s); prices may be out "
+           "of date",
            n->file, n->line, n->col, n->value, opts->today);
   if (ov->n_warnings < GSZ_ARRAY_LEN(ov->warnings) &&
       (ov->warnings[ov->n_warnings] = gsz__strdup(w)) != NULL)
@@ -803,14 +812,16 @@ gsz_err gsz_overlay_parse(gsz_overlay **out, const char *const *texts, const siz
     if ((err = gsz__yaml_parse(&trees[i], texts[i], lens[i], labels[i], diag)) != GSZ_OK)
       goto done;
     if (trees[i].root == NULL) {
-      err = gsz__diag_set(diag, GSZ_EPARSE, "%s:1:1: the file is empty (expected pricing keys "
-                                            "such as currency, prices, discounts)",
+      err = gsz__diag_set(diag, GSZ_EPARSE,
+                          "%s:1:1: the file is empty (expected pricing keys "
+                          "such as currency, prices, discounts)",
                           labels[i]);
       goto done;
     }
     if (trees[i].root->kind != GSZ_YAML_MAP) {
-      err = gsz__diag_set(diag, GSZ_EPARSE, "%s:%u:%u: expected a mapping of pricing keys "
-                                            "(currency, prices, discounts, ...), not %s",
+      err = gsz__diag_set(diag, GSZ_EPARSE,
+                          "%s:%u:%u: expected a mapping of pricing keys "
+                          "(currency, prices, discounts, ...), not %s",
                           labels[i], trees[i].root->line, trees[i].root->col,
                           gsz__yaml_kind_name(trees[i].root->kind));
       goto done;
@@ -855,13 +866,15 @@ gsz_err gsz_overlay_load(gsz_overlay **out, const char *const *paths, size_t n,
   for (size_t i = 0; i < n && err == GSZ_OK; i++) {
     FILE *f = fopen(paths[i], "rb");
     if (f == NULL) {
-      err = gsz__diag_set(diag, errno == ENOENT ? GSZ_ENOTFOUND : GSZ_EIO,
-                          "cannot open pricing overlay '%s': %s", paths[i], strerror(errno));
+      err = gsz__diag_set(diag, gsz__open_error_code(errno), "cannot open pricing overlay '%s': %s",
+                          paths[i], strerror(errno));
       break;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-      err = gsz__diag_set(diag, GSZ_EIO, "'%s' is not a readable file", paths[i]);
+    if (fstat(fileno(f), &st) != 0) {
+      err = gsz__diag_set(diag, GSZ_EIO, "cannot read '%s': %s", paths[i], strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+      err = gsz__not_a_file(diag, paths[i], (unsigned)st.st_mode);
     } else if (st.st_size > (off_t)GSZ_YAML_MAX_BYTES) {
       err = gsz__diag_set(diag, GSZ_ELIMIT, "%s: larger than %u KiB; not a pricing overlay",
                           paths[i], GSZ_YAML_MAX_BYTES >> 10);
@@ -886,15 +899,27 @@ done:
 
 /* --- Accessors --------------------------------------------------------------------- */
 
-const char *gsz_overlay_describe(const gsz_overlay *ov) { return ov->describe; }
-const char *gsz_overlay_currency(const gsz_overlay *ov) { return ov->currency; }
+const char *gsz_overlay_describe(const gsz_overlay *ov) {
+  return ov->describe;
+}
+const char *gsz_overlay_currency(const gsz_overlay *ov) {
+  return ov->currency;
+}
 const char *gsz_overlay_valid_until(const gsz_overlay *ov) {
   return ov->valid_until[0] ? ov->valid_until : NULL;
 }
-size_t gsz_overlay_file_count(const gsz_overlay *ov) { return ov->n_files; }
-const char *gsz_overlay_file(const gsz_overlay *ov, size_t i) { return ov->files[i]; }
-size_t gsz_overlay_warning_count(const gsz_overlay *ov) { return ov->n_warnings; }
-const char *gsz_overlay_warning(const gsz_overlay *ov, size_t i) { return ov->warnings[i]; }
+size_t gsz_overlay_file_count(const gsz_overlay *ov) {
+  return ov->n_files;
+}
+const char *gsz_overlay_file(const gsz_overlay *ov, size_t i) {
+  return ov->files[i];
+}
+size_t gsz_overlay_warning_count(const gsz_overlay *ov) {
+  return ov->n_warnings;
+}
+const char *gsz_overlay_warning(const gsz_overlay *ov, size_t i) {
+  return ov->warnings[i];
+}
 
 void gsz_overlay_unit_price(gsz_effective_price *out, const gsz_overlay *ov, const char *kind,
                             size_t index) {
@@ -924,7 +949,8 @@ const char *gsz_overlay_discounts_for(char *buf, size_t size, const gsz_overlay 
   return buf;
 }
 
-/* --- Pricing a configuration -------------------------------------------------------------------- */
+/* --- Pricing a configuration --------------------------------------------------------------------
+ */
 
 /* A line item, written only when lines are wanted (the total is the same). */
 static gsz_err push_line(gsz_price *out, gsz_line_kind kind, const char *item, const char *detail,
@@ -948,8 +974,8 @@ static gsz_err hardware(const gsz_overlay *ov, gsz_price *out, gsz_line_kind kin
   if (qty > (uint64_t)INT64_MAX || gsz__mul_i64(&amount, unit, (int64_t)qty))
     return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
                          (unsigned long long)qty, sku);
-  gsz_err err = push_line(out, kind, sku, included ? "included in the server price" : detail,
-                          qty, unit, amount, diag);
+  gsz_err err = push_line(out, kind, sku, included ? "included in the server price" : detail, qty,
+                          unit, amount, diag);
   if (err != GSZ_OK || included)
     goto add;
   for (size_t i = 0; i < ov->n_discounts; i++) {
@@ -959,7 +985,8 @@ static gsz_err hardware(const gsz_overlay *ov, gsz_price *out, gsz_line_kind kin
     int64_t d;
     if ((err = gsz_money_scale(&d, amount, -r->percent, 100 * (int64_t)GSZ_PERCENT_SCALE, diag)) !=
             GSZ_OK ||
-        (err = push_line(out, GSZ_LINE_DISCOUNT, r->label, r->origin, 0, amount, d, diag)) != GSZ_OK)
+        (err = push_line(out, GSZ_LINE_DISCOUNT, r->label, r->origin, 0, amount, d, diag)) !=
+            GSZ_OK)
       return err;
     amount += d; /* |d| <= amount: no overflow */
   }
@@ -996,8 +1023,8 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
   out->total_minor = 0;
   int64_t total = 0;
   uint64_t gpus = (uint64_t)gpus_per_node * nodes;
-  gsz_err err = hardware(ov, out, GSZ_LINE_SERVER, "server", server->sku, server->vendor, sp,
-                         nodes, false, &total, diag);
+  gsz_err err = hardware(ov, out, GSZ_LINE_SERVER, "server", server->sku, server->vendor, sp, nodes,
+                         false, &total, diag);
   if (err == GSZ_OK)
     err = hardware(ov, out, GSZ_LINE_GPU, "gpu", gpu->sku, gpu->vendor, gp, gpus,
                    server->gpus_included, &total, diag);

@@ -116,6 +116,9 @@ static void test_malformed_batches_are_refused_with_the_line(void **state) {
   gsz_diag diag;
   assert_int_equal(gsz_batch_read(&in, "/nonexistent.csv", &diag), GSZ_ENOTFOUND);
   assert_true(tu_contains(diag.message, "/nonexistent.csv"));
+  /* A directory is the user's mistake (exit 2), not a system error. */
+  assert_int_equal(gsz_batch_read(&in, "/", &diag), GSZ_EINVAL);
+  assert_string_equal(diag.message, "'/' is a directory, not a file");
 }
 
 /* The limits a batch file is held to, each named in its message. */

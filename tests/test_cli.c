@@ -577,6 +577,13 @@ static void test_write_failures_exit_nonzero(void **state) {
   const char *const args[] = {"catalog", "gpus", NULL};
   tu_run_to(&r, args, "/dev/full");
   expect(&r, 4, NULL, "could not write the output");
+  /* Said once: one line. */
+  assert_string_equal(r.err, "gpusizer catalog: could not write the output: No space left on device\n");
+  tu_result_free(&r);
+  const char *const quote_args[] = {"quote", "--model", "llama-3-8b", NULL};
+  tu_run_to(&r, quote_args, "/dev/full");
+  assert_int_equal(r.status, 4);
+  assert_string_equal(r.err, "gpusizer quote: could not write the output: No space left on device\n");
   tu_result_free(&r);
   const char *const size_args[] = {"size", "--model", "llama-3-8b", NULL};
   tu_run_to(&r, size_args, "/dev/full");

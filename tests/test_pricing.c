@@ -805,9 +805,9 @@ static void test_overlay_files_are_read_from_paths(void **state) {
   expect_load_error(missing, GSZ_ENOTFOUND, msg);
   char *under_file = tu_path(good, "x.yaml");
   snprintf(msg, sizeof msg, "cannot open pricing overlay '%s': Not a directory", under_file);
-  expect_load_error(under_file, GSZ_EIO, msg);
-  snprintf(msg, sizeof msg, "'%s' is not a readable file", dir);
-  expect_load_error(dir, GSZ_EIO, msg);
+  expect_load_error(under_file, GSZ_EINVAL, msg);
+  snprintf(msg, sizeof msg, "'%s' is a directory, not a file", dir);
+  expect_load_error(dir, GSZ_EINVAL, msg);
   /* 1 MiB and one byte of comment. */
   char *big = tu_path(dir, "big.yaml");
   size_t big_len = (1u << 20) + 1;

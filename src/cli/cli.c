@@ -73,9 +73,15 @@ int cli_open_catalog(gsz_catalog **out, const char *cmd, const char *db_flag) {
   return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG;
 }
 
+/* Whether a failed write to stdout was already reported: it is said once,
+ * by whichever of cli_write and cli_finish meets it first. */
+static bool write_failure_said;
+
 bool cli_write(const char *cmd, const char *text, size_t len) {
   if (len > 0 && fwrite(text, 1, len, stdout) != len) {
-    cli_error(cmd, "could not write the output: %s", strerror(errno));
+    if (!write_failure_said)
+      cli_error(cmd, "could not write the output: %s", strerror(errno));
+    write_failure_said = true;
     return false;
   }
   return true;
@@ -83,7 +89,9 @@ bool cli_write(const char *cmd, const char *text, size_t len) {
 
 int cli_finish(const char *cmd, int status) {
   if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_error(cmd, "could not write the output: %s", strerror(errno ? errno : EIO));
+    if (!write_failure_said)
+      cli_error(cmd, "could not write the output: %s", strerror(errno ? errno : EIO));
+    write_failure_said = true;
     return EXIT_SYSTEM;
   }
   return status;
