@@ -171,6 +171,14 @@ gsz_err gsz_workload_check(const gsz_workload *w, const gsz_model_ref *model, gs
                              gsz_recipe_name(w->recipe));
     }
   }
+  /* QLoRA is LoRA on a quantised base: a 16- or 32-bit base is LoRA, and
+   * sizing it under the QLoRA name would mislabel the quote. */
+  if (w->mode == GSZ_MODE_QLORA && w->weight_format != NULL &&
+      (uint64_t)w->weight_format->block_bytes * 8 >= 16 * (uint64_t)w->weight_format->block_elems)
+    return gsz__diag_set(diag, GSZ_EINVAL,
+                         "--mode qlora keeps the frozen base quantised (nf4 by default); "
+                         "--precision %s is not a quantised format: use --mode lora for a %s base",
+                         w->weight_format->name, w->weight_format->name);
   if ((w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) && model->arch == NULL)
     return gsz__diag_set(diag, GSZ_EINVAL,
                          "LoRA and QLoRA size their adapters from the architecture; give "

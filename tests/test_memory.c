@@ -339,6 +339,16 @@ static void test_qlora_keeps_non_linear_parts_in_bf16(void **state) {
   assert_int_equal(e.component[GSZ_COMP_WEIGHTS], nf4 + 2 * rest + 2 * 41943040ull);
   assert_int_equal(e.trainable_params, 41943040ull);
   assert_int_equal(e.component[GSZ_COMP_OPTIMIZER], 8 * 41943040ull);
+  /* A 16-bit base is LoRA, not QLoRA: refused, not sized under the wrong
+   * name. */
+  w.weight_format = gsz_catalog_find_format(data, "bf16");
+  gsz_diag diag;
+  assert_int_equal(gsz_workload_check(&w, &m, &diag), GSZ_EINVAL);
+  assert_string_equal(diag.message,
+                      "--mode qlora keeps the frozen base quantised (nf4 by default); --precision "
+                      "bf16 is not a quantised format: use --mode lora for a bf16 base");
+  w.weight_format = gsz_catalog_find_format(data, "int8");
+  assert_int_equal(gsz_workload_check(&w, &m, &diag), GSZ_OK);
 }
 
 /* The matcher's fast path (one stage per shape) must agree exactly with
