@@ -78,6 +78,27 @@ static void test_catalog_listings(void **state) {
   RUN(&r, "catalog", "gpus", "--vendor");
   expect(&r, 2, NULL, "'--vendor' needs a value");
   tu_result_free(&r);
+  /* A filter that matches nothing anywhere is a typo, and one that does
+   * not apply to the listing is refused, not ignored. */
+  RUN(&r, "catalog", "gpus", "--vendor", "nosuch");
+  expect(&r, 2, NULL,
+         "gpusizer catalog: --vendor: no GPU of vendor 'nosuch' in the catalog (vendors: NVIDIA, "
+         "Intel, AMD)\n");
+  assert_string_equal(r.out, "");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "servers", "--form-factor", "xyz");
+  expect(&r, 2, NULL, "--form-factor: no 'xyz' in the catalog (form factors: ");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "models", "--vendor", "amd");
+  expect(&r, 2, NULL, "--vendor goes with 'catalog gpus', 'servers' or 'stock'");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "formats", "--form-factor", "sxm");
+  expect(&r, 2, NULL, "--form-factor goes with 'catalog gpus' or 'servers'");
+  tu_result_free(&r);
+  RUN(&r, "catalog", "gpus", "--vendor", "amd", "--format", "csv");
+  expect(&r, 0, "MI300X,AMD,", NULL);
+  assert_false(tu_contains(r.out, "NVIDIA"));
+  tu_result_free(&r);
 }
 
 static void test_catalog_files_through_the_cli(void **state) {

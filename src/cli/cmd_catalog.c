@@ -28,6 +28,60 @@ static const char *const HELP =
 
 enum { OPT_VENDOR = 2000, OPT_FORM, OPT_PRICING, OPT_ALLOW_EXPIRED };
 
+/* Add value to the comma-separated list in buf unless it is there. */
+static void note_value(char *buf, size_t size, const char *value) {
+  if (value == NULL)
+    return;
+  size_t vlen = strlen(value);
+  for (const char *p = buf; (p = strstr(p, value)) != NULL; p += vlen)
+    if ((p == buf || p[-1] == ' ') && (p[vlen] == ',' || p[vlen] == '\0'))
+      return;
+  size_t used = strlen(buf);
+  snprintf(buf + used, size - used, "%s%s", used ? ", " : "", value);
+}
+
+/* Whether the catalog has a GPU (or, for servers and stock, a server) of
+ * the filter's vendor and form factor; a usage error naming the values
+ * that exist when not. */
+static int check_filter(const char *cmd, const gsz_catalog_data *d, gsz_listing listing,
+                        const gsz_listing_filter *f) {
+  bool gpus = listing != GSZ_LIST_SERVERS, servers = listing != GSZ_LIST_GPUS;
+  char seen[512] = "";
+  if (f->vendor != NULL) {
+    bool known = false;
+    for (size_t i = 0; gpus && i < d->n_gpus; i++) {
+      known |= cli_ieq(d->gpus[i].vendor, f->vendor);
+      note_value(seen, sizeof seen, d->gpus[i].vendor);
+    }
+    for (size_t i = 0; servers && i < d->n_servers; i++) {
+      known |= cli_ieq(d->servers[i].vendor, f->vendor);
+      note_value(seen, sizeof seen, d->servers[i].vendor);
+    }
+    if (!known)
+      return cli_usage_error(cmd, "--vendor: no %s of vendor '%s' in the catalog (vendors: %s)",
+                             listing == GSZ_LIST_GPUS      ? "GPU"
+                             : listing == GSZ_LIST_SERVERS ? "server"
+                                                           : "GPU or server",
+                             f->vendor, seen);
+  }
+  seen[0] = '\0';
+  if (f->form_factor != NULL) {
+    bool known = false;
+    for (size_t i = 0; gpus && i < d->n_gpus; i++) {
+      known |= cli_ieq(d->gpus[i].form_factor, f->form_factor);
+      note_value(seen, sizeof seen, d->gpus[i].form_factor);
+    }
+    for (size_t i = 0; servers && i < d->n_servers; i++) {
+      known |= cli_ieq(d->servers[i].gpu_form_factor, f->form_factor);
+      note_value(seen, sizeof seen, d->servers[i].gpu_form_factor);
+    }
+    if (!known)
+      return cli_usage_error(cmd, "--form-factor: no '%s' in the catalog (form factors: %s)",
+                             f->form_factor, seen);
+  }
+  return EXIT_OK;
+}
+
 int cmd_catalog(int argc, char **argv) {
   const char *cmd = "catalog";
   static const struct option options[] = {
@@ -89,10 +143,24 @@ int cmd_catalog(int argc, char **argv) {
   if (!prices && (pricing.n_list[REQ_PRICING] > 0 || pricing.value[REQ_ALLOW_EXPIRED]))
     return cli_usage_error(cmd, "--pricing and --allow-expired go with 'catalog prices'");
 
+  bool vendors_apply = !prices && (listing == GSZ_LIST_GPUS || listing == GSZ_LIST_SERVERS ||
+                                   listing == GSZ_LIST_STOCK);
+  bool forms_apply = !prices && (listing == GSZ_LIST_GPUS || listing == GSZ_LIST_SERVERS);
+  if (filter.vendor != NULL && !vendors_apply)
+    return cli_usage_error(cmd, "--vendor goes with 'catalog gpus', 'servers' or 'stock'");
+  if (filter.form_factor != NULL && !forms_apply)
+    return cli_usage_error(cmd, "--form-factor goes with 'catalog gpus' or 'servers'");
+
   gsz_catalog *catalog = NULL;
   int status = cli_open_catalog(&catalog, cmd, db);
   if (status != EXIT_OK)
     return status;
+  /* A filter that matches nothing in the whole catalog is a typo, not an
+   * empty answer (as for quote's --vendor). */
+  if ((status = check_filter(cmd, gsz_catalog_get(catalog), listing, &filter)) != EXIT_OK) {
+    gsz_catalog_free(catalog);
+    return status;
+  }
   char *text = NULL;
   size_t len = 0;
   gsz_err err;
