@@ -80,6 +80,12 @@ static void test_catalog_listings(void **state) {
   tu_result_free(&r);
   /* A filter that matches nothing anywhere is a typo, and one that does
    * not apply to the listing is refused, not ignored. */
+  RUN(&r, "quote", "--model", "llama-3-70b", "--dp=2");
+  expect(&r, 2, NULL,
+         "gpusizer quote: --dp: quote chooses the layout itself (tensor parallel inside a node, "
+         "pipeline stages across nodes, data parallel over the GPUs for training); use 'gpusizer "
+         "size --dp N' to size a given layout\n");
+  tu_result_free(&r);
   RUN(&r, "catalog", "gpus", "--vendor", "nosuch");
   expect(&r, 2, NULL,
          "gpusizer catalog: --vendor: no GPU of vendor 'nosuch' in the catalog (vendors: NVIDIA, "
@@ -385,7 +391,7 @@ static void test_quote_bad_flags(void **state) {
       {{"quote", "--model", "llama-3-8b", "--form-factor", "mxm"}, "--form-factor: no GPU of form factor 'mxm'"},
       {{"quote", "--model", "llama-3-8b", "--mode", "train", "--tp", "3"}, "--tp: 3 does not fit this model"},
       {{"quote", "--model", "llama-3-8b", "--tp", "2"}, "--tp: for inference, quote chooses"},
-      {{"quote", "--model", "llama-3-8b", "--pp", "2"}, "unknown option '--pp'"},
+      {{"quote", "--model", "llama-3-8b", "--pp", "2"}, "--pp: quote chooses the layout itself"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     tu_result r;

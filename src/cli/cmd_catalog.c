@@ -84,15 +84,14 @@ static int check_filter(const char *cmd, const gsz_catalog_data *d, gsz_listing 
 
 int cmd_catalog(int argc, char **argv) {
   const char *cmd = "catalog";
-  static const struct option options[] = {
-      {"vendor", required_argument, NULL, OPT_VENDOR},
-      {"form-factor", required_argument, NULL, OPT_FORM},
-      {"pricing", required_argument, NULL, OPT_PRICING},
-      {"allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED},
-      {"format", required_argument, NULL, CLI_OPT_FORMAT},
-      {"db", required_argument, NULL, CLI_OPT_DB},
-      {"help", no_argument, NULL, CLI_OPT_HELP},
-      {NULL, 0, NULL, 0}};
+  static const struct option options[] = {{"vendor", required_argument, NULL, OPT_VENDOR},
+                                          {"form-factor", required_argument, NULL, OPT_FORM},
+                                          {"pricing", required_argument, NULL, OPT_PRICING},
+                                          {"allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED},
+                                          {"format", required_argument, NULL, CLI_OPT_FORMAT},
+                                          {"db", required_argument, NULL, CLI_OPT_DB},
+                                          {"help", no_argument, NULL, CLI_OPT_HELP},
+                                          {NULL, 0, NULL, 0}};
   gsz_listing_filter filter = {NULL, NULL};
   gsz_output_format format = GSZ_OUTPUT_TABLE;
   const char *db = NULL;
@@ -174,8 +173,8 @@ int cmd_catalog(int argc, char **argv) {
     err = gsz_report_prices(&text, &len, gsz_catalog_get(catalog), overlay, format, &diag);
     gsz_overlay_free(overlay);
   } else {
-    err = gsz_report_listing(&text, &len, gsz_catalog_get(catalog), listing, &filter, format,
-                             &diag);
+    err =
+        gsz_report_listing(&text, &len, gsz_catalog_get(catalog), listing, &filter, format, &diag);
   }
   if (err != GSZ_OK)
     status = cli_fail(cmd, err, &diag);

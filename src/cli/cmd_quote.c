@@ -36,6 +36,12 @@ static void help(void) {
         stdout);
 }
 
+/* --pp or --dp (with or without "=N"): size flags the search decides. */
+static bool layout_flag(const char *arg) {
+  bool named = strncmp(arg, "--pp", 4) == 0 || strncmp(arg, "--dp", 4) == 0;
+  return named && (arg[4] == '\0' || arg[4] == '=');
+}
+
 int cmd_quote(int argc, char **argv) {
   const char *cmd = "quote";
   static const struct option extra[] = {{"format", required_argument, NULL, CLI_OPT_FORMAT},
@@ -71,6 +77,12 @@ int cmd_quote(int argc, char **argv) {
       help();
       return cli_finish(cmd, EXIT_OK);
     default:
+      if (opt == '?' && optopt == 0 && layout_flag(argv[optind - 1]))
+        return cli_usage_error(cmd,
+                               "%.4s: quote chooses the layout itself (tensor parallel inside a "
+                               "node, pipeline stages across nodes, data parallel over the GPUs "
+                               "for training); use 'gpusizer size %.4s N' to size a given layout",
+                               argv[optind - 1], argv[optind - 1]);
       return cli_bad_option(cmd, opt, argv);
     }
   }
@@ -107,10 +119,10 @@ int cmd_quote(int argc, char **argv) {
     status = cli_fail(cmd, err, &diag);
     goto done;
   }
-  gsz_quote_request qreq = {{&r.model, r.model_source, req.value[REQ_HF_CONFIG], &r.workload,
-                             r.layout, NULL},
-                            &opts,
-                            overlay};
+  gsz_quote_request qreq = {
+      {&r.model, r.model_source, req.value[REQ_HF_CONFIG], &r.workload, r.layout, NULL},
+      &opts,
+      overlay};
   err = gsz_report_quote(&text, &len, &qreq, result, format, &diag);
   if (err != GSZ_OK) {
     status = cli_fail(cmd, err, &diag);
