@@ -44,9 +44,9 @@ gsz_err gsz_listing_parse(gsz_listing *out, const char *name, gsz_diag *diag) {
   static const struct {
     const char *name;
     gsz_listing listing;
-  } names[] = {{"gpus", GSZ_LIST_GPUS},       {"servers", GSZ_LIST_SERVERS},
-               {"models", GSZ_LIST_MODELS},   {"formats", GSZ_LIST_FORMATS},
-               {"stock", GSZ_LIST_STOCK},     {"runtimes", GSZ_LIST_RUNTIMES}};
+  } names[] = {{"gpus", GSZ_LIST_GPUS},     {"servers", GSZ_LIST_SERVERS},
+               {"models", GSZ_LIST_MODELS}, {"formats", GSZ_LIST_FORMATS},
+               {"stock", GSZ_LIST_STOCK},   {"runtimes", GSZ_LIST_RUNTIMES}};
   for (size_t i = 0; i < GSZ_ARRAY_LEN(names); i++)
     if (gsz__str_ieq(name, names[i].name)) {
       *out = names[i].listing;
@@ -77,8 +77,8 @@ static void price_cells(gsz__table *t, const gsz_catalog_data *d, size_t col,
     gsz__table_null(t, col + 2, NULL);
     return;
   }
-  gsz__table_str(t, col, gsz__fmt_money(buf, p->amount_minor, currency_digits(d, p->currency),
-                                        p->currency),
+  gsz__table_str(t, col,
+                 gsz__fmt_money(buf, p->amount_minor, currency_digits(d, p->currency), p->currency),
                  NULL);
   gsz__table_int(t, col + 1, p->amount_minor, NULL);
   gsz__table_str(t, col + 2, p->currency, NULL);
@@ -94,9 +94,29 @@ static void stock_cell(gsz__table *t, size_t col, const gsz_stock_total *s) {
 /* --- GPUs --------------------------------------------------------------- */
 
 enum {
-  G_SKU, G_VENDOR, G_NAME, G_FORM, G_MEM, G_MEM_MIB, G_USABLE, G_USABLE_MIB, G_BW, G_TF, G_TDP,
-  G_PRICE, G_PRICE_MINOR, G_CURRENCY, G_STOCK, G_FLAGS, G_DC, G_SELLABLE, G_VERIFIED,
-  G_MEMTYPE, G_BASIS, G_SOURCE, G_COLS
+  G_SKU,
+  G_VENDOR,
+  G_NAME,
+  G_FORM,
+  G_MEM,
+  G_MEM_MIB,
+  G_USABLE,
+  G_USABLE_MIB,
+  G_BW,
+  G_TF,
+  G_TDP,
+  G_PRICE,
+  G_PRICE_MINOR,
+  G_CURRENCY,
+  G_STOCK,
+  G_FLAGS,
+  G_DC,
+  G_SELLABLE,
+  G_VERIFIED,
+  G_MEMTYPE,
+  G_BASIS,
+  G_SOURCE,
+  G_COLS
 };
 
 static const gsz__col gpu_cols[G_COLS] = {
@@ -167,8 +187,25 @@ static void list_gpus(gsz__table *t, const gsz_catalog_data *d, const gsz_listin
 /* --- Servers ----------------------------------------------------------- */
 
 enum {
-  S_SKU, S_VENDOR, S_NAME, S_FORM, S_CHASSIS, S_MAX, S_RU, S_PSU, S_BASE, S_GPUS, S_PRICE,
-  S_PRICE_MINOR, S_CURRENCY, S_INCLUDED, S_STOCK, S_FLAGS, S_SELLABLE, S_VERIFIED, S_SOURCE,
+  S_SKU,
+  S_VENDOR,
+  S_NAME,
+  S_FORM,
+  S_CHASSIS,
+  S_MAX,
+  S_RU,
+  S_PSU,
+  S_BASE,
+  S_GPUS,
+  S_PRICE,
+  S_PRICE_MINOR,
+  S_CURRENCY,
+  S_INCLUDED,
+  S_STOCK,
+  S_FLAGS,
+  S_SELLABLE,
+  S_VERIFIED,
+  S_SOURCE,
   S_COLS
 };
 
@@ -280,8 +317,21 @@ static void list_servers(gsz__table *t, const gsz_catalog_data *d, const gsz_lis
 /* --- Models ------------------------------------------------------------ */
 
 enum {
-  M_NAME, M_TYPE, M_PARAMS_H, M_PARAMS, M_ACTIVE, M_LAYERS, M_HIDDEN, M_HEADS, M_KV, M_HEAD_DIM,
-  M_VOCAB, M_CONTEXT, M_KV_TOKEN, M_HF, M_COLS
+  M_NAME,
+  M_TYPE,
+  M_PARAMS_H,
+  M_PARAMS,
+  M_ACTIVE,
+  M_LAYERS,
+  M_HIDDEN,
+  M_HEADS,
+  M_KV,
+  M_HEAD_DIM,
+  M_VOCAB,
+  M_CONTEXT,
+  M_KV_TOKEN,
+  M_HF,
+  M_COLS
 };
 
 static const gsz__col model_cols[M_COLS] = {
@@ -323,7 +373,11 @@ static void list_models(gsz__table *t, const gsz_catalog_data *d) {
     gsz__table_int(t, M_HIDDEN, m->hidden_size, NULL);
     gsz__table_int(t, M_HEADS, m->num_attention_heads, NULL);
     gsz__table_int(t, M_KV, gsz_model_kv_heads(m), NULL);
-    gsz__table_int(t, M_HEAD_DIM, gsz_model_head_dim(m), NULL);
+    /* MLA attention (DeepSeek-V3) has no hidden / heads head: its query and
+     * key heads are qk_nope + qk_rope wide. */
+    gsz__table_int(
+        t, M_HEAD_DIM,
+        m->kv_lora_rank ? m->qk_nope_head_dim + m->qk_rope_head_dim : gsz_model_head_dim(m), NULL);
     gsz__table_int(t, M_VOCAB, m->vocab_size, NULL);
     if (m->max_position_embeddings)
       gsz__table_int(t, M_CONTEXT, m->max_position_embeddings, NULL);
@@ -362,8 +416,7 @@ static void list_formats(gsz__table *t, const gsz_catalog_data *d) {
     gsz__table_str(t, F_NAME, f->name, NULL);
     gsz__table_int(t, F_ELEMS, f->block_elems, NULL);
     gsz__table_int(t, F_BYTES, f->block_bytes, NULL);
-    gsz__table_str(t, F_BITS, gsz__fmt_ratio(buf, 8ull * f->block_bytes, f->block_elems, 4),
-                   NULL);
+    gsz__table_str(t, F_BITS, gsz__fmt_ratio(buf, 8ull * f->block_bytes, f->block_elems, 4), NULL);
     gsz__table_bool(t, F_TRAIN, f->trainable, NULL);
     gsz__table_str(t, F_DESC, f->description, NULL);
     gsz__table_str(t, F_SOURCE, f->source, NULL);
@@ -372,7 +425,18 @@ static void list_formats(gsz__table *t, const gsz_catalog_data *d) {
 
 /* --- Stock ------------------------------------------------------------- */
 
-enum { K_KIND, K_SKU, K_LOCATION, K_ON_HAND, K_RESERVED, K_AVAILABLE, K_LEAD, K_AS_OF, K_NOTE, K_COLS };
+enum {
+  K_KIND,
+  K_SKU,
+  K_LOCATION,
+  K_ON_HAND,
+  K_RESERVED,
+  K_AVAILABLE,
+  K_LEAD,
+  K_AS_OF,
+  K_NOTE,
+  K_COLS
+};
 
 static const gsz__col stock_cols[K_COLS] = {
     [K_KIND] = {"kind", "Kind", false, GSZ_COL_BOTH},
@@ -417,8 +481,20 @@ static void list_stock(gsz__table *t, const gsz_catalog_data *d, const gsz_listi
 /* --- Runtimes ---------------------------------------------------------- */
 
 enum {
-  R_NAME, R_ENGINE, R_VERSION, R_UTIL, R_UTIL_BP, R_CTX, R_CTX_B, R_COMM, R_COMM_B, R_ACT,
-  R_ACT_B, R_DEFAULT, R_SOURCE, R_COLS
+  R_NAME,
+  R_ENGINE,
+  R_VERSION,
+  R_UTIL,
+  R_UTIL_BP,
+  R_CTX,
+  R_CTX_B,
+  R_COMM,
+  R_COMM_B,
+  R_ACT,
+  R_ACT_B,
+  R_DEFAULT,
+  R_SOURCE,
+  R_COLS
 };
 
 static const gsz__col runtime_cols[R_COLS] = {
@@ -459,9 +535,9 @@ static void list_runtimes(gsz__table *t, const gsz_catalog_data *d) {
   }
 }
 
-gsz_err gsz_report_listing(char **out, size_t *out_len, const gsz_catalog_data *d,
-                           gsz_listing what, const gsz_listing_filter *filter,
-                           gsz_output_format format, gsz_diag *diag) {
+gsz_err gsz_report_listing(char **out, size_t *out_len, const gsz_catalog_data *d, gsz_listing what,
+                           const gsz_listing_filter *filter, gsz_output_format format,
+                           gsz_diag *diag) {
   static const gsz_listing_filter none = {NULL, NULL};
   if (filter == NULL)
     filter = &none;

@@ -101,6 +101,10 @@ static void test_catalog_listings(void **state) {
   RUN(&r, "catalog", "formats", "--form-factor", "sxm");
   expect(&r, 2, NULL, "--form-factor goes with 'catalog gpus' or 'servers'");
   tu_result_free(&r);
+  /* MLA heads are qk_nope + qk_rope = 192 wide, not hidden / heads = 56. */
+  RUN(&r, "catalog", "models", "--format", "csv");
+  expect(&r, 0, "DeepSeek-V3,deepseek_v3,671026419200,37552297472,61,7168,128,128,192,", NULL);
+  tu_result_free(&r);
   RUN(&r, "catalog", "gpus", "--vendor", "amd", "--format", "csv");
   expect(&r, 0, "MI300X,AMD,", NULL);
   assert_false(tu_contains(r.out, "NVIDIA"));
