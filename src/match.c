@@ -85,6 +85,8 @@ typedef struct gpu_state {
   cheapest_fit summary;
 } gpu_state;
 
+enum { QUICK_SHARE_CACHE = 257 };
+
 typedef struct run {
   const gsz_catalog_data *d;
   const gsz_model_ref *m;
@@ -98,8 +100,11 @@ typedef struct run {
    * number of candidates that fit. */
   gsz_candidate *top;
   size_t n_top, cap_top;
-  gsz_candidate scratch;  /* the candidate being evaluated */
-  gsz_candidate gpu_best; /* the current GPU's cheapest fit so far */
+  /* Two candidate buffers: one being evaluated (scratch), the other the
+   * current GPU's cheapest fit so far (gpu_best). A new cheapest fit swaps
+   * the pointers instead of being copied. */
+  gsz_candidate buffers[2];
+  gsz_candidate *scratch, *gpu_best;
   cand_vec explained;
   gpu_state *gpus;
   gsz_reason *pool;
@@ -108,7 +113,10 @@ typedef struct run {
   const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* --exclude names resolved to GPUs */
   size_t candidates;
   uint64_t quick_total; /* the quick method's total, the same for every layout */
-  gsz_err err;          /* sticky: ENOMEM, EOVERFLOW */
+  /* quick_total / n GPUs, rounded up, for small n (0: not yet computed):
+   * a 64-bit division per fitting candidate was a tenth of a quote. */
+  uint64_t quick_share[QUICK_SHARE_CACHE];
+  gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
 } run;
 
 /* Copy a candidate without its unused price lines (most of its size). */
@@ -334,14 +342,37 @@ static gsz_stock_status stock_for(const gsz_gpu *g, const gsz_server *s, uint64_
 
 /* --- One candidate ------------------------------------------------------------ */
 
+/* The quick total's share per GPU over n GPUs, rounded up. */
+static uint64_t quick_share(run *r, uint64_t n) {
+  if (n >= QUICK_SHARE_CACHE)
+    return gsz__ceil_div_u64(r->quick_total, n);
+  if (r->quick_share[n] == 0)
+    r->quick_share[n] = gsz__ceil_div_u64(r->quick_total, n);
+  return r->quick_share[n];
+}
+
+/* (budget - need) / budget in basis points, rounded down, for a candidate
+ * a result shows. */
+static void set_headroom(gsz_candidate *c) {
+  uint64_t room = c->budget_bytes - c->per_gpu_bytes, scaled;
+  /* No need computed (rejected before the memory check): no headroom. */
+  c->headroom_bp =
+      c->budget_bytes == 0 || c->per_gpu_bytes == 0 || c->per_gpu_bytes > c->budget_bytes ? 0
+      : !gsz__mul_u64(&scaled, room, 10000)
+          ? (int32_t)(scaled / c->budget_bytes)
+          : (int32_t)((unsigned __int128)room * 10000 / c->budget_bytes);
+}
+
 /* The quick method's need does not depend on the layout beyond the GPU
  * count: quick total <= GPUs x usable, so the node count is computed. */
 static uint32_t quick_nodes(const run *r, uint32_t per_node, uint64_t usable) {
   uint64_t per_node_bytes;
   if (gsz__mul_u64(&per_node_bytes, usable, per_node))
     return 1;
+  if (r->quick_total <= per_node_bytes)
+    return 1; /* the common case, without a 64-bit division */
   uint64_t nodes = gsz__ceil_div_u64(r->quick_total, per_node_bytes);
-  return nodes > NODE_SEARCH_CAP ? 0 : (uint32_t)(nodes ? nodes : 1);
+  return nodes > NODE_SEARCH_CAP ? 0 : (uint32_t)nodes;
 }
 
 /* Evaluate one (GPU, server, count). True when it fits; otherwise the
@@ -435,13 +466,9 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   c->layout = layout_for(r, per_node, tp, nodes);
   c->zero = r->training ? workload_for(r, c->layout).zero : 0;
   c->pp_in_node = !r->training && tp < per_node;
-  c->per_gpu_bytes =
-      quick ? gsz__ceil_div_u64(r->quick_total, c->total_gpus) : need_at(r, c->layout, NULL);
-  uint64_t room = c->budget_bytes - c->per_gpu_bytes, scaled;
-  c->headroom_bp = c->budget_bytes == 0 ? 0
-                   : !gsz__mul_u64(&scaled, room, 10000)
-                       ? (int32_t)(scaled / c->budget_bytes)
-                       : (int32_t)((unsigned __int128)room * 10000 / c->budget_bytes);
+  c->per_gpu_bytes = quick ? quick_share(r, c->total_gpus) : need_at(r, c->layout, NULL);
+  /* headroom_bp is set only on the candidates a result shows
+   * (set_headroom): ranking compares headroom exactly, without it. */
   if (r->o->max_gpus != 0 && c->total_gpus > r->o->max_gpus) {
     v->nodes = nodes;
     v->total_gpus = c->total_gpus;
@@ -499,8 +526,12 @@ static int compare(const gsz_candidate *a, const gsz_candidate *b, gsz_stock_pol
     return a->nodes < b->nodes ? -1 : 1;
   if (a->total_gpus != b->total_gpus)
     return a->total_gpus < b->total_gpus ? -1 : 1;
-  if (a->headroom_bp != b->headroom_bp)
-    return a->headroom_bp > b->headroom_bp ? -1 : 1;
+  /* More headroom first: need_a / budget_a < need_b / budget_b, compared
+   * exactly by cross-multiplying (no division per candidate). */
+  unsigned __int128 ra = (unsigned __int128)a->per_gpu_bytes * b->budget_bytes,
+                    rb = (unsigned __int128)b->per_gpu_bytes * a->budget_bytes;
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
   uint64_t pa = (uint64_t)a->node_power_w * a->nodes, pb = (uint64_t)b->node_power_w * b->nodes;
   if (pa != pb)
     return pa < pb ? -1 : 1;
@@ -589,7 +620,7 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
     const gsz_fit *fit = &r->d->fits[f];
     any_server = true;
     r->candidates++;
-    gsz_candidate *c = &r->scratch;
+    gsz_candidate *c = r->scratch;
     bool fits = evaluate(r, gs, g, &r->d->servers[fit->server], fit->count, c);
     if (r->err != GSZ_OK)
       return;
@@ -598,20 +629,22 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
       if (e == NULL)
         return;
       copy_candidate(e, c);
+      set_headroom(e);
       r->explained.n++;
     }
     if (!fits)
       continue;
-    if (!gs->feasible || compare(c, &r->gpu_best, r->o->stock) < 0) {
-      copy_candidate(&r->gpu_best, c);
+    offer_top(r, c);
+    if (!gs->feasible || compare(c, r->gpu_best, r->o->stock) < 0) {
+      r->scratch = r->gpu_best;
+      r->gpu_best = c;
       gs->feasible = true;
     }
-    offer_top(r, c);
   }
   if (gs->feasible) {
-    gs->summary = (cheapest_fit){r->gpu_best.server, r->gpu_best.gpus_per_node, r->gpu_best.nodes,
-                                 r->gpu_best.price.total_minor,
-                                 r->gpu_best.stock.gpus_short + r->gpu_best.stock.servers_short};
+    const gsz_candidate *b = r->gpu_best;
+    gs->summary = (cheapest_fit){b->server, b->gpus_per_node, b->nodes, b->price.total_minor,
+                                 b->stock.gpus_short + b->stock.servers_short};
   }
   if (!any_server)
     simple_reason(r, gs, GSZ_REASON_NO_SERVER, NULL);
@@ -651,8 +684,10 @@ static gsz_err pick_alternatives(run *r, gsz_match_result *res) {
   res->alternatives = gsz__malloc((want ? want : 1) * sizeof *res->alternatives);
   if (res->alternatives == NULL)
     return gsz__diag_nomem(r->diag);
-  for (size_t i = 1; i < r->n_top && res->n_alternatives < want; i++)
-    copy_candidate(&res->alternatives[res->n_alternatives++], &r->top[i]);
+  for (size_t i = 1; i < r->n_top && res->n_alternatives < want; i++) {
+    copy_candidate(&res->alternatives[res->n_alternatives], &r->top[i]);
+    set_headroom(&res->alternatives[res->n_alternatives++]);
+  }
   return GSZ_OK;
 }
 
@@ -755,6 +790,8 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
     return gsz__diag_set(diag, GSZ_EINVAL, "--tp must be at least 1");
   run r;
   memset(&r, 0, sizeof r);
+  r.scratch = &r.buffers[0];
+  r.gpu_best = &r.buffers[1];
   r.d = d;
   r.m = m;
   r.w = w;
@@ -815,6 +852,7 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
   if (r.n_top > 0) {
     res->found = true;
     copy_candidate(&res->best, &r.top[0]);
+    set_headroom(&res->best);
     if ((err = add_lines(&r, &res->best)) != GSZ_OK)
       goto done;
   }

@@ -30,16 +30,27 @@ static const char *const mode_names[] = {"inference", "train", "lora", "qlora"};
 static const char *const optimizer_names[] = {"adamw", "adam8bit", "sgd", "sgd-momentum"};
 static const char *const recipe_names[] = {"mixed", "fp32", "bf16"};
 static const char *const recompute_names[] = {"none", "selective", "full"};
-static const char *const component_names[] = {"weights",   "kv_cache",       "activations",
-                                              "gradients", "optimizer",      "master_weights",
-                                              "overhead"};
+static const char *const component_names[] = {
+    "weights", "kv_cache", "activations", "gradients", "optimizer", "master_weights", "overhead"};
 
-const char *gsz_method_name(gsz_method m) { return method_names[m]; }
-const char *gsz_mode_name(gsz_mode m) { return mode_names[m]; }
-const char *gsz_optimizer_name(gsz_optimizer o) { return optimizer_names[o]; }
-const char *gsz_recipe_name(gsz_recipe r) { return recipe_names[r]; }
-const char *gsz_recompute_name(gsz_recompute r) { return recompute_names[r]; }
-const char *gsz_component_name(gsz_component c) { return component_names[c]; }
+const char *gsz_method_name(gsz_method m) {
+  return method_names[m];
+}
+const char *gsz_mode_name(gsz_mode m) {
+  return mode_names[m];
+}
+const char *gsz_optimizer_name(gsz_optimizer o) {
+  return optimizer_names[o];
+}
+const char *gsz_recipe_name(gsz_recipe r) {
+  return recipe_names[r];
+}
+const char *gsz_recompute_name(gsz_recompute r) {
+  return recompute_names[r];
+}
+const char *gsz_component_name(gsz_component c) {
+  return component_names[c];
+}
 
 static gsz_err parse_name(int *out, const char *s, const char *const *names, size_t n,
                           const char *what, const char *choices, gsz_diag *diag) {
@@ -51,13 +62,13 @@ static gsz_err parse_name(int *out, const char *s, const char *const *names, siz
   return gsz__diag_set(diag, GSZ_EINVAL, "unknown %s '%s' (expected %s)", what, s, choices);
 }
 
-#define DEFINE_PARSE(fn, type, names, what, choices)                                          \
-  gsz_err fn(type *out, const char *s, gsz_diag *diag) {                                      \
-    int v = 0;                                                                                \
-    gsz_err err = parse_name(&v, s, names, GSZ_ARRAY_LEN(names), what, choices, diag);        \
-    if (err == GSZ_OK)                                                                        \
-      *out = (type)v;                                                                         \
-    return err;                                                                               \
+#define DEFINE_PARSE(fn, type, names, what, choices)                                               \
+  gsz_err fn(type *out, const char *s, gsz_diag *diag) {                                           \
+    int v = 0;                                                                                     \
+    gsz_err err = parse_name(&v, s, names, GSZ_ARRAY_LEN(names), what, choices, diag);             \
+    if (err == GSZ_OK)                                                                             \
+      *out = (type)v;                                                                              \
+    return err;                                                                                    \
   }
 
 DEFINE_PARSE(gsz_method_parse, gsz_method, method_names, "method", "full or quick")
@@ -99,7 +110,8 @@ gsz_err gsz_workload_defaults(gsz_workload *out, const gsz_catalog_data *data, g
   w.method = GSZ_METHOD_FULL;
   w.mode = mode;
   w.compute_format = gsz_catalog_find_format(data, "bf16");
-  w.weight_format = mode == GSZ_MODE_QLORA ? gsz_catalog_find_format(data, "nf4") : w.compute_format;
+  w.weight_format =
+      mode == GSZ_MODE_QLORA ? gsz_catalog_find_format(data, "nf4") : w.compute_format;
   w.kv_format = w.compute_format;
   w.optimizer = GSZ_OPT_ADAMW;
   w.recipe = GSZ_RECIPE_MIXED;
@@ -109,17 +121,18 @@ gsz_err gsz_workload_defaults(gsz_workload *out, const gsz_catalog_data *data, g
   w.zero = 0;
   /* LoRA and QLoRA recipes (PEFT, the QLoRA paper) train with gradient
    * checkpointing; full fine-tunes are sized without it unless asked. */
-  w.recompute = mode == GSZ_MODE_LORA || mode == GSZ_MODE_QLORA ? GSZ_RECOMPUTE_FULL
-                                                                : GSZ_RECOMPUTE_NONE;
+  w.recompute =
+      mode == GSZ_MODE_LORA || mode == GSZ_MODE_QLORA ? GSZ_RECOMPUTE_FULL : GSZ_RECOMPUTE_NONE;
   w.flash_attention = true;
   w.lora_rank = 16;
   w.lora_targets = GSZ_LORA_ALL;
   const char *runtime_mode = mode == GSZ_MODE_INFERENCE ? "inference" : "training";
   w.runtime = gsz_catalog_default_runtime(data, runtime_mode);
   if (w.compute_format == NULL || w.weight_format == NULL)
-    return gsz__diag_set(diag, GSZ_ESCHEMA,
-                         "the catalog lacks the number format '%s' (see 'gpusizer catalog formats')",
-                         w.compute_format == NULL ? "bf16" : "nf4");
+    return gsz__diag_set(
+        diag, GSZ_ESCHEMA,
+        "the catalog lacks the number format '%s' (see 'gpusizer catalog formats')",
+        w.compute_format == NULL ? "bf16" : "nf4");
   if (w.runtime == NULL)
     return gsz__diag_set(diag, GSZ_ESCHEMA,
                          "the catalog has no default %s runtime profile (set runtime.default_for, "
@@ -129,7 +142,9 @@ gsz_err gsz_workload_defaults(gsz_workload *out, const gsz_catalog_data *data, g
   return GSZ_OK;
 }
 
-static bool is_training(gsz_mode m) { return m != GSZ_MODE_INFERENCE; }
+static bool is_training(gsz_mode m) {
+  return m != GSZ_MODE_INFERENCE;
+}
 
 gsz_err gsz_workload_check(const gsz_workload *w, const gsz_model_ref *model, gsz_diag *diag) {
   if (w->weight_format == NULL || w->kv_format == NULL || w->compute_format == NULL ||
@@ -209,6 +224,12 @@ bool gsz_layout_tp_ok(const gsz_model_ref *model, uint32_t tp, const char **why)
 }
 
 uint64_t gsz_memory_budget(uint64_t usable_bytes, uint32_t mem_util_bp) {
+  /* Called per candidate: in 64 bits (a division by a constant, which the
+   * compiler turns into a multiplication) whenever the product fits, which
+   * is any real GPU; 128 bits otherwise. */
+  uint64_t product;
+  if (!gsz__mul_u64(&product, usable_bytes, mem_util_bp))
+    return product / 10000;
   unsigned __int128 b = (unsigned __int128)usable_bytes * mem_util_bp / 10000;
   return (uint64_t)b;
 }
@@ -246,7 +267,9 @@ static uint64_t in_format(calc *c, uint64_t values, const gsz_format *f) {
   return bytes;
 }
 
-static uint64_t ceil_div(uint64_t a, uint64_t b) { return gsz__ceil_div_u64(a, b); }
+static uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return gsz__ceil_div_u64(a, b);
+}
 
 static void note(gsz_estimate *e, const char *text) {
   if (e->n_notes < GSZ_ESTIMATE_MAX_NOTES)
@@ -516,8 +539,8 @@ static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, cons
   e->total_bytes = all;
 }
 
-static void estimate_quick(calc *c, gsz_estimate *e, const gsz_model_ref *m,
-                           const gsz_workload *w, gsz_layout l) {
+static void estimate_quick(calc *c, gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w,
+                           gsz_layout l) {
   uint64_t gpus = mul(c, mul(c, l.tp, l.pp), l.dp);
   uint64_t weights = in_format(c, m->count.total, w->weight_format);
   uint64_t states = 0;
@@ -568,8 +591,8 @@ gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gs
   if (w->mode == GSZ_MODE_TRAIN)
     e.trainable_params = m->count.total;
   else if (w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) {
-    gsz_err err = gsz_model_lora_params(&e.trainable_params, m->arch, w->lora_targets,
-                                        w->lora_rank, diag);
+    gsz_err err =
+        gsz_model_lora_params(&e.trainable_params, m->arch, w->lora_targets, w->lora_rank, diag);
     if (err != GSZ_OK)
       return err;
   }

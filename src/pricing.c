@@ -1023,6 +1023,24 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
   out->total_minor = 0;
   int64_t total = 0;
   uint64_t gpus = (uint64_t)gpus_per_node * nodes;
+  /* Ranking asks for totals only, once per candidate; with no discounts,
+   * markup, adders or tax the total is two products (the same checked
+   * arithmetic as below, without the line bookkeeping). */
+  if (!with_lines && ov->n_discounts == 0 && ov->markup == 0 && ov->n_adders == 0 && ov->tax == 0) {
+    int64_t servers_amount, gpus_amount = 0;
+    if (gsz__mul_i64(&servers_amount, se->unit_minor, (int64_t)nodes))
+      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %u x '%s' overflows", nodes,
+                           server->sku);
+    if (!server->gpus_included &&
+        (gpus > (uint64_t)INT64_MAX || gsz__mul_i64(&gpus_amount, ge->unit_minor, (int64_t)gpus)))
+      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
+                           (unsigned long long)gpus, gpu->sku);
+    if (gsz__add_i64(&total, servers_amount, gpus_amount))
+      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
+    out->n_lines = 0;
+    out->total_minor = total;
+    return GSZ_OK;
+  }
   gsz_err err = hardware(ov, out, GSZ_LINE_SERVER, "server", server->sku, server->vendor, sp, nodes,
                          false, &total, diag);
   if (err == GSZ_OK)
