@@ -326,9 +326,10 @@ static gsz_stock_status stock_for(const gsz_gpu *g, const gsz_server *s, uint64_
                          ? st.servers_needed - (uint64_t)st.servers_available
                          : 0;
   st.buildable = st.gpus_short == 0 && st.servers_short == 0;
-  /* The lead time of what is short: the longest; unknown (-1) as soon as
-   * one short item has no inventory rows to tell. */
-  st.lead_time_days = -1;
+  /* The lead time of what is short: the longest; 0 when nothing is (it
+   * ships from stock); unknown (-1) as soon as one short item has no
+   * inventory rows to tell. */
+  st.lead_time_days = st.buildable ? 0 : -1;
   bool unknown =
       (st.gpus_short > 0 && !g->stock.present) || (st.servers_short > 0 && !s->stock.present);
   if (!unknown) {

@@ -526,6 +526,13 @@ static void test_lead_time_is_unknown_when_a_short_item_has_no_stock_rows(void *
   assert_false(res->best.stock.buildable);
   assert_int_equal(res->best.stock.lead_time_days, -1);
   gsz_match_result_free(res);
+  /* With the stock to build it, nothing waits: lead time 0, not unknown. */
+  f.gpus[0].stock = (gsz_stock_total){true, 8, 0, 8, 30};
+  f.servers[0].stock = (gsz_stock_total){true, 2, 0, 2, 14};
+  res = run(&f);
+  assert_true(res->best.stock.buildable);
+  assert_int_equal(res->best.stock.lead_time_days, 0);
+  gsz_match_result_free(res);
 }
 
 /* On the shipped catalog: for several workloads, the best and every

@@ -193,7 +193,7 @@ typedef struct gsz_stock_status {
   uint64_t gpus_needed, servers_needed;   /* gpus_needed 0 when included in servers */
   int64_t gpus_available, servers_available;
   uint64_t gpus_short, servers_short;
-  int32_t lead_time_days;  /* of what is short; -1 when unknown or nothing short */
+  int32_t lead_time_days;  /* of what is short; 0 when nothing is; -1 when unknown */
 } gsz_stock_status;
 
 typedef struct gsz_candidate {
