@@ -3,6 +3,7 @@
  * (init, migrate, check). Loading records is catalog_load.c; applying
  * migrations is migrate.c. */
 #include "atomic_file_int.h"
+#include "catalog_image_int.h"
 #include "db_int.h"
 #include "embedded_int.h"
 
@@ -215,7 +216,7 @@ static gsz_err verify_catalog(sqlite3 *db, const char *path, bool require_curren
   return GSZ_OK;
 }
 
-gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag) {
+gsz_err gsz__db_build_from_sql(sqlite3 **out, gsz_diag *diag) {
   const char *label = "built-in catalog";
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -249,6 +250,47 @@ gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag) {
   }
   *out = db;
   return GSZ_OK;
+}
+
+/* The built-in catalog from its build-time image: a private copy SQLite
+ * owns (writable, like one built from SQL), in about a millisecond where
+ * running the SQL takes fifteen. */
+static gsz_err build_from_image(sqlite3 **out, gsz_diag *diag) {
+  const char *label = "built-in catalog";
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK) {
+    gsz_err err = rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)
+                                     : gsz__db_error(diag, db, "cannot create", label);
+    sqlite3_close(db);
+    return err;
+  }
+  unsigned char *copy = sqlite3_malloc64(gsz__catalog_image_len);
+  if (copy == NULL) {
+    sqlite3_close(db);
+    return gsz__diag_nomem(diag);
+  }
+  memcpy(copy, gsz__catalog_image, gsz__catalog_image_len);
+  /* On failure SQLite frees the copy (FREEONCLOSE). */
+  rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)gsz__catalog_image_len,
+                           (sqlite3_int64)gsz__catalog_image_len,
+                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+  gsz_err err = rc == SQLITE_OK      ? GSZ_OK
+                : rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)
+                                     : gsz__db_error(diag, db, "cannot create", label);
+  if (err == GSZ_OK)
+    err = exec_sql(db, "PRAGMA foreign_keys = ON", "cannot create", label, diag);
+  if (err != GSZ_OK) {
+    sqlite3_close(db);
+    return err;
+  }
+  *out = db;
+  return GSZ_OK;
+}
+
+gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag) {
+  return gsz__catalog_image_len > 0 ? build_from_image(out, diag)
+                                    : gsz__db_build_from_sql(out, diag);
 }
 
 gsz_err gsz_catalog_open(gsz_catalog **out, const char *path, gsz_diag *diag) {

@@ -34,6 +34,9 @@ gsz_err gsz__migrate_run_files(sqlite3 *db, const struct gsz__sql_file *files, s
 
 /* A fresh in-memory database holding the built-in catalog. */
 gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag);
+/* The same, always from the embedded SQL (the migrations through the
+ * runner, then the catalog files): what the build-time image is made of. */
+gsz_err gsz__db_build_from_sql(sqlite3 **out, gsz_diag *diag);
 
 /* Open an existing catalog file (or "file:" URI) with foreign keys on and
  * a busy timeout; writable opens it read-write (for migrate). The caller

@@ -5,6 +5,7 @@
  * shipped data holds the reference facts. */
 #include "testutil.h"
 
+#include "catalog_image_int.h"
 #include "db_int.h"
 #include "embedded_int.h"
 #include "gpusizer/catalog.h"
@@ -32,7 +33,9 @@ static sqlite3 *open_rw(const char *path) {
   return db;
 }
 
-static int exec_rc(sqlite3 *db, const char *sql) { return sqlite3_exec(db, sql, NULL, NULL, NULL); }
+static int exec_rc(sqlite3 *db, const char *sql) {
+  return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
 
 static int query_int(sqlite3 *db, const char *sql) {
   sqlite3_stmt *st;
@@ -45,10 +48,9 @@ static int query_int(sqlite3 *db, const char *sql) {
 
 /* Every row of every table, as text, for comparing two databases. */
 static char *dump(sqlite3 *db) {
-  static const char *const tables[] = {"currency",   "number_format", "form_factor", "gpu",
-                                       "gpu_alias",  "server",        "server_gpu",  "price",
-                                       "inventory",  "model_family",  "model",       "model_alias",
-                                       "runtime",    "migration"};
+  static const char *const tables[] = {
+      "currency", "number_format", "form_factor",  "gpu",   "gpu_alias",   "server",  "server_gpu",
+      "price",    "inventory",     "model_family", "model", "model_alias", "runtime", "migration"};
   size_t cap = 1 << 20, len = 0;
   char *out = malloc(cap);
   out[0] = '\0';
@@ -228,7 +230,8 @@ static void test_a_failing_migration_rolls_back_whole(void **state) {
   size_t n = 0;
   gsz_diag diag;
   assert_int_equal(exec_rc(db, "CREATE TABLE migration (version INTEGER, name TEXT)"), SQLITE_OK);
-  assert_int_equal(gsz__migrate_run_files(db, files, 2, "t", &version, NULL, 0, &n, &diag), GSZ_EDB);
+  assert_int_equal(gsz__migrate_run_files(db, files, 2, "t", &version, NULL, 0, &n, &diag),
+                   GSZ_EDB);
   assert_true(tu_contains(diag.message, "0002_bad.sql"));
   assert_int_equal(version, 1);
   assert_int_equal(query_int(db, "PRAGMA user_version"), 1);
@@ -328,40 +331,53 @@ static void test_constraints_reject_bad_rows(void **state) {
     const char *why;
   } bad[] = {
       {"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
-       "tflops_bf16, tdp_w) VALUES ('X1', 'V', 'n', 'PCIe', -1, 1, 1, 1, 1)", "negative memory"},
+       "tflops_bf16, tdp_w) VALUES ('X1', 'V', 'n', 'PCIe', -1, 1, 1, 1, 1)",
+       "negative memory"},
       {"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
-       "tflops_bf16, tdp_w) VALUES ('X2', 'V', 'n', 'PCIe', 100, 101, 1, 1, 1)", "usable > nominal"},
+       "tflops_bf16, tdp_w) VALUES ('X2', 'V', 'n', 'PCIe', 100, 101, 1, 1, 1)",
+       "usable > nominal"},
       {"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
-       "tflops_bf16, tdp_w) VALUES ('X3', 'V', 'n', 'PCIe', '80 GB', 1, 1, 1, 1)", "text in STRICT integer"},
+       "tflops_bf16, tdp_w) VALUES ('X3', 'V', 'n', 'PCIe', '80 GB', 1, 1, 1, 1)",
+       "text in STRICT integer"},
       {"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
-       "tflops_bf16, tdp_w) VALUES ('bad sku', 'V', 'n', 'PCIe', 1, 1, 1, 1, 1)", "space in SKU"},
+       "tflops_bf16, tdp_w) VALUES ('bad sku', 'V', 'n', 'PCIe', 1, 1, 1, 1, 1)",
+       "space in SKU"},
       {"INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
-       "VALUES ('cpu', 'L40S', 1, 'USD', '2024-01-01', 's')", "unknown kind"},
+       "VALUES ('cpu', 'L40S', 1, 'USD', '2024-01-01', 's')",
+       "unknown kind"},
       {"INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
-       "VALUES ('gpu', 'L40S', -1, 'USD', '2024-01-01', 's')", "negative price"},
+       "VALUES ('gpu', 'L40S', -1, 'USD', '2024-01-01', 's')",
+       "negative price"},
       {"INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
-       "VALUES ('gpu', 'NOPE', 1, 'USD', '2024-01-01', 's')", "price for unknown GPU"},
+       "VALUES ('gpu', 'NOPE', 1, 'USD', '2024-01-01', 's')",
+       "price for unknown GPU"},
       {"INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
-       "VALUES ('gpu', 'L40S', 1, 'XXX', '2024-01-01', 's')", "unknown currency"},
+       "VALUES ('gpu', 'L40S', 1, 'XXX', '2024-01-01', 's')",
+       "unknown currency"},
       {"INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
-       "VALUES ('gpu', 'L40S', 1, 'USD', '2024-02-30', 's')", "impossible date"},
+       "VALUES ('gpu', 'L40S', 1, 'USD', '2024-02-30', 's')",
+       "impossible date"},
       {"INSERT INTO server_gpu (server_sku, gpu_sku, gpu_count) VALUES ('DGX-H100', 'NOPE', 8)",
        "server_gpu for unknown GPU"},
       {"INSERT INTO server_gpu (server_sku, gpu_sku, gpu_count) VALUES ('DGX-H100', 'L40S', 1)",
        "PCIe card in an SXM server"},
       {"INSERT INTO server_gpu (server_sku, gpu_sku, gpu_count) "
-       "VALUES ('DGX-H100', 'H100-SXM5-80GB', 16)", "more GPUs than slots"},
+       "VALUES ('DGX-H100', 'H100-SXM5-80GB', 16)",
+       "more GPUs than slots"},
       {"INSERT INTO inventory (kind, sku, location, on_hand, reserved, lead_time_days) "
-       "VALUES ('gpu', 'L40S', 'X', 1, 2, 0)", "reserved > on hand"},
+       "VALUES ('gpu', 'L40S', 'X', 1, 2, 0)",
+       "reserved > on hand"},
       {"INSERT INTO inventory (kind, sku, location, on_hand, reserved, lead_time_days) "
-       "VALUES ('gpu', 'L40S', 'X', -1, 0, 0)", "negative stock"},
+       "VALUES ('gpu', 'L40S', 'X', -1, 0, 0)",
+       "negative stock"},
       {"DELETE FROM gpu WHERE sku = 'L40S'", "deleting a GPU still priced"},
       {"UPDATE server SET max_gpus = 1 WHERE sku = 'DGX-H100'", "max_gpus below a listed count"},
       {"INSERT INTO model (name, hidden_size, intermediate_size, num_hidden_layers, "
        "num_attention_heads, num_key_value_heads, vocab_size) VALUES ('m', 1, 1, 1, 32, 5, 1)",
        "kv heads not dividing heads"},
       {"INSERT INTO runtime (name, engine, engine_version, mem_util_bp, source) "
-       "VALUES ('r', 'e', 'v', 10001, 's')", "utilisation above 1"},
+       "VALUES ('r', 'e', 'v', 10001, 's')",
+       "utilisation above 1"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     if (exec_rc(db, bad[i].sql) == SQLITE_OK)
@@ -381,6 +397,36 @@ static void test_constraints_reject_bad_rows(void **state) {
 }
 
 /* --- db init ------------------------------------------------------------------ */
+
+/* The compiled-in image is exactly what the embedded SQL builds today (so
+ * it can never drift from migrations/ and catalog/), page for page, and
+ * the catalog opened from it matches the one built from SQL. */
+static void test_builtin_image_is_what_the_sql_builds(void **state) {
+  (void)state;
+  assert_true(gsz__catalog_image_len > 100000);
+  sqlite3 *from_sql = NULL, *from_image = NULL;
+  gsz_diag diag;
+  assert_int_equal(gsz__db_build_from_sql(&from_sql, &diag), GSZ_OK);
+  assert_int_equal(gsz__db_build_builtin(&from_image, &diag), GSZ_OK);
+  sqlite3_int64 size = 0;
+  unsigned char *image = sqlite3_serialize(from_sql, "main", &size, 0);
+  assert_non_null(image);
+  assert_int_equal(size, gsz__catalog_image_len);
+  assert_memory_equal(image, gsz__catalog_image, gsz__catalog_image_len);
+  sqlite3_free(image);
+  char *a = dump(from_sql), *b = dump(from_image);
+  assert_string_equal(a, b);
+  free(a);
+  free(b);
+  /* Foreign keys are on, as on a catalog built from SQL. */
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(from_image, "PRAGMA foreign_keys", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(from_sql);
+  sqlite3_close(from_image);
+}
 
 static void test_db_init_writes_the_builtin_catalog_and_never_clobbers(void **state) {
   (void)state;
@@ -537,8 +583,9 @@ static void test_catalog_reads_a_maintainers_edit(void **state) {
   char *path = init_file(dir, "edit.db");
   sqlite3 *db = open_rw(path);
   /* A newer price row wins; stock sums over locations. */
-  assert_int_equal(exec_rc(db, "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
-                               "VALUES ('gpu', 'L40S', 123456, 'USD', '2099-01-01', 'test')"),
+  assert_int_equal(exec_rc(db,
+                           "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
+                           "VALUES ('gpu', 'L40S', 123456, 'USD', '2099-01-01', 'test')"),
                    SQLITE_OK);
   assert_int_equal(exec_rc(db, "DELETE FROM inventory WHERE kind = 'gpu' AND sku = 'L4';"
                                "INSERT INTO inventory (kind, sku, location, on_hand, reserved, "
@@ -577,6 +624,7 @@ int main(void) {
       cmocka_unit_test(test_db_migrate_upgrades_an_old_file_and_reports_steps),
       cmocka_unit_test(test_a_newer_catalog_is_refused),
       cmocka_unit_test(test_constraints_reject_bad_rows),
+      cmocka_unit_test(test_builtin_image_is_what_the_sql_builds),
       cmocka_unit_test(test_db_init_writes_the_builtin_catalog_and_never_clobbers),
       cmocka_unit_test(test_db_init_into_a_missing_directory_fails_cleanly),
       cmocka_unit_test(test_bad_catalog_files_are_refused_with_a_reason),
