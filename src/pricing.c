@@ -1027,6 +1027,7 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
    * markup, adders or tax the total is two products (the same checked
    * arithmetic as below, without the line bookkeeping). */
   if (!with_lines && ov->n_discounts == 0 && ov->markup == 0 && ov->n_adders == 0 && ov->tax == 0) {
+    out->n_lines = 0;
     int64_t servers_amount, gpus_amount = 0;
     if (gsz__mul_i64(&servers_amount, se->unit_minor, (int64_t)nodes))
       return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %u x '%s' overflows", nodes,
@@ -1037,7 +1038,6 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
                            (unsigned long long)gpus, gpu->sku);
     if (gsz__add_i64(&total, servers_amount, gpus_amount))
       return gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
-    out->n_lines = 0;
     out->total_minor = total;
     return GSZ_OK;
   }

@@ -82,6 +82,20 @@ static void test_yaml_lists_and_bad_values_per_row(void **state) {
   assert_null(in->rows[3].error);
   assert_string_equal(in->rows[3].values[3], "llama-3-8b");
   gsz_batch_input_free(in);
+
+  /* A list that would make a value over 4 KiB spoils its row, as a long
+   * CSV cell would the file. */
+  char yaml[8192] = "- {id: long, gpu: [";
+  for (int i = 0; i < 500; i++)
+    strcat(yaml, i ? ", ABCDEFGHIJ" : "ABCDEFGHIJ");
+  strcat(yaml, "]}\n- {id: fine, gpu: L4}\n");
+  in = parse(yaml, GSZ_BATCH_YAML);
+  assert_int_equal(in->n_rows, 2);
+  assert_string_equal(in->rows[0].error, "b.csv:1:19: 'gpu': a list longer than 4096 bytes");
+  assert_null(in->rows[0].values[1]);
+  assert_null(in->rows[1].error);
+  assert_string_equal(in->rows[1].values[1], "L4");
+  gsz_batch_input_free(in);
 }
 
 static void test_malformed_batches_are_refused_with_the_line(void **state) {
@@ -95,7 +109,8 @@ static void test_malformed_batches_are_refused_with_the_line(void **state) {
       {"", GSZ_BATCH_CSV, GSZ_EPARSE, "empty file"},
       {"id,,context\n", GSZ_BATCH_CSV, GSZ_EPARSE, "b.csv:1: column 2 of the header is empty"},
       {"id,model,id\n", GSZ_BATCH_CSV, GSZ_EPARSE, "column 'id' appears twice"},
-      {"id,model\n1,a,b\n", GSZ_BATCH_CSV, GSZ_EPARSE, "b.csv:2: row 1 has 3 fields but the header has 2"},
+      {"id,model\n1,a,b\n", GSZ_BATCH_CSV, GSZ_EPARSE,
+       "b.csv:2: row 1 has 3 fields but the header has 2"},
       {"id,model\n1,\"unclosed\n", GSZ_BATCH_CSV, GSZ_EPARSE, "malformed CSV"},
       {"id,model\n1,ab\"c\n", GSZ_BATCH_CSV, GSZ_EPARSE, "b.csv:2: malformed CSV"},
       {"{model: x}\n", GSZ_BATCH_YAML, GSZ_EPARSE, "expected a list of requests"},
@@ -106,8 +121,8 @@ static void test_malformed_batches_are_refused_with_the_line(void **state) {
     gsz_batch_input *in = NULL;
     gsz_diag diag;
     gsz_diag_clear(&diag);
-    gsz_err err = gsz_batch_parse(&in, cases[i].text, strlen(cases[i].text), "b.csv",
-                                  cases[i].format, &diag);
+    gsz_err err =
+        gsz_batch_parse(&in, cases[i].text, strlen(cases[i].text), "b.csv", cases[i].format, &diag);
     if (err != cases[i].err || !tu_contains(diag.message, cases[i].says))
       fail_msg("case %zu: %s '%s'", i, gsz_err_name(err), diag.message);
     assert_null(in);

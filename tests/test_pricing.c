@@ -482,6 +482,57 @@ static void expect_error(const char *yaml, gsz_err want, const char *says) {
   expect_error_at(yaml, strlen(yaml), data, want, says);
 }
 
+/* Ranking asks for totals only, and with no discounts, markup, adders or
+ * tax the overlay takes a short cut: it must give the same total, the same
+ * error and the same message as pricing line by line. */
+static void test_totals_only_agree_with_lines(void **state) {
+  (void)state;
+  static const struct {
+    const char *yaml;
+    uint32_t per_node, nodes;
+  } cases[] = {
+      {"currency: USD\n", 2, 3},
+      {"currency: EUR\nfx: {USD: \"0.9\"}\n", 4, 1},
+      {"prices: {gpu: {L4: {amount: \"92233720368547758.07\"}}}\n", 2, 1},
+      {"prices: {server: {SYS-322GB-NR: {amount: \"92233720368547758.07\"}}}\n", 1, 2},
+      {"prices: {server: {SYS-322GB-NR: {amount: \"92233720368547758.00\"}}}\n", 1, 1},
+      {"markup_percent: \"10\"\n", 2, 3}, /* the long way on both sides */
+  };
+  const gsz_gpu *g = gsz_catalog_find_gpu(data, "L4");
+  const gsz_server *s = gsz_catalog_find_server(data, "SYS-322GB-NR");
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    gsz_overlay *ov = load_ok(cases[i].yaml);
+    gsz_pricer p;
+    gsz_overlay_pricer(&p, ov);
+    gsz_price with, without;
+    memset(&with, 0, sizeof with);
+    memset(&without, 0, sizeof without);
+    gsz_diag dw, dn;
+    gsz_diag_clear(&dw);
+    gsz_diag_clear(&dn);
+    gsz_err ew = p.price(p.ctx, g, s, cases[i].per_node, cases[i].nodes, true, &with, &dw);
+    gsz_err en = p.price(p.ctx, g, s, cases[i].per_node, cases[i].nodes, false, &without, &dn);
+    if (ew != en || strcmp(dw.message, dn.message) != 0 || with.total_minor != without.total_minor)
+      fail_msg("case %zu: with lines %s '%s' %lld, totals only %s '%s' %lld", i, gsz_err_name(ew),
+               dw.message, (long long)with.total_minor, gsz_err_name(en), dn.message,
+               (long long)without.total_minor);
+    if (en == GSZ_OK)
+      assert_int_equal(without.n_lines, 0);
+    gsz_overlay_free(ov);
+  }
+  /* The cases do reach both outcomes. */
+  gsz_overlay *ov = load_ok(cases[4].yaml);
+  gsz_pricer p;
+  gsz_overlay_pricer(&p, ov);
+  gsz_price pr;
+  gsz_diag diag;
+  assert_int_equal(p.price(p.ctx, g, s, 1, 1, false, &pr, &diag), GSZ_EOVERFLOW);
+  assert_string_equal(diag.message, "the quote total overflows");
+  assert_int_equal(p.price(p.ctx, g, s, 1, 2, false, &pr, &diag), GSZ_EOVERFLOW);
+  assert_string_equal(diag.message, "the price of 2 x 'SYS-322GB-NR' overflows");
+  gsz_overlay_free(ov);
+}
+
 static void test_refused_yaml_names_line_and_column(void **state) {
   (void)state;
   static const struct {
@@ -964,6 +1015,7 @@ int main(void) {
       cmocka_unit_test(test_hostile_yaml_fails_fast),
       cmocka_unit_test(test_exclusions_reach_the_matcher),
       cmocka_unit_test(test_empty_overlay_prices_like_the_catalog),
+      cmocka_unit_test(test_totals_only_agree_with_lines),
       cmocka_unit_test(test_refused_yaml_names_line_and_column),
       cmocka_unit_test(test_yaml_bounds_name_line_and_column),
       cmocka_unit_test(test_more_errors_name_file_line_and_column),
