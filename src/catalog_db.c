@@ -216,8 +216,8 @@ static gsz_err verify_catalog(sqlite3 *db, const char *path, bool require_curren
   return GSZ_OK;
 }
 
-gsz_err gsz__db_build_from_sql(sqlite3 **out, gsz_diag *diag) {
-  const char *label = "built-in catalog";
+/* An empty in-memory database for the built-in catalog. */
+static gsz_err open_memory(sqlite3 **out, const char *label, gsz_diag *diag) {
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK) {
@@ -226,8 +226,19 @@ gsz_err gsz__db_build_from_sql(sqlite3 **out, gsz_diag *diag) {
     sqlite3_close(db);
     return err;
   }
+  *out = db;
+  return GSZ_OK;
+}
+
+gsz_err gsz__db_build_from_sql(sqlite3 **out, gsz_diag *diag) {
+  const char *label = "built-in catalog";
+  sqlite3 *db = NULL;
+  gsz_err err = open_memory(&db, label, diag);
+  if (err != GSZ_OK)
+    return err;
   int version = 0;
-  gsz_err err = exec_sql(db, "PRAGMA foreign_keys = ON", "cannot create", label, diag);
+  int rc;
+  err = exec_sql(db, "PRAGMA foreign_keys = ON", "cannot create", label, diag);
   if (err == GSZ_OK)
     err = gsz__migrate_run(db, label, &version, NULL, 0, NULL, diag);
   if (err == GSZ_OK)
@@ -258,13 +269,9 @@ gsz_err gsz__db_build_from_sql(sqlite3 **out, gsz_diag *diag) {
 static gsz_err build_from_image(sqlite3 **out, gsz_diag *diag) {
   const char *label = "built-in catalog";
   sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc != SQLITE_OK) {
-    gsz_err err = rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)
-                                     : gsz__db_error(diag, db, "cannot create", label);
-    sqlite3_close(db);
+  gsz_err err = open_memory(&db, label, diag);
+  if (err != GSZ_OK)
     return err;
-  }
   unsigned char *copy = sqlite3_malloc64(gsz__catalog_image_len);
   if (copy == NULL) {
     sqlite3_close(db);
@@ -272,12 +279,12 @@ static gsz_err build_from_image(sqlite3 **out, gsz_diag *diag) {
   }
   memcpy(copy, gsz__catalog_image, gsz__catalog_image_len);
   /* On failure SQLite frees the copy (FREEONCLOSE). */
-  rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)gsz__catalog_image_len,
-                           (sqlite3_int64)gsz__catalog_image_len,
-                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
-  gsz_err err = rc == SQLITE_OK      ? GSZ_OK
-                : rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)
-                                     : gsz__db_error(diag, db, "cannot create", label);
+  int rc = sqlite3_deserialize(db, "main", copy, (sqlite3_int64)gsz__catalog_image_len,
+                               (sqlite3_int64)gsz__catalog_image_len,
+                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+  err = rc == SQLITE_OK      ? GSZ_OK
+        : rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)
+                             : gsz__db_error(diag, db, "cannot create", label);
   if (err == GSZ_OK)
     err = exec_sql(db, "PRAGMA foreign_keys = ON", "cannot create", label, diag);
   if (err != GSZ_OK) {

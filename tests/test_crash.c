@@ -34,17 +34,6 @@
 
 static char *dir;
 
-/* A catalog file from before schema 1: stamped, no tables. */
-static void make_old_file(const char *path) {
-  unlink(path);
-  sqlite3 *db = NULL;
-  char sql[64];
-  snprintf(sql, sizeof sql, "PRAGMA application_id = %d", GSZ_CATALOG_APPLICATION_ID);
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(db);
-}
-
 static unsigned kill_at, statements_seen;
 
 static void kill_at_statement(const char *sql) {
@@ -59,7 +48,7 @@ static void test_migrate_killed_at_every_statement(void **state) {
   const int latest = gsz_catalog_schema_version();
   unsigned killed = 0, readonly_after_kill = 0;
   for (kill_at = 1;; kill_at++) {
-    make_old_file(path);
+    tu_make_old_catalog(path);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -141,15 +130,7 @@ static double run_binary(const char *const *args, long delay_us, bool *killed) {
     int null = open("/dev/null", O_WRONLY);
     if (null < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)
       _exit(126);
-    size_t n = 0;
-    while (args[n])
-      n++;
-    char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = strdup(GSZ_BINARY);
-    for (size_t i = 0; i < n; i++)
-      argv[i + 1] = strdup(args[i]);
-    execv(GSZ_BINARY, argv);
-    _exit(127);
+    tu_exec_gpusizer(args);
   }
   if (delay_us >= 0) {
     usleep((useconds_t)delay_us);
@@ -244,11 +225,11 @@ static void test_binary_killed_mid_way_leaves_whole_files_or_none(void **state) 
 
   /* db migrate of an old file, killed part-way: version old or new. */
   const char *const migrate[] = {"db", "migrate", out, NULL};
-  make_old_file(out);
+  tu_make_old_catalog(out);
   double migrate_ms = run_binary(migrate, -1, &killed);
   unsigned migrate_killed = 0;
   for (int i = 0; i < KILLS; i++) {
-    make_old_file(out);
+    tu_make_old_catalog(out);
     run_binary(migrate, (long)(migrate_ms * 1000.0 * (i + 1) / KILLS), &killed);
     migrate_killed += killed;
     char integrity[256] = "";
@@ -289,15 +270,7 @@ static int run_disk_limited(const char *const *args, rlim_t limit, char **err) {
         signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &rl) != 0)
       _exit(126);
     close(pipefd[0]);
-    size_t n = 0;
-    while (args[n])
-      n++;
-    char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = strdup(GSZ_BINARY);
-    for (size_t i = 0; i < n; i++)
-      argv[i + 1] = strdup(args[i]);
-    execv(GSZ_BINARY, argv);
-    _exit(127);
+    tu_exec_gpusizer(args);
   }
   close(pipefd[1]);
   size_t cap = 4096, len = 0;
@@ -370,14 +343,14 @@ static void test_full_disk_leaves_no_file_or_the_old_version(void **state) {
 
   /* db migrate: at every page of the file's growth, the old version. */
   const char *const migrate[] = {"db", "migrate", out, NULL};
-  make_old_file(out);
+  tu_make_old_catalog(out);
   off_t old_size = file_size(out);
   assert_int_equal(run_disk_limited(migrate, RLIM_INFINITY, &err), 0);
   free(err);
   off_t migrated = file_size(out);
   unsigned migrate_refused = 0;
   for (off_t limit = old_size; limit < migrated; limit += page) {
-    make_old_file(out);
+    tu_make_old_catalog(out);
     int status = run_disk_limited(migrate, (rlim_t)limit, &err);
     char integrity[256] = "";
     int version = tu_db_inspect(out, true, integrity, sizeof integrity);

@@ -403,13 +403,7 @@ static gsz_err migrate_file(gsz_diag *diag) {
   faults saved = F;
   arm(0, false);
   char *path = tu_path(dir, "old.db");
-  unlink(path);
-  sqlite3 *db = NULL;
-  char sql[64];
-  snprintf(sql, sizeof sql, "PRAGMA application_id = %d", GSZ_CATALOG_APPLICATION_ID);
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(db);
+  tu_make_old_catalog(path);
   long live = F.live;
   F = saved;
   F.live = live;

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include "gpusizer/catalog.h"
+
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -228,4 +230,28 @@ int tu_db_inspect(const char *path, bool writable, char *integrity, size_t size)
   sqlite3_finalize(st);
   sqlite3_close(db);
   return version;
+}
+
+void tu_make_old_catalog(const char *path) {
+  unlink(path);
+  sqlite3 *db = NULL;
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA application_id = %d", GSZ_CATALOG_APPLICATION_ID);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+void tu_exec_gpusizer(const char *const *args) {
+  size_t n = 0;
+  while (args[n])
+    n++;
+  char **argv = calloc(n + 2, sizeof *argv);
+  if (argv == NULL)
+    _exit(127);
+  argv[0] = strdup(GSZ_BINARY);
+  for (size_t i = 0; i < n; i++)
+    argv[i + 1] = strdup(args[i]);
+  execv(GSZ_BINARY, argv);
+  _exit(127);
 }

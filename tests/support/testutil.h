@@ -54,6 +54,14 @@ void tu_result_free(tu_result *r);
  * that writes would do. */
 int tu_db_inspect(const char *path, bool writable, char *integrity, size_t size);
 
+/* A catalog file from before schema 1 (stamped with gpusizer's
+ * application_id, no tables) at path, replacing any file there. */
+void tu_make_old_catalog(const char *path);
+
+/* In a forked child: exec the gpusizer binary with args (NULL-terminated);
+ * exits 127 if the exec fails. Never returns. */
+void tu_exec_gpusizer(const char *const *args) __attribute__((noreturn));
+
 /* Whether haystack contains needle (for message checks). */
 bool tu_contains(const char *haystack, const char *needle);
 
