@@ -5,6 +5,7 @@
  *
  * Checklist: the columns read here are those of migrations/0001_initial.sql
  * (and later migrations); a renamed column must change in both places. */
+#include "arena_int.h"
 #include "db_int.h"
 
 #include <stdlib.h>
@@ -14,12 +15,6 @@
  * bound. Benchmarks use 10,000 GPUs; a million rows is far beyond that. */
 #define MAX_ROWS_PER_TABLE 1000000u
 #define MAX_STRING_BYTES (64u << 10)
-
-typedef struct arena_block {
-  struct arena_block *next;
-  size_t used, cap;
-  char data[];
-} arena_block;
 
 struct gsz_catalog {
   gsz_catalog_data data;
@@ -32,30 +27,8 @@ struct gsz_catalog {
   gsz_currency *currencies;
   gsz_alias *gpu_aliases, *model_aliases;
   gsz_stock_row *stock;
-  arena_block *arena;
+  gsz__arena strings; /* every string of the catalog, freed in one go */
 };
-
-/* --- String arena: every string of the catalog, freed in one go. ------- */
-
-static const char *arena_copy(gsz_catalog *cat, const char *s, size_t n) {
-  arena_block *b = cat->arena;
-  if (b == NULL || b->cap - b->used < n + 1) {
-    size_t cap = n + 1 > 65536 ? n + 1 : 65536;
-    arena_block *nb = gsz__malloc(sizeof *nb + cap);
-    if (nb == NULL)
-      return NULL;
-    nb->next = b;
-    nb->used = 0;
-    nb->cap = cap;
-    cat->arena = nb;
-    b = nb;
-  }
-  char *p = b->data + b->used;
-  memcpy(p, s, n);
-  p[n] = '\0';
-  b->used += n + 1;
-  return p;
-}
 
 /* --- Reading one result set --------------------------------------------- */
 
@@ -68,7 +41,9 @@ typedef struct reader {
   gsz_err err;
 } reader;
 
-static bool failed(reader *r) { return r->err != GSZ_OK; }
+static bool failed(reader *r) {
+  return r->err != GSZ_OK;
+}
 
 static void fail_nomem(reader *r) {
   if (!failed(r))
@@ -91,7 +66,7 @@ static const char *col_text(reader *r, int col) {
                            sqlite3_column_name(r->stmt, col), MAX_STRING_BYTES);
     return NULL;
   }
-  const char *copy = arena_copy(r->cat, (const char *)s, n);
+  const char *copy = gsz__arena_strndup(&r->cat->strings, (const char *)s, n);
   if (copy == NULL)
     fail_nomem(r);
   return copy;
@@ -129,17 +104,16 @@ static int64_t col_int_range(reader *r, int col, int64_t lo, int64_t hi) {
   if (sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
     return 0;
   if (sqlite3_column_type(r->stmt, col) != SQLITE_INTEGER) {
-    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is not an integer",
-                           r->table, r->row_name ? r->row_name : "?",
-                           sqlite3_column_name(r->stmt, col));
+    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is not an integer", r->table,
+                           r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col));
     return 0;
   }
   int64_t v = sqlite3_column_int64(r->stmt, col);
   if (v < lo || v > hi) {
-    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA,
-                           "%s '%s': column '%s' is %lld, outside %lld..%lld", r->table,
-                           r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col),
-                           (long long)v, (long long)lo, (long long)hi);
+    r->err =
+        gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is %lld, outside %lld..%lld",
+                      r->table, r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col),
+                      (long long)v, (long long)lo, (long long)hi);
     return 0;
   }
   return v;
@@ -149,7 +123,9 @@ static uint32_t col_u32(reader *r, int col) {
   return (uint32_t)col_int_range(r, col, 0, UINT32_MAX);
 }
 
-static bool col_bool(reader *r, int col) { return col_int_range(r, col, 0, 1) != 0; }
+static bool col_bool(reader *r, int col) {
+  return col_int_range(r, col, 0, 1) != 0;
+}
 
 static double col_real(reader *r, int col) {
   if (failed(r) || sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
@@ -162,8 +138,7 @@ static double col_real(reader *r, int col) {
 typedef void (*row_fn)(reader *r, void *array, size_t i);
 
 static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const char *sql,
-                         size_t elem_size, void **array, size_t *count, row_fn fn,
-                         gsz_diag *diag) {
+                         size_t elem_size, void **array, size_t *count, row_fn fn, gsz_diag *diag) {
   reader r = {cat, NULL, table, NULL, diag, GSZ_OK};
   if (sqlite3_prepare_v2(db, sql, -1, &r.stmt, NULL) != SQLITE_OK)
     return gsz__db_error(diag, db, "could not read the catalog table", table);
@@ -172,8 +147,8 @@ static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const
   int rc;
   while ((rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
     if (n == MAX_ROWS_PER_TABLE) {
-      r.err = gsz__diag_set(diag, GSZ_ELIMIT, "catalog table '%s' has more than %u rows",
-                            table, MAX_ROWS_PER_TABLE);
+      r.err = gsz__diag_set(diag, GSZ_ELIMIT, "catalog table '%s' has more than %u rows", table,
+                            MAX_ROWS_PER_TABLE);
       break;
     }
     if (n == cap) {
@@ -349,20 +324,20 @@ static void read_stock_row(reader *r, void *array, size_t i) {
 
 /* --- Lookups --------------------------------------------------------- */
 
-#define DEFINE_BSEARCH(fn, type, key)                                                 \
-  static long fn(const type *items, size_t n, const char *name) {                     \
-    size_t lo = 0, hi = n;                                                            \
-    while (lo < hi) {                                                                 \
-      size_t mid = lo + (hi - lo) / 2;                                                \
-      int c = gsz__str_icmp(items[mid].key, name);                                    \
-      if (c == 0)                                                                     \
-        return (long)mid;                                                             \
-      if (c < 0)                                                                      \
-        lo = mid + 1;                                                                 \
-      else                                                                            \
-        hi = mid;                                                                     \
-    }                                                                                 \
-    return -1;                                                                        \
+#define DEFINE_BSEARCH(fn, type, key)                                                              \
+  static long fn(const type *items, size_t n, const char *name) {                                  \
+    size_t lo = 0, hi = n;                                                                         \
+    while (lo < hi) {                                                                              \
+      size_t mid = lo + (hi - lo) / 2;                                                             \
+      int c = gsz__str_icmp(items[mid].key, name);                                                 \
+      if (c == 0)                                                                                  \
+        return (long)mid;                                                                          \
+      if (c < 0)                                                                                   \
+        lo = mid + 1;                                                                              \
+      else                                                                                         \
+        hi = mid;                                                                                  \
+    }                                                                                              \
+    return -1;                                                                                     \
   }
 
 DEFINE_BSEARCH(find_gpu_index, gsz_gpu, sku)
@@ -581,26 +556,24 @@ void gsz_catalog_free(gsz_catalog *cat) {
   gsz__free(cat->gpu_aliases);
   gsz__free(cat->model_aliases);
   gsz__free(cat->stock);
-  for (arena_block *b = cat->arena; b != NULL;) {
-    arena_block *next = b->next;
-    gsz__free(b);
-    b = next;
-  }
+  gsz__arena_free(&cat->strings);
   gsz__free(cat);
 }
 
-const gsz_catalog_data *gsz_catalog_get(const gsz_catalog *cat) { return &cat->data; }
+const gsz_catalog_data *gsz_catalog_get(const gsz_catalog *cat) {
+  return &cat->data;
+}
 
-#define READ_TABLE(table, sql, field, fn)                                                    \
-  do {                                                                                       \
-    void *items = NULL;                                                                      \
-    size_t count = 0;                                                                        \
-    err = read_rows(cat, db, table, sql, sizeof *cat->field, &items, &count, fn, diag);      \
-    if (err != GSZ_OK)                                                                       \
-      goto fail;                                                                             \
-    cat->field = items;                                                                      \
-    cat->data.field = items;                                                                 \
-    cat->data.n_##field = count;                                                             \
+#define READ_TABLE(table, sql, field, fn)                                                          \
+  do {                                                                                             \
+    void *items = NULL;                                                                            \
+    size_t count = 0;                                                                              \
+    err = read_rows(cat, db, table, sql, sizeof *cat->field, &items, &count, fn, diag);            \
+    if (err != GSZ_OK)                                                                             \
+      goto fail;                                                                                   \
+    cat->field = items;                                                                            \
+    cat->data.field = items;                                                                       \
+    cat->data.n_##field = count;                                                                   \
   } while (0)
 
 gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag) {
@@ -608,7 +581,8 @@ gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gs
   gsz_catalog *cat = gsz__calloc(1, sizeof *cat);
   if (cat == NULL)
     return gsz__diag_nomem(diag);
-  cat->data.origin = arena_copy(cat, origin, strlen(origin));
+  cat->strings.block_size = 65536;
+  cat->data.origin = gsz__arena_strndup(&cat->strings, origin, strlen(origin));
   if (cat->data.origin == NULL) {
     err = gsz__diag_nomem(diag);
     goto fail;
@@ -644,8 +618,8 @@ gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gs
              "kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim, source "
              "FROM model ORDER BY name",
              models, read_model);
-  READ_TABLE("currency", "SELECT code, minor_digits, name FROM currency ORDER BY code",
-             currencies, read_currency);
+  READ_TABLE("currency", "SELECT code, minor_digits, name FROM currency ORDER BY code", currencies,
+             read_currency);
   READ_TABLE("gpu_alias", "SELECT alias, gpu_sku FROM gpu_alias ORDER BY alias", gpu_aliases,
              read_alias);
   READ_TABLE("model_alias", "SELECT alias, model_name FROM model_alias ORDER BY alias",

@@ -8,40 +8,13 @@
 #include <string.h>
 #include <yaml.h>
 
-/* --- Arena: every node, array and string of a tree ----------------------- */
-
-typedef struct arena_block {
-  struct arena_block *next;
-  size_t used, cap;
-  max_align_t data[];
-} arena_block;
-
+/* Every node, array and string of a tree lives in its arena. */
 static void *arena_alloc(gsz__yaml_tree *t, size_t size) {
-  size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-  arena_block *b = t->arena;
-  if (b == NULL || b->cap - b->used < size) {
-    size_t cap = size > 16384 ? size : 16384;
-    arena_block *nb = gsz__malloc(sizeof *nb + cap);
-    if (nb == NULL)
-      return NULL;
-    nb->next = b;
-    nb->used = 0;
-    nb->cap = cap;
-    t->arena = nb;
-    b = nb;
-  }
-  void *p = (char *)b->data + b->used;
-  b->used += size;
-  return p;
+  return gsz__arena_alloc(&t->arena, size);
 }
 
 void gsz__yaml_free(gsz__yaml_tree *t) {
-  for (arena_block *b = t->arena; b != NULL;) {
-    arena_block *next = b->next;
-    gsz__free(b);
-    b = next;
-  }
-  t->arena = NULL;
+  gsz__arena_free(&t->arena);
   t->root = NULL;
 }
 
@@ -276,6 +249,7 @@ static gsz_err scalar(parse_state *ps, const yaml_event_t *ev) {
 gsz_err gsz__yaml_parse(gsz__yaml_tree *tree, const char *text, size_t len, const char *file,
                         gsz_diag *diag) {
   memset(tree, 0, sizeof *tree);
+  tree->arena.block_size = 16384;
   if (len > GSZ_YAML_MAX_BYTES)
     return gsz__diag_set(diag, GSZ_ELIMIT, "%s: larger than %u KiB; not a gpusizer file", file,
                          GSZ_YAML_MAX_BYTES >> 10);

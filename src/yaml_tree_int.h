@@ -7,6 +7,7 @@
 #ifndef GSZ_YAML_TREE_INT_H
 #define GSZ_YAML_TREE_INT_H
 
+#include "arena_int.h"
 #include "common_int.h"
 
 #define GSZ_YAML_MAX_BYTES (1u << 20) /* 1 MiB of YAML */
@@ -20,7 +21,7 @@ typedef struct gsz__yaml_node gsz__yaml_node;
 
 struct gsz__yaml_node {
   gsz__yaml_kind kind;
-  const char *file; /* borrowed from the tree's arena */
+  const char *file;   /* borrowed from the tree's arena */
   unsigned line, col; /* 1-based */
   /* scalar */
   char *value;
@@ -37,8 +38,7 @@ struct gsz__yaml_node {
 
 typedef struct gsz__yaml_tree {
   gsz__yaml_node *root; /* NULL for an empty document */
-  /* every node and string, freed together */
-  void *arena;
+  gsz__arena arena;     /* every node and string, freed together */
 } gsz__yaml_tree;
 
 /* Parse text (len bytes) named `file` in messages. On failure diag holds
