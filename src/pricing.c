@@ -952,10 +952,19 @@ const char *gsz_overlay_discounts_for(char *buf, size_t size, const gsz_overlay 
 /* --- Pricing a configuration --------------------------------------------------------------------
  */
 
-/* A line item, written only when lines are wanted (the total is the same). */
-static gsz_err push_line(gsz_price *out, gsz_line_kind kind, const char *item, const char *detail,
+/* Where line items go: out->lines when the caller wants them, nowhere when
+ * it ranks on totals only (the total is the same either way). The choice is
+ * a flag of its own: out->n_lines is always a true count, whatever path
+ * returns early. */
+typedef struct line_sink {
+  gsz_price *out;
+  bool with_lines;
+} line_sink;
+
+static gsz_err push_line(line_sink *sink, gsz_line_kind kind, const char *item, const char *detail,
                          uint64_t qty, int64_t unit, int64_t amount, gsz_diag *diag) {
-  if (out->n_lines == UINT_MAX) /* totals only */
+  gsz_price *out = sink->out;
+  if (!sink->with_lines)
     return GSZ_OK;
   if (out->n_lines >= GSZ_PRICE_MAX_LINES)
     return gsz__diag_set(diag, GSZ_ELIMIT, "more than %d price lines", GSZ_PRICE_MAX_LINES);
@@ -964,7 +973,7 @@ static gsz_err push_line(gsz_price *out, gsz_line_kind kind, const char *item, c
 }
 
 /* One hardware line with its discounts and markup; adds to *total. */
-static gsz_err hardware(const gsz_overlay *ov, gsz_price *out, gsz_line_kind kind,
+static gsz_err hardware(const gsz_overlay *ov, line_sink *out, gsz_line_kind kind,
                         const char *kind_name, const char *sku, const char *vendor,
                         const item_price *ip, uint64_t qty, bool included, int64_t *total,
                         gsz_diag *diag) {
@@ -1019,15 +1028,15 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
   if (!server->gpus_included && !ge->priced)
     return gsz__diag_set(diag, GSZ_ENOTFOUND, "GPU '%s': %s", gpu->sku,
                          ge->why ? ge->why : "no price");
-  out->n_lines = with_lines ? 0 : UINT_MAX; /* push_line's "totals only" mark */
+  out->n_lines = 0;
   out->total_minor = 0;
+  line_sink sink = {out, with_lines};
   int64_t total = 0;
   uint64_t gpus = (uint64_t)gpus_per_node * nodes;
   /* Ranking asks for totals only, once per candidate; with no discounts,
    * markup, adders or tax the total is two products (the same checked
    * arithmetic as below, without the line bookkeeping). */
   if (!with_lines && ov->n_discounts == 0 && ov->markup == 0 && ov->n_adders == 0 && ov->tax == 0) {
-    out->n_lines = 0;
     int64_t servers_amount, gpus_amount = 0;
     if (gsz__mul_i64(&servers_amount, se->unit_minor, (int64_t)nodes))
       return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %u x '%s' overflows", nodes,
@@ -1041,10 +1050,10 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
     out->total_minor = total;
     return GSZ_OK;
   }
-  gsz_err err = hardware(ov, out, GSZ_LINE_SERVER, "server", server->sku, server->vendor, sp, nodes,
-                         false, &total, diag);
+  gsz_err err = hardware(ov, &sink, GSZ_LINE_SERVER, "server", server->sku, server->vendor, sp,
+                         nodes, false, &total, diag);
   if (err == GSZ_OK)
-    err = hardware(ov, out, GSZ_LINE_GPU, "gpu", gpu->sku, gpu->vendor, gp, gpus,
+    err = hardware(ov, &sink, GSZ_LINE_GPU, "gpu", gpu->sku, gpu->vendor, gp, gpus,
                    server->gpus_included, &total, diag);
   for (size_t i = 0; err == GSZ_OK && i < ov->n_adders; i++) {
     const adder *a = &ov->adders[i];
@@ -1052,19 +1061,17 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
     int64_t amount;
     if (gsz__mul_i64(&amount, a->unit_minor, (int64_t)qty) || gsz__add_i64(&total, total, amount))
       return gsz__diag_set(diag, GSZ_EOVERFLOW, "the adder '%s' overflows", a->name);
-    err = push_line(out, GSZ_LINE_ADDER, a->name, a->origin, qty, a->unit_minor, amount, diag);
+    err = push_line(&sink, GSZ_LINE_ADDER, a->name, a->origin, qty, a->unit_minor, amount, diag);
   }
   if (err == GSZ_OK && ov->tax > 0) {
     int64_t t;
     if ((err = gsz_money_scale(&t, total, ov->tax, 100 * (int64_t)GSZ_PERCENT_SCALE, diag)) ==
             GSZ_OK &&
-        (err = push_line(out, GSZ_LINE_TAX, ov->tax_label, ov->tax_origin, 0, total, t, diag)) ==
+        (err = push_line(&sink, GSZ_LINE_TAX, ov->tax_label, ov->tax_origin, 0, total, t, diag)) ==
             GSZ_OK &&
         gsz__add_i64(&total, total, t))
       err = gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
   }
-  if (!with_lines)
-    out->n_lines = 0;
   if (err == GSZ_OK)
     out->total_minor = total;
   return err;

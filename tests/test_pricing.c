@@ -739,6 +739,50 @@ static void test_overflowing_quotes_are_refused(void **state) {
   }
 }
 
+/* Issue 11: an adder that overflows in a totals-only call (ranking) used to
+ * return before the "totals only" marker in n_lines was reset; the
+ * explained candidate then copied that marker as a line count (SIGSEGV). */
+static void test_failed_totals_only_pricing_leaves_a_true_line_count(void **state) {
+  (void)state;
+  gsz_overlay *ov =
+      load_ok("adders:\n  - {name: support, per: gpu, amount: \"50000000000000000\"}\n");
+  gsz_pricer p;
+  gsz_overlay_pricer(&p, ov);
+  gsz_price out;
+  memset(&out, 0, sizeof out);
+  out.n_lines = 7; /* what a previous candidate left */
+  gsz_diag diag;
+  const gsz_gpu *g = gsz_catalog_find_gpu(data, "L40S");
+  const gsz_server *s = gsz_catalog_find_server(data, "SYS-421GE-TNRT");
+  assert_int_equal(p.price(p.ctx, g, s, 8, 64, false, &out, &diag), GSZ_EOVERFLOW);
+  assert_int_equal(out.n_lines, 0);
+  assert_int_equal(p.price(p.ctx, g, s, 8, 64, true, &out, &diag), GSZ_EOVERFLOW);
+  assert_true(out.n_lines <= GSZ_PRICE_MAX_LINES);
+
+  /* quote --model llama-3-8b --gpu L40S --explain L40S --pricing b.yaml */
+  gsz_model_ref model;
+  gsz_workload w;
+  assert_int_equal(gsz_model_ref_from_arch(&model, gsz_catalog_find_model(data, "llama-3-8b"), &diag),
+                   GSZ_OK);
+  assert_int_equal(gsz_workload_defaults(&w, data, GSZ_MODE_INFERENCE, &diag), GSZ_OK);
+  gsz_match_options o;
+  gsz_match_options_init(&o);
+  o.gpus[o.n_gpus++] = g;
+  o.explain = g;
+  gsz_match_result *res = NULL;
+  assert_int_equal(gsz_match_run(&res, data, &model, &w, &o, &p, &diag), GSZ_OK);
+  assert_true(res->found);
+  assert_true(res->n_explained > 0);
+  size_t overflowed = 0;
+  for (size_t i = 0; i < res->n_explained; i++) {
+    assert_true(res->explained[i].price.n_lines <= GSZ_PRICE_MAX_LINES);
+    overflowed += res->explained[i].verdict.code == GSZ_REASON_OVERFLOW;
+  }
+  assert_true(overflowed > 0); /* the case that crashed is really reached */
+  gsz_match_result_free(res);
+  gsz_overlay_free(ov);
+}
+
 static void test_items_without_a_price_are_not_found(void **state) {
   (void)state;
   gsz_overlay *ov = NULL;
@@ -1021,6 +1065,7 @@ int main(void) {
       cmocka_unit_test(test_more_errors_name_file_line_and_column),
       cmocka_unit_test(test_overflowing_quotes_are_refused),
       cmocka_unit_test(test_items_without_a_price_are_not_found),
+      cmocka_unit_test(test_failed_totals_only_pricing_leaves_a_true_line_count),
       cmocka_unit_test(test_server_vendor_discounts_and_per_gpu_adders),
       cmocka_unit_test(test_expired_overlay_is_allowed_with_a_warning),
       cmocka_unit_test(test_overlay_files_are_read_from_paths),

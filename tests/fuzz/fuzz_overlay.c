@@ -7,10 +7,16 @@
  * priced configurations for a sample (one in 16, chosen by the input's
  * length) of the catalog's server/GPU fits at 1 and 3 nodes, where the
  * lines must add up to the total and the total must not depend on whether
- * lines were asked for. */
+ * lines were asked for. The line count must be a true count after every
+ * call, failed ones included (a totals-only call that failed once left a
+ * marker there that a copy then read as a count). Last, a quote of one
+ * model on one GPU with that GPU explained, as `quote --explain` runs it:
+ * totals-only pricing while ranking, full lines for what is shown. */
 #include "fuzz.h"
 
 #include "gpusizer/catalog.h"
+#include "gpusizer/match.h"
+#include "gpusizer/memory.h"
 #include "gpusizer/money.h"
 #include "gpusizer/pricing.h"
 
@@ -38,10 +44,14 @@ static void check_price(const gsz_pricer *pricer, const gsz_catalog_data *d, con
   const gsz_server *server = &d->servers[fit->server];
   memcpy(with.currency, pricer->currency, 4); /* as the matcher does */
   memcpy(without.currency, pricer->currency, 4);
+  /* Totals first, into a struct that held lines before: the matcher's
+   * order (rank on totals, then ask the shown ones for lines). */
+  gsz_err e2 = pricer->price(pricer->ctx, gpu, server, fit->count, nodes, false, &without, &diag);
+  FUZZ_CHECK(without.n_lines == 0);
   gsz_err e1 = pricer->price(pricer->ctx, gpu, server, fit->count, nodes, true, &with, &diag);
+  FUZZ_CHECK(with.n_lines <= GSZ_PRICE_MAX_LINES);
   FUZZ_CHECK(e1 == GSZ_OK || e1 == GSZ_ENOTFOUND || e1 == GSZ_EOVERFLOW || e1 == GSZ_ELIMIT);
   FUZZ_CHECK(e1 == GSZ_OK || diag.message[0] != '\0');
-  gsz_err e2 = pricer->price(pricer->ctx, gpu, server, fit->count, nodes, false, &without, &diag);
   FUZZ_CHECK(e1 == e2);
   if (e1 != GSZ_OK)
     return;
@@ -65,6 +75,43 @@ static void check_price(const gsz_pricer *pricer, const gsz_catalog_data *d, con
     (void)pricer->excluded(pricer->ctx, gpu, NULL);
     (void)pricer->excluded(pricer->ctx, NULL, server);
   }
+}
+
+/* `quote --model llama-3-8b --gpu G --explain G` under the overlay: every
+ * explained candidate's lines are a true count, and a priced one's lines
+ * add up to its total. */
+static void check_explained_quote(const gsz_pricer *pricer, const gsz_catalog_data *d,
+                                  size_t sample) {
+  static gsz_model_ref model;
+  static gsz_workload workload;
+  static bool ready;
+  gsz_diag diag;
+  if (!ready) {
+    const gsz_arch *arch = gsz_catalog_find_model(d, "llama-3-8b");
+    FUZZ_CHECK(arch != NULL);
+    FUZZ_CHECK(gsz_model_ref_from_arch(&model, arch, &diag) == GSZ_OK);
+    FUZZ_CHECK(gsz_workload_defaults(&workload, d, GSZ_MODE_INFERENCE, &diag) == GSZ_OK);
+    ready = true;
+  }
+  gsz_match_options opts;
+  gsz_match_options_init(&opts);
+  opts.gpus[0] = &d->gpus[sample % d->n_gpus];
+  opts.n_gpus = 1;
+  opts.explain = opts.gpus[0];
+  gsz_match_result *res = NULL;
+  gsz_err err = gsz_match_run(&res, d, &model, &workload, &opts, pricer, &diag);
+  FUZZ_CHECK(err == GSZ_OK || err == GSZ_EOVERFLOW);
+  if (err != GSZ_OK)
+    return;
+  for (size_t i = 0; i < res->n_explained; i++) {
+    const gsz_price *p = &res->explained[i].price;
+    FUZZ_CHECK(p->n_lines <= GSZ_PRICE_MAX_LINES);
+    __int128 sum = 0;
+    for (unsigned k = 0; k < p->n_lines; k++)
+      sum += p->lines[k].amount_minor;
+    FUZZ_CHECK(p->n_lines == 0 || sum == p->total_minor);
+  }
+  gsz_match_result_free(res);
 }
 
 static void use(const gsz_overlay *ov, const gsz_catalog_data *d, size_t sample) {
@@ -99,6 +146,7 @@ static void use(const gsz_overlay *ov, const gsz_catalog_data *d, size_t sample)
     check_price(&pricer, d, &d->fits[i], 1);
     check_price(&pricer, d, &d->fits[i], 3);
   }
+  check_explained_quote(&pricer, d, sample);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
