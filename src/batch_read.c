@@ -95,6 +95,7 @@ typedef struct csv_state {
   size_t rows_cap;
   size_t line;      /* line of the current record's start */
   size_t next_line; /* counted from the raw text */
+  int nul_field;    /* index of the first field of this record holding a NUL byte, or -1 */
 } csv_state;
 
 static void csv_field(void *data, size_t len, void *ctx) {
@@ -111,6 +112,10 @@ static void csv_field(void *data, size_t len, void *ctx) {
                             cs->line, MAX_VALUE);
     return;
   }
+  /* A NUL byte would cut the value short where C strings end ("4096\0" "1"
+   * read as 4096): the row is refused instead of read as something else. */
+  if (data != NULL && memchr(data, '\0', len) != NULL && cs->nul_field < 0)
+    cs->nul_field = (int)cs->n_fields;
   const char *s = data ? store(cs->st, data, len) : store(cs->st, "", 0);
   if (s == NULL) {
     cs->err = gsz__diag_nomem(cs->diag);
@@ -134,8 +139,16 @@ static void csv_record(int terminator, void *ctx) {
   if (cs->err != GSZ_OK)
     return;
   size_t n = cs->n_fields;
+  int nul_field = cs->nul_field;
   cs->n_fields = 0;
+  cs->nul_field = -1;
   if (!cs->header_done) {
+    if (nul_field >= 0) {
+      cs->err = gsz__diag_set(cs->diag, GSZ_EPARSE,
+                              "%s:%zu: column %d of the header contains a NUL byte", cs->label,
+                              cs->line, nul_field + 1);
+      return;
+    }
     cs->in->columns = gsz__calloc(n ? n : 1, sizeof *cs->in->columns);
     if (cs->in->columns == NULL) {
       cs->err = gsz__diag_nomem(cs->diag);
@@ -186,6 +199,13 @@ static void csv_record(int terminator, void *ctx) {
   }
   for (size_t i = 0; i < n; i++)
     row->values[i] = cs->fields[i][0] != '\0' ? cs->fields[i] : NULL; /* empty = not given */
+  if (nul_field >= 0) {
+    char message[GSZ_DIAG_MESSAGE_MAX];
+    snprintf(message, sizeof message, "%s:%zu: column '%s' contains a NUL byte", cs->label,
+             cs->line, (size_t)nul_field < cs->in->n_columns ? cs->in->columns[nul_field] : "?");
+    if ((row->error = store(cs->st, message, strlen(message))) == NULL)
+      cs->err = gsz__diag_nomem(cs->diag);
+  }
 }
 
 static gsz_err parse_csv(gsz_batch_input *in, storage *st, const char *text, size_t len,
@@ -202,6 +222,7 @@ static gsz_err parse_csv(gsz_batch_input *in, storage *st, const char *text, siz
   cs.label = label;
   cs.diag = diag;
   cs.line = 1;
+  cs.nul_field = -1;
   /* Feed one line at a time so messages can name the line a record starts on. */
   size_t pos = 0, line = 1;
   while (pos < len && cs.err == GSZ_OK) {
@@ -389,6 +410,12 @@ gsz_err gsz_batch_parse(gsz_batch_input **out, const char *text, size_t len, con
   }
   in->storage = st;
   in->format = format;
+  /* "CSV UTF-8" from a spreadsheet starts with a byte-order mark; it is
+   * no part of the first column's name. */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+    text += 3;
+    len -= 3;
+  }
   gsz_err err = format == GSZ_BATCH_YAML ? parse_yaml(in, st, text, len, label, diag)
                                          : parse_csv(in, st, text, len, label, diag);
   if (err != GSZ_OK) {

@@ -166,6 +166,12 @@ gsz_err gsz_hf_config_parse(gsz_hf_model **out, const char *text, size_t len, co
   if (len > MAX_CONFIG_BYTES)
     return gsz__diag_set(diag, GSZ_ELIMIT, "%s: larger than %u MiB; not a config.json", label,
                          MAX_CONFIG_BYTES >> 20);
+  /* Editors on Windows save "UTF-8 with BOM"; JSON allows a parser to
+   * ignore it (RFC 8259, 8.1) and jansson does not. */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+    text += 3;
+    len -= 3;
+  }
   json_error_t jerr;
   size_t failed_before = gsz__alloc_failures();
   json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -174,9 +180,16 @@ gsz_err gsz_hf_config_parse(gsz_hf_model **out, const char *text, size_t len, co
   if (root == NULL && (json_error_code(&jerr) == json_error_out_of_memory ||
                        gsz__alloc_failures() != failed_before))
     return gsz__diag_nomem(diag);
-  if (root == NULL)
+  if (root == NULL) {
+    /* jansson quotes the offending token ("... near 'root'"): from a file
+     * that is not JSON at all (a batch cell naming /etc/passwd) that echoes
+     * its content. The position is enough. */
+    char *near = strstr(jerr.text, " near '");
+    if (near != NULL)
+      *near = '\0';
     return gsz__diag_set(diag, GSZ_EPARSE, "%s:%d:%d: not valid JSON: %s", label, jerr.line,
                          jerr.column, jerr.text);
+  }
   gsz_err err = GSZ_OK;
   gsz_hf_model *m = NULL;
   if (!json_is_object(root)) {

@@ -325,6 +325,19 @@ void req_resolved_free(cli_resolved *r) {
   r->hf = NULL;
 }
 
+/* YYYY-MM-DD naming a day that exists (2026-02-30 does not). */
+static bool real_date(const char *s) {
+  for (int i = 0; i < 10; i++)
+    if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+      return false;
+  if (s[10] != '\0')
+    return false;
+  int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] + (m == 2 && leap);
+}
+
 int req_load_overlay(gsz_overlay **out, const cli_request *req, const gsz_catalog_data *data,
                      const char *cmd) {
   const char *paths[REQ_MAX_REPEAT];
@@ -339,10 +352,16 @@ int req_load_overlay(gsz_overlay **out, const cli_request *req, const gsz_catalo
       cli_error(cmd, "out of memory");
       return EXIT_SYSTEM;
     }
-    for (char *p = env_copy; p != NULL && n < REQ_MAX_REPEAT;) {
+    for (char *p = env_copy; p != NULL;) {
       char *colon = strchr(p, ':');
       if (colon != NULL)
         *colon = '\0';
+      if (*p != '\0' && n == REQ_MAX_REPEAT) {
+        /* As with a 33rd --pricing: a file left out would change prices unseen. */
+        cli_error(cmd, "GPUSIZER_PRICING: more than %d files", REQ_MAX_REPEAT);
+        free(env_copy);
+        return EXIT_USAGE;
+      }
       if (*p != '\0')
         paths[n++] = p;
       p = colon ? colon + 1 : NULL;
@@ -351,7 +370,16 @@ int req_load_overlay(gsz_overlay **out, const cli_request *req, const gsz_catalo
   char today[16];
   const char *fixed = getenv("GPUSIZER_TODAY");
   if (fixed != NULL && fixed[0] != '\0') {
+    /* A testing aid (reproducible validity checks): say so, since it
+     * decides whether an overlay has expired. */
+    if (!real_date(fixed)) {
+      cli_error(cmd, "GPUSIZER_TODAY: '%.40s' is not a date (YYYY-MM-DD)", fixed);
+      free(env_copy);
+      return EXIT_USAGE;
+    }
     snprintf(today, sizeof today, "%s", fixed);
+    cli_error(cmd, "warning: GPUSIZER_TODAY is set: overlay validity is checked as of '%s', not "
+                   "today (a testing aid)", today);
   } else {
     time_t now = time(NULL);
     struct tm tm;
