@@ -4,8 +4,10 @@
 
 #include "gpusizer/catalog.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,8 +234,83 @@ int tu_db_inspect(const char *path, bool writable, char *integrity, size_t size)
   return version;
 }
 
+void tu_unlink_db(const char *path) {
+  static const char *const suffixes[] = {"", "-journal", "-wal", "-shm"};
+  for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+    char *p = NULL;
+    assert_true(asprintf(&p, "%s%s", path, suffixes[i]) > 0);
+    if (unlink(p) != 0 && errno != ENOENT)
+      fail_msg("cannot remove %s: %s", p, strerror(errno));
+    free(p);
+  }
+}
+
+void tu_copy_file(const char *from, const char *to) {
+  size_t len = 0;
+  char *bytes = tu_read_file(from, &len);
+  if (bytes == NULL)
+    fail_msg("cannot read %s", from);
+  tu_write_file(to, bytes, len);
+  free(bytes);
+}
+
+void tu_db_exec(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    fail_msg("%s: %s: %s", path, sql, msg);
+  sqlite3_close(db);
+}
+
+long long tu_db_int(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    fail_msg("%s: %s: %s", path, sql, sqlite3_errmsg(db));
+  if (sqlite3_step(st) != SQLITE_ROW)
+    fail_msg("%s: %s: no row (%s)", path, sql, sqlite3_errmsg(db));
+  long long v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+void tu_make_hot_journal(const char *path, const char *sql) {
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    sqlite3 *db = NULL;
+    /* One page of cache: the transaction's pages spill to the file, which
+     * SQLite does only after syncing the journal that undoes them. */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA cache_size = 1; BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+      _exit(1);
+    raise(SIGKILL);
+    _exit(2);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+    fail_msg("the writer making a hot journal for %s did not get to its kill (status %d)", path,
+             status);
+  /* SQLite calls a journal hot when its first byte is not zero (the
+   * header's magic is written when the journal is synced). */
+  char *journal = NULL;
+  assert_true(asprintf(&journal, "%s-journal", path) > 0);
+  size_t len = 0;
+  char *bytes = tu_read_file(journal, &len);
+  if (bytes == NULL || len < 512 || bytes[0] == 0)
+    fail_msg("%s is not a hot journal (%zu bytes)", journal, len);
+  free(bytes);
+  free(journal);
+}
+
 void tu_make_old_catalog(const char *path) {
-  unlink(path);
+  tu_unlink_db(path);
   sqlite3 *db = NULL;
   char sql[64];
   snprintf(sql, sizeof sql, "PRAGMA application_id = %d", GSZ_CATALOG_APPLICATION_ID);

@@ -55,8 +55,33 @@ void tu_result_free(tu_result *r);
 int tu_db_inspect(const char *path, bool writable, char *integrity, size_t size);
 
 /* A catalog file from before schema 1 (stamped with gpusizer's
- * application_id, no tables) at path, replacing any file there. */
+ * application_id, no tables) at path, replacing any file there (and any
+ * journal, WAL or shared-memory file of an earlier one). */
 void tu_make_old_catalog(const char *path);
+
+/* Remove the database file at path and what SQLite keeps beside it
+ * (path-journal, path-wal, path-shm); absent files are fine. A test that
+ * reuses a database path must start from this: a journal left by a killed
+ * writer would otherwise be paired with the next file of that name. */
+void tu_unlink_db(const char *path);
+
+/* Copy the file at from to to, replacing it. */
+void tu_copy_file(const char *from, const char *to);
+
+/* Run sql on the SQLite file at path through a plain connection, as the
+ * sqlite3 shell would (foreign keys off); fails the test on an error. */
+void tu_db_exec(const char *path, const char *sql);
+/* The first column of the first row of sql on the file at path, as an
+ * integer; fails the test when there is no row. */
+long long tu_db_int(const char *path, const char *sql);
+
+/* Leave the catalog file at path with a hot journal: a child process
+ * runs sql inside a transaction with a one-page cache, so that SQLite
+ * syncs path-journal and writes changed pages into the file before the
+ * commit, and is then killed with SIGKILL. Afterwards path holds part of
+ * the transaction and path-journal the pages that undo it, exactly as a
+ * maintainer's sqlite3 killed mid-transaction leaves them. */
+void tu_make_hot_journal(const char *path, const char *sql);
 
 /* In a forked child: exec the gpusizer binary with args (NULL-terminated);
  * exits 127 if the exec fails. Never returns. */
