@@ -28,8 +28,34 @@ bool gsz__db_write_failed(int rc) {
          rc == SQLITE_IOERR_DIR_FSYNC || rc == SQLITE_IOERR_TRUNCATE;
 }
 
+/* A read-only connection cannot roll back a hot journal (a transaction a
+ * killed writer left half-written in the file) nor recover a write-ahead
+ * log, and SQLite then says only "attempt to write a readonly database".
+ * Say what is wrong and what recovers it: any read-write open, of which
+ * db migrate is gpusizer's. */
+static gsz_err unfinished_transaction(gsz_diag *diag, sqlite3 *db, const char *path, int rc) {
+  /* A "file:" URI names the file inside; SQLite knows its real name. */
+  const char *name = strncmp(path, "file:", 5) == 0 ? sqlite3_db_filename(db, "main") : path;
+  if (name == NULL || name[0] == '\0')
+    name = path;
+  if (rc == SQLITE_READONLY_RECOVERY)
+    return gsz__diag_set(diag, GSZ_EDB,
+                         "'%s' has a write-ahead log that needs recovery ('%s-wal', left by a "
+                         "program that stopped while writing it): run 'gpusizer db migrate %s' "
+                         "(or open it once with sqlite3) to recover it",
+                         name, name, name);
+  return gsz__diag_set(diag, GSZ_EDB,
+                       "'%s' has an unfinished transaction ('%s-journal', left by a program that "
+                       "stopped while writing it): run 'gpusizer db migrate %s' (or open it once "
+                       "with sqlite3) to roll it back",
+                       name, name, name);
+}
+
 gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char *path) {
-  int rc = db ? sqlite3_errcode(db) : SQLITE_ERROR;
+  int rc = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+  if (rc == SQLITE_READONLY_ROLLBACK || rc == SQLITE_READONLY_RECOVERY)
+    return unfinished_transaction(diag, db, path, rc);
+  rc = db ? sqlite3_errcode(db) : SQLITE_ERROR;
   /* Extended codes are on: SQLITE_IOERR_NOMEM is a failed allocation too. */
   if (rc == SQLITE_NOMEM || rc == SQLITE_IOERR_NOMEM)
     return gsz__diag_nomem(diag);
@@ -327,9 +353,57 @@ gsz_err gsz_catalog_open(gsz_catalog **out, const char *path, gsz_diag *diag) {
 
 /* --- Maintenance ------------------------------------------------------- */
 
+/* Whether the file path + suffix exists and holds anything. */
+static bool side_file_in_use(const char *path, const char *suffix) {
+  char name[4096 + 16];
+  if ((size_t)snprintf(name, sizeof name, "%s%s", path, suffix) >= sizeof name)
+    return false; /* no such file can exist; the write itself will refuse the path */
+  struct stat st;
+  return stat(name, &st) == 0 && st.st_size > 0;
+}
+
+/* SQLite pairs a database with the journal and WAL files beside it by name
+ * alone. A journal left by an unfinished transaction on the file being
+ * replaced (or on a deleted one) is rolled back into the new file at its
+ * next open, which corrupts it ("Rowid out of order"); a WAL file's frames
+ * are read over the new file's pages. So db init, --force or not, refuses
+ * while either is there and not empty (journal_mode=TRUNCATE leaves an
+ * empty journal, which holds nothing), and says how to resolve it. */
+static gsz_err refuse_unfinished_transaction(const char *path, gsz_diag *diag) {
+  struct stat st;
+  bool have_file = stat(path, &st) == 0;
+  if (side_file_in_use(path, "-journal"))
+    return have_file ? gsz__diag_set(diag, GSZ_EDB,
+                                     "'%s' has an unfinished transaction ('%s-journal'): run "
+                                     "'gpusizer db migrate %s' (or open it once with sqlite3) to "
+                                     "roll it back, or delete both files to start over",
+                                     path, path, path)
+                     : gsz__diag_set(diag, GSZ_EDB,
+                                     "'%s-journal' is left from an unfinished transaction on an "
+                                     "earlier '%s' and would be rolled back into the new file: "
+                                     "delete it first",
+                                     path, path);
+  if (side_file_in_use(path, "-wal"))
+    return have_file ? gsz__diag_set(diag, GSZ_EDB,
+                                     "'%s' has changes not yet written back from its write-ahead "
+                                     "log ('%s-wal'), or a program has it open: close that "
+                                     "program, or run 'gpusizer db migrate %s' (or open it once "
+                                     "with sqlite3) to write them back, or delete both files to "
+                                     "start over",
+                                     path, path, path)
+                     : gsz__diag_set(diag, GSZ_EDB,
+                                     "'%s-wal' is left from an earlier '%s' and would be read "
+                                     "into the new file: delete it first",
+                                     path, path);
+  return GSZ_OK;
+}
+
 gsz_err gsz_db_init(const char *path, bool overwrite, gsz_diag *diag) {
+  gsz_err err = refuse_unfinished_transaction(path, diag);
+  if (err != GSZ_OK)
+    return err;
   sqlite3 *db = NULL;
-  gsz_err err = gsz__db_build_builtin(&db, diag);
+  err = gsz__db_build_builtin(&db, diag);
   if (err != GSZ_OK)
     return err;
   sqlite3_int64 size = 0;

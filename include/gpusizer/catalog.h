@@ -198,7 +198,10 @@ const char *gsz_suggest_nearest(const char *typed, const char *const *candidates
 /* Write the built-in catalog to a new file at path. The file appears
  * complete or not at all (written aside, then linked into place). An
  * existing file is refused (GSZ_EEXIST) unless overwrite is true, in
- * which case it is replaced atomically. */
+ * which case it is replaced atomically. A non-empty path-journal or
+ * path-wal beside it (an unfinished transaction, which SQLite would roll
+ * back or read into the new file) is refused with GSZ_EDB, overwrite or
+ * not, and nothing is written. */
 gsz_err gsz_db_init(const char *path, bool overwrite, gsz_diag *diag);
 
 /* One applied migration, as reported by gsz_db_migrate. */
