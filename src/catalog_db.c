@@ -20,6 +20,116 @@ static const char *const required_tables[] = {
     "model_alias", "price_current", "stock_available", "catalog_issue",
 };
 
+/* --- Values in messages --------------------------------------------------- */
+
+enum { QUOTE_SHOWN_BYTES = 64 };
+
+/* The length of the UTF-8 sequence at s (n > 0 bytes left) and its code
+ * point, or 0 when s does not start a valid, shortest-form sequence. */
+static size_t utf8_sequence(const unsigned char *s, size_t n, uint32_t *cp) {
+  size_t len = s[0] < 0x80   ? 1
+               : s[0] < 0xC2 ? 0
+               : s[0] < 0xE0 ? 2
+               : s[0] < 0xF0 ? 3
+               : s[0] < 0xF5 ? 4
+                             : 0;
+  if (len == 0 || len > n)
+    return 0;
+  uint32_t c = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+    c = (c << 6) | (s[i] & 0x3Fu);
+  }
+  static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < least[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+    return 0;
+  *cp = c;
+  return len;
+}
+
+void gsz__db_quote(char out[GSZ__DB_QUOTED_MAX], const char *s, size_t n, size_t total) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t o = 0, i = 0;
+  out[o++] = '\'';
+  while (i < n) {
+    uint32_t cp = 0;
+    size_t len = utf8_sequence(p + i, n - i, &cp);
+    if (i + (len ? len : 1) > QUOTE_SHOWN_BYTES)
+      break;
+    const size_t room = GSZ__DB_QUOTED_MAX - o;
+    if (len == 0)
+      o += (size_t)snprintf(out + o, room, "\\x%02X", p[i]); /* not UTF-8 */
+    else if (cp == '\t' || cp == '\n' || cp == '\r')
+      o += (size_t)snprintf(out + o, room, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
+    else if (cp < 0x20 || cp == 0x7F)
+      o += (size_t)snprintf(out + o, room, "\\x%02X", (unsigned)cp);
+    else if (cp >= 0x80 && cp <= 0x9F)
+      o += (size_t)snprintf(out + o, room, "\\u%04X", (unsigned)cp);
+    else
+      o += (size_t)snprintf(out + o, room, "%.*s", (int)len, (const char *)p + i);
+    i += len ? len : 1;
+  }
+  if (i < n || total > n)
+    snprintf(out + o, GSZ__DB_QUOTED_MAX - o, "...' (%zu bytes)", total);
+  else
+    snprintf(out + o, GSZ__DB_QUOTED_MAX - o, "'");
+}
+
+void gsz__db_value(char out[GSZ__DB_QUOTED_MAX], sqlite3_stmt *st, int col) {
+  switch (sqlite3_column_type(st, col)) {
+  case SQLITE_NULL:
+    snprintf(out, GSZ__DB_QUOTED_MAX, "NULL");
+    break;
+  case SQLITE_INTEGER:
+    snprintf(out, GSZ__DB_QUOTED_MAX, "%lld", (long long)sqlite3_column_int64(st, col));
+    break;
+  case SQLITE_FLOAT: {
+    /* 3350.0 stays visibly a real: "3350" would not explain "expected an
+     * integer". */
+    int n = snprintf(out, GSZ__DB_QUOTED_MAX, "%.15g", sqlite3_column_double(st, col));
+    if (n > 0 && strpbrk(out, ".en") == NULL)
+      snprintf(out + n, GSZ__DB_QUOTED_MAX - (size_t)n, ".0");
+    break;
+  }
+  case SQLITE_TEXT: {
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+    gsz__db_quote(out, text ? text : "", text ? n : 0, text ? n : 0);
+    break;
+  }
+  default:
+    snprintf(out, GSZ__DB_QUOTED_MAX, "a %d-byte blob", sqlite3_column_bytes(st, col));
+  }
+}
+
+void gsz__db_row_key(char out[GSZ__DB_QUOTED_MAX], sqlite3_stmt *st, int n) {
+  char key[2 * QUOTE_SHOWN_BYTES];
+  size_t len = 0, total = 0;
+  for (int c = 0; c < n; c++) {
+    char number[32];
+    const char *part = number;
+    size_t part_len;
+    int type = sqlite3_column_type(st, c);
+    if (type == SQLITE_TEXT) {
+      part = (const char *)sqlite3_column_text(st, c);
+      part_len = part ? (size_t)sqlite3_column_bytes(st, c) : 0;
+    } else {
+      part_len = (size_t)(type == SQLITE_INTEGER ? snprintf(number, sizeof number, "%lld",
+                                                            (long long)sqlite3_column_int64(st, c))
+                                                 : snprintf(number, sizeof number, "%s",
+                                                            type == SQLITE_NULL ? "NULL" : "?"));
+    }
+    size_t sep = c > 0;
+    for (size_t i = 0; i < sep + part_len; i++) {
+      if (len < sizeof key)
+        key[len++] = i < sep ? '/' : part[i - sep];
+    }
+    total += sep + part_len;
+  }
+  gsz__db_quote(out, key, len, total);
+}
+
 /* A full disk or a failed write is the system's problem, not the
  * catalog's: exit 4 like any output that could not be written. Read errors
  * stay catalog errors (a damaged file reads as one). */

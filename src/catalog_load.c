@@ -36,7 +36,8 @@ typedef struct reader {
   gsz_catalog *cat;
   sqlite3_stmt *stmt;
   const char *table;
-  const char *row_name; /* the row's key, for messages */
+  const char *origin;           /* the catalog, for messages */
+  char key[GSZ__DB_QUOTED_MAX]; /* the row's key, quoted, for messages */
   gsz_diag *diag;
   gsz_err err;
 } reader;
@@ -50,7 +51,33 @@ static void fail_nomem(reader *r) {
     r->err = gsz__diag_nomem(r->diag);
 }
 
-/* NULL for SQL NULL; "" never stays NULL for NOT NULL columns. */
+/* The row's key is its first n columns (the table's primary key). */
+static void set_key(reader *r, int n) {
+  gsz__db_row_key(r->key, r->stmt, n);
+}
+
+/* A value the program cannot use: a catalog error naming the table, the
+ * row's key, the column, the value and what was expected (detail, which
+ * may be a cross-column rule), and what to do. Never a default: a NULL
+ * price read as 0 would quote a GPU as free, a NULL TDP would pass every
+ * power check. */
+static void bad_value(reader *r, int col, gsz_err code, const char *expected) {
+  if (failed(r))
+    return;
+  char value[GSZ__DB_QUOTED_MAX];
+  gsz__db_value(value, r->stmt, col);
+  bool builtin = strcmp(r->origin, "built-in") == 0;
+  r->err = gsz__diag_set(r->diag, code,
+                         "%s%s%s: %s %s: column %s: %s, expected %s; fix the row with sqlite3 "
+                         "('gpusizer db check%s%s' lists every problem)",
+                         builtin ? "built-in catalog" : "catalog file '", builtin ? "" : r->origin,
+                         builtin ? "" : "'", r->table, r->key, sqlite3_column_name(r->stmt, col),
+                         value, expected, builtin ? "" : " ", builtin ? "" : r->origin);
+}
+
+/* Text, copied into the catalog's arena; NULL for SQL NULL. Text longer
+ * than MAX_STRING_BYTES or holding a NUL (which C strings would silently
+ * cut) is refused. */
 static const char *col_text(reader *r, int col) {
   if (failed(r) || sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
     return NULL;
@@ -61,9 +88,13 @@ static const char *col_text(reader *r, int col) {
   }
   size_t n = (size_t)sqlite3_column_bytes(r->stmt, col);
   if (n > MAX_STRING_BYTES) {
-    r->err = gsz__diag_set(r->diag, GSZ_ELIMIT, "%s '%s': column '%s' is longer than %u bytes",
-                           r->table, r->row_name ? r->row_name : "?",
-                           sqlite3_column_name(r->stmt, col), MAX_STRING_BYTES);
+    char expected[64];
+    snprintf(expected, sizeof expected, "at most %u bytes", MAX_STRING_BYTES);
+    bad_value(r, col, GSZ_ELIMIT, expected);
+    return NULL;
+  }
+  if (memchr(s, '\0', n) != NULL) {
+    bad_value(r, col, GSZ_ESCHEMA, "text without NUL characters");
     return NULL;
   }
   const char *copy = gsz__arena_strndup(&r->cat->strings, (const char *)s, n);
@@ -77,8 +108,7 @@ static const char *col_text(reader *r, int col) {
 static const char *col_text_req(reader *r, int col) {
   const char *s = col_text(r, col);
   if (s == NULL && !failed(r))
-    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is NULL", r->table,
-                           r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col));
+    bad_value(r, col, GSZ_ESCHEMA, "text");
   return s;
 }
 
@@ -87,50 +117,67 @@ static const char *col_text_req(reader *r, int col) {
  * fuzzing found a corrupt record whose keys read as NULL reported as
  * "out of memory". */
 static const char *col_key(reader *r, int col) {
+  if (failed(r))
+    return NULL;
   const char *s = (const char *)sqlite3_column_text(r->stmt, col);
-  if (s != NULL || failed(r))
+  if (s != NULL)
     return s;
   if (sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
-    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is NULL", r->table,
-                           r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col));
+    bad_value(r, col, GSZ_ESCHEMA, "text");
   else
     fail_nomem(r);
   return NULL;
 }
 
-static int64_t col_int_range(reader *r, int col, int64_t lo, int64_t hi) {
+/* An integer column that must hold lo..hi; optional columns (nullable in
+ * the schema) may be NULL, which reads as 0: "not set". */
+static int64_t col_int(reader *r, int col, int64_t lo, int64_t hi, bool required) {
   if (failed(r))
     return 0;
-  if (sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
+  int type = sqlite3_column_type(r->stmt, col);
+  if (type == SQLITE_NULL && !required)
     return 0;
-  if (sqlite3_column_type(r->stmt, col) != SQLITE_INTEGER) {
-    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is not an integer", r->table,
-                           r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col));
-    return 0;
-  }
   int64_t v = sqlite3_column_int64(r->stmt, col);
-  if (v < lo || v > hi) {
-    r->err =
-        gsz__diag_set(r->diag, GSZ_ESCHEMA, "%s '%s': column '%s' is %lld, outside %lld..%lld",
-                      r->table, r->row_name ? r->row_name : "?", sqlite3_column_name(r->stmt, col),
-                      (long long)v, (long long)lo, (long long)hi);
+  if (type != SQLITE_INTEGER || v < lo || v > hi) {
+    char expected[96];
+    if (lo == 0 && hi == 1)
+      snprintf(expected, sizeof expected, "0 or 1");
+    else
+      snprintf(expected, sizeof expected, "an integer from %lld to %lld", (long long)lo,
+               (long long)hi);
+    bad_value(r, col, GSZ_ESCHEMA, expected);
     return 0;
   }
   return v;
 }
 
-static uint32_t col_u32(reader *r, int col) {
-  return (uint32_t)col_int_range(r, col, 0, UINT32_MAX);
+static int64_t req_int(reader *r, int col, int64_t lo, int64_t hi) {
+  return col_int(r, col, lo, hi, true);
 }
 
-static bool col_bool(reader *r, int col) {
-  return col_int_range(r, col, 0, 1) != 0;
+static uint32_t req_u32(reader *r, int col, uint32_t lo) {
+  return (uint32_t)col_int(r, col, lo, UINT32_MAX, true);
 }
 
-static double col_real(reader *r, int col) {
-  if (failed(r) || sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
+static uint32_t opt_u32(reader *r, int col, uint32_t lo) {
+  return (uint32_t)col_int(r, col, lo, UINT32_MAX, false);
+}
+
+static bool req_bool(reader *r, int col) {
+  return col_int(r, col, 0, 1, true) != 0;
+}
+
+/* A required REAL column of at least 0 (SQLite stores no NaN). */
+static double req_real(reader *r, int col) {
+  if (failed(r))
     return 0.0;
-  return sqlite3_column_double(r->stmt, col);
+  int type = sqlite3_column_type(r->stmt, col);
+  double v = sqlite3_column_double(r->stmt, col);
+  if ((type != SQLITE_FLOAT && type != SQLITE_INTEGER) || !(v >= 0.0)) {
+    bad_value(r, col, GSZ_ESCHEMA, "a number of at least 0");
+    return 0.0;
+  }
+  return v;
 }
 
 /* Run sql; for each row call fn(r, row_index). Rows are counted against
@@ -139,7 +186,7 @@ typedef void (*row_fn)(reader *r, void *array, size_t i);
 
 static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const char *sql,
                          size_t elem_size, void **array, size_t *count, row_fn fn, gsz_diag *diag) {
-  reader r = {cat, NULL, table, NULL, diag, GSZ_OK};
+  reader r = {cat, NULL, table, cat->data.origin, "", diag, GSZ_OK};
   if (sqlite3_prepare_v2(db, sql, -1, &r.stmt, NULL) != SQLITE_OK)
     return gsz__db_error(diag, db, "could not read the catalog table", table);
   size_t n = 0, cap = 0;
@@ -162,7 +209,6 @@ static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const
       cap = ncap;
     }
     memset(items + n * elem_size, 0, elem_size);
-    r.row_name = NULL;
     fn(&r, items, n);
     if (failed(&r))
       break;
@@ -180,53 +226,58 @@ static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const
   return GSZ_OK;
 }
 
-/* --- Row readers, one per table ----------------------------------------- */
+/* --- Row readers, one per table -----------------------------------------
+ *
+ * Checklist: the ranges here are the schema's CHECK constraints
+ * (migrations/0001_initial.sql), required exactly where the column is
+ * NOT NULL; db check reports every value these refuse. */
 
 static void read_gpu(reader *r, void *array, size_t i) {
   gsz_gpu *g = (gsz_gpu *)array + i;
+  set_key(r, 1);
   g->sku = col_text_req(r, 0);
-  r->row_name = g->sku;
   g->vendor = col_text_req(r, 1);
   g->name = col_text_req(r, 2);
   g->form_factor = col_text_req(r, 3);
-  g->memory_mib = col_u32(r, 4);
-  g->usable_mib = col_u32(r, 5);
-  g->bandwidth_gbs = col_u32(r, 6);
-  g->tflops_bf16 = col_real(r, 7);
-  g->tdp_w = col_u32(r, 8);
+  g->memory_mib = req_u32(r, 4, 1);
+  g->usable_mib = req_u32(r, 5, 1);
+  g->bandwidth_gbs = req_u32(r, 6, 1);
+  g->tflops_bf16 = req_real(r, 7);
+  g->tdp_w = req_u32(r, 8, 1);
   g->memory_type = col_text(r, 9);
   g->interconnect = col_text(r, 10);
-  g->datacenter_ok = col_bool(r, 11);
-  g->sellable = col_bool(r, 12);
-  g->verified = col_bool(r, 13);
+  g->datacenter_ok = req_bool(r, 11);
+  g->sellable = req_bool(r, 12);
+  g->verified = req_bool(r, 13);
   g->usable_basis = col_text(r, 14);
   g->source = col_text(r, 15);
   g->as_of = col_text(r, 16);
   g->notes = col_text(r, 17);
-  if (!failed(r) && (g->memory_mib == 0 || g->usable_mib == 0 || g->usable_mib > g->memory_mib))
-    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA,
-                           "gpu '%s': usable_mib %u must be between 1 and memory_mib %u", g->sku,
-                           g->usable_mib, g->memory_mib);
+  if (!failed(r) && g->usable_mib > g->memory_mib) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "at most memory_mib %u", g->memory_mib);
+    bad_value(r, 5, GSZ_ESCHEMA, expected);
+  }
 }
 
 static void read_server(reader *r, void *array, size_t i) {
   gsz_server *s = (gsz_server *)array + i;
+  set_key(r, 1);
   s->sku = col_text_req(r, 0);
-  r->row_name = s->sku;
   s->vendor = col_text_req(r, 1);
   s->name = col_text_req(r, 2);
   s->gpu_form_factor = col_text_req(r, 3);
-  s->max_gpus = col_u32(r, 4);
-  s->rack_units = col_u32(r, 5);
-  s->psu_w = col_u32(r, 6);
+  s->max_gpus = (uint32_t)req_int(r, 4, 1, 1024);
+  s->rack_units = (uint32_t)req_int(r, 5, 0, 60);
+  s->psu_w = req_u32(r, 6, 1);
   const char *chassis = col_text_req(r, 7);
   s->workstation = chassis != NULL && strcmp(chassis, "workstation") == 0;
-  s->base_w = col_u32(r, 8);
-  s->gpus_included = col_bool(r, 9);
+  s->base_w = req_u32(r, 8, 0);
+  s->gpus_included = req_bool(r, 9);
   s->psu_config = col_text(r, 10);
   s->cpu = col_text(r, 11);
-  s->sellable = col_bool(r, 12);
-  s->verified = col_bool(r, 13);
+  s->sellable = req_bool(r, 12);
+  s->verified = req_bool(r, 13);
   s->source = col_text(r, 14);
   s->as_of = col_text(r, 15);
   s->notes = col_text(r, 16);
@@ -234,25 +285,25 @@ static void read_server(reader *r, void *array, size_t i) {
 
 static void read_format(reader *r, void *array, size_t i) {
   gsz_format *f = (gsz_format *)array + i;
+  set_key(r, 1);
   f->name = col_text_req(r, 0);
-  r->row_name = f->name;
-  f->block_elems = (uint32_t)col_int_range(r, 1, 1, 1048576);
-  f->block_bytes = (uint32_t)col_int_range(r, 2, 1, 1048576);
-  f->trainable = col_bool(r, 3);
+  f->block_elems = (uint32_t)req_int(r, 1, 1, 1048576);
+  f->block_bytes = (uint32_t)req_int(r, 2, 1, 1048576);
+  f->trainable = req_bool(r, 3);
   f->description = col_text(r, 4);
   f->source = col_text(r, 5);
 }
 
 static void read_runtime(reader *r, void *array, size_t i) {
   gsz_runtime *rt = (gsz_runtime *)array + i;
+  set_key(r, 1);
   rt->name = col_text_req(r, 0);
-  r->row_name = rt->name;
   rt->engine = col_text_req(r, 1);
   rt->engine_version = col_text_req(r, 2);
-  rt->mem_util_bp = (uint32_t)col_int_range(r, 3, 1, 10000);
-  rt->cuda_context_bytes = (uint64_t)col_int_range(r, 4, 0, INT64_MAX);
-  rt->comm_buffer_bytes = (uint64_t)col_int_range(r, 5, 0, INT64_MAX);
-  rt->activation_bytes = (uint64_t)col_int_range(r, 6, 0, INT64_MAX);
+  rt->mem_util_bp = (uint32_t)req_int(r, 3, 1, 10000);
+  rt->cuda_context_bytes = (uint64_t)req_int(r, 4, 0, INT64_MAX);
+  rt->comm_buffer_bytes = (uint64_t)req_int(r, 5, 0, INT64_MAX);
+  rt->activation_bytes = (uint64_t)req_int(r, 6, 0, INT64_MAX);
   rt->default_for = col_text(r, 7);
   rt->source = col_text(r, 8);
   rt->as_of = col_text(r, 9);
@@ -260,66 +311,71 @@ static void read_runtime(reader *r, void *array, size_t i) {
 
 static void read_model(reader *r, void *array, size_t i) {
   gsz_arch *m = (gsz_arch *)array + i;
+  set_key(r, 1);
   m->name = col_text_req(r, 0);
-  r->row_name = m->name;
   m->hf_id = col_text(r, 1);
   m->model_type = col_text_req(r, 2);
-  m->hidden_size = col_u32(r, 3);
-  m->intermediate_size = col_u32(r, 4);
-  m->num_hidden_layers = col_u32(r, 5);
-  m->num_attention_heads = col_u32(r, 6);
-  m->num_key_value_heads = col_u32(r, 7);
-  m->head_dim = col_u32(r, 8);
-  m->vocab_size = col_u32(r, 9);
-  m->tie_word_embeddings = col_bool(r, 10);
-  m->qkv_bias = col_bool(r, 11);
-  m->o_bias = col_bool(r, 12);
-  m->sliding_window = col_u32(r, 13);
-  m->sliding_window_pattern = col_u32(r, 14);
-  m->max_position_embeddings = col_u32(r, 15);
-  m->num_local_experts = col_u32(r, 16);
-  m->num_experts_per_tok = col_u32(r, 17);
-  m->moe_intermediate_size = col_u32(r, 18);
-  m->n_shared_experts = col_u32(r, 19);
-  m->first_k_dense_replace = col_u32(r, 20);
-  m->q_lora_rank = col_u32(r, 21);
-  m->kv_lora_rank = col_u32(r, 22);
-  m->qk_nope_head_dim = col_u32(r, 23);
-  m->qk_rope_head_dim = col_u32(r, 24);
-  m->v_head_dim = col_u32(r, 25);
+  m->hidden_size = req_u32(r, 3, 1);
+  m->intermediate_size = req_u32(r, 4, 1);
+  m->num_hidden_layers = req_u32(r, 5, 1);
+  m->num_attention_heads = req_u32(r, 6, 1);
+  m->num_key_value_heads = opt_u32(r, 7, 1);
+  m->head_dim = opt_u32(r, 8, 1);
+  m->vocab_size = req_u32(r, 9, 1);
+  m->tie_word_embeddings = req_bool(r, 10);
+  m->qkv_bias = req_bool(r, 11);
+  m->o_bias = req_bool(r, 12);
+  m->sliding_window = opt_u32(r, 13, 1);
+  m->sliding_window_pattern = opt_u32(r, 14, 1);
+  m->max_position_embeddings = opt_u32(r, 15, 1);
+  m->num_local_experts = opt_u32(r, 16, 1);
+  m->num_experts_per_tok = opt_u32(r, 17, 1);
+  m->moe_intermediate_size = opt_u32(r, 18, 1);
+  m->n_shared_experts = opt_u32(r, 19, 0);
+  m->first_k_dense_replace = opt_u32(r, 20, 0);
+  m->q_lora_rank = opt_u32(r, 21, 1);
+  m->kv_lora_rank = opt_u32(r, 22, 1);
+  m->qk_nope_head_dim = opt_u32(r, 23, 1);
+  m->qk_rope_head_dim = opt_u32(r, 24, 1);
+  m->v_head_dim = opt_u32(r, 25, 1);
   m->source = col_text(r, 26);
 }
 
 static void read_currency(reader *r, void *array, size_t i) {
   gsz_currency *c = (gsz_currency *)array + i;
+  set_key(r, 1);
   const char *code = col_text_req(r, 0);
-  r->row_name = code;
   if (code != NULL && strlen(code) == 3)
     memcpy(c->code, code, 4);
-  else if (!failed(r))
-    r->err = gsz__diag_set(r->diag, GSZ_ESCHEMA, "currency '%s' is not a 3-letter code", code);
-  c->minor_digits = (uint32_t)col_int_range(r, 1, 0, 4);
+  else
+    bad_value(r, 0, GSZ_ESCHEMA, "a 3-letter code");
+  c->minor_digits = (uint32_t)req_int(r, 1, 0, 4);
   c->name = col_text(r, 2);
 }
 
 static void read_alias(reader *r, void *array, size_t i) {
   gsz_alias *a = (gsz_alias *)array + i;
+  set_key(r, 1);
   a->alias = col_text_req(r, 0);
-  r->row_name = a->alias;
   a->target = col_text_req(r, 1);
 }
 
 static void read_stock_row(reader *r, void *array, size_t i) {
   gsz_stock_row *s = (gsz_stock_row *)array + i;
+  set_key(r, 3);
   s->kind = col_text_req(r, 0);
   s->sku = col_text_req(r, 1);
-  r->row_name = s->sku;
   s->location = col_text_req(r, 2);
-  s->on_hand = col_int_range(r, 3, 0, INT32_MAX);
-  s->reserved = col_int_range(r, 4, 0, INT32_MAX);
-  s->lead_time_days = (int32_t)col_int_range(r, 5, 0, 36500);
+  s->on_hand = req_int(r, 3, 0, INT32_MAX);
+  s->reserved = req_int(r, 4, 0, INT32_MAX);
+  s->lead_time_days = (int32_t)req_int(r, 5, 0, 36500);
   s->as_of = col_text(r, 6);
   s->note = col_text(r, 7);
+  if (!failed(r) && s->reserved > s->on_hand) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "at most on_hand %lld", (long long)s->on_hand);
+    bad_value(r, 4, GSZ_ESCHEMA, expected);
+  }
 }
 
 /* --- Lookups --------------------------------------------------------- */
@@ -418,30 +474,29 @@ static gsz_unit_price *price_slot(gsz_catalog *cat, const char *kind, const char
 static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db,
-                         "SELECT kind, sku, amount_minor, currency, as_of, source, basis "
+                         "SELECT kind, sku, as_of, amount_minor, currency, source, basis "
                          "FROM price_current",
                          -1, &st, NULL) != SQLITE_OK)
     return gsz__db_error(diag, db, "could not read the catalog table", "price");
-  reader r = {cat, st, "price", NULL, diag, GSZ_OK};
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW && !failed(&r)) {
-    r.row_name = NULL; /* not the previous row's, in messages */
+  reader r = {cat, st, "price", cat->data.origin, "", diag, GSZ_OK};
+  int rc = SQLITE_DONE;
+  while (!failed(&r) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    set_key(&r, 3);
     const char *kind = col_key(&r, 0);
     const char *sku = col_key(&r, 1);
     if (kind == NULL || sku == NULL)
       break;
-    r.row_name = sku;
     gsz_unit_price *p = price_slot(cat, kind, sku);
     if (p == NULL)
       continue; /* a dangling row; db check reports it */
-    p->amount_minor = col_int_range(&r, 2, 0, INT64_MAX);
-    const char *cur = (const char *)sqlite3_column_text(st, 3);
+    p->amount_minor = req_int(&r, 3, 0, INT64_MAX);
+    const char *cur = (const char *)sqlite3_column_text(st, 4);
     if (cur == NULL || strlen(cur) != 3) {
-      r.err = gsz__diag_set(diag, GSZ_ESCHEMA, "price of '%s': bad currency", sku);
+      bad_value(&r, 4, GSZ_ESCHEMA, "a 3-letter currency code");
       break;
     }
     memcpy(p->currency, cur, 4);
-    p->as_of = col_text(&r, 4);
+    p->as_of = col_text(&r, 2);
     p->source = col_text(&r, 5);
     p->basis = col_text(&r, 6);
     p->present = true;
@@ -491,20 +546,19 @@ static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   if (sqlite3_prepare_v2(db, "SELECT server_sku, gpu_sku, gpu_count FROM server_gpu", -1, &st,
                          NULL) != SQLITE_OK)
     return gsz__db_error(diag, db, "could not read the catalog table", "server_gpu");
-  reader r = {cat, st, "server_gpu", NULL, diag, GSZ_OK};
+  reader r = {cat, st, "server_gpu", cat->data.origin, "", diag, GSZ_OK};
   size_t n = 0, cap = 0;
   gsz_fit *fits = NULL;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    r.row_name = NULL; /* not the previous row's, in messages */
+    set_key(&r, 3);
     const char *server = col_key(&r, 0);
     const char *gpu = col_key(&r, 1);
     if (server == NULL || gpu == NULL)
       break;
-    r.row_name = server;
     long si = find_server_index(cat->servers, cat->data.n_servers, server);
     long gi = find_gpu_index(cat->gpus, cat->data.n_gpus, gpu);
-    uint32_t count = (uint32_t)col_int_range(&r, 2, 1, 1024);
+    uint32_t count = (uint32_t)req_int(&r, 2, 1, 1024);
     if (failed(&r))
       break;
     if (si < 0 || gi < 0)

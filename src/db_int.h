@@ -49,7 +49,28 @@ gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_di
 typedef void (*gsz__statement_hook)(const char *sql);
 void gsz__db_set_statement_hook(gsz__statement_hook hook);
 
-/* Read every table of db into a catalog, in one read transaction. */
+/* Read every table of db into a catalog; the caller holds the read
+ * transaction. origin names the catalog in messages (a file path, or
+ * "built-in"). A value the program cannot use (NULL in a required column,
+ * out of range, not an integer, text too long) is GSZ_ESCHEMA (GSZ_ELIMIT
+ * for sizes), naming the table, the row's key and the column. */
 gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag);
+
+/* --- Values in messages -------------------------------------------------- */
+
+/* Room for any quoted value or key: 64 bytes of text escaped, and the rest. */
+#define GSZ__DB_QUOTED_MAX 320
+
+/* The n bytes at s for a message, in single quotes: control characters and
+ * bytes that are not UTF-8 escaped (\t, \n, \r, \xNN; C1 controls as
+ * \u00NN), so that what a catalog holds never acts on a terminal; past 64
+ * bytes cut at a character, "...", and " (total bytes)". */
+void gsz__db_quote(char out[GSZ__DB_QUOTED_MAX], const char *s, size_t n, size_t total);
+/* Column col of st's current row for a message: NULL, 42, 1.5, 'text'
+ * (quoted as above) or "a 12-byte blob". */
+void gsz__db_value(char out[GSZ__DB_QUOTED_MAX], sqlite3_stmt *st, int col);
+/* The key of st's current row, its first n columns joined by '/' and
+ * quoted: 'H100-SXM5-80GB', 'gpu/L40S/2026-11-26'. */
+void gsz__db_row_key(char out[GSZ__DB_QUOTED_MAX], sqlite3_stmt *st, int n);
 
 #endif

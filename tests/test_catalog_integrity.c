@@ -272,6 +272,163 @@ static void test_reading_a_file_with_a_hot_journal_says_to_migrate(void **state)
   free(path);
 }
 
+/* --- 3. values the program cannot use ---------------------------------------- */
+
+/* Edit the CREATE statement of table in the file at path as a maintainer
+ * with PRAGMA writable_schema would: replace the first from after the
+ * text after (NULL: from the start) with to. */
+static void edit_schema(const char *path, const char *table, const char *after, const char *from,
+                        const char *to) {
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name = ?1", -1, &st, NULL),
+      SQLITE_OK);
+  sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  char *sql = strdup((const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  char *at = after ? strstr(sql, after) : sql;
+  assert_non_null(at);
+  at = strstr(at, from);
+  if (at == NULL)
+    fail_msg("'%s' not in the schema of %s after '%s'", from, table, after ? after : "");
+  char *edited = str("%.*s%s%s", (int)(at - sql), sql, to, at + strlen(from));
+  assert_int_equal(sqlite3_exec(db, "PRAGMA writable_schema = ON", NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(db, "UPDATE sqlite_schema SET sql = ?1 WHERE name = ?2", -1, &st, NULL),
+      SQLITE_OK);
+  sqlite3_bind_text(st, 1, edited, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  free(edited);
+  free(sql);
+}
+
+/* How a case makes its bad value. */
+typedef enum {
+  NO_NOT_NULL, /* drop the column's NOT NULL with writable_schema, then run the SQL */
+  NO_STRICT,   /* drop the table's STRICT (so types are not enforced), then run the SQL */
+  NO_CHECKS,   /* run the SQL with PRAGMA ignore_check_constraints = ON */
+} how;
+
+static const struct bad_value_case {
+  const char *table, *column; /* the column the edit breaks */
+  how how;
+  const char *sql;
+  const char *command; /* the gpusizer command that loads the catalog */
+  const char *problem; /* what the message says about it */
+} bad_values[] = {
+    {"gpu", "tdp_w", NO_NOT_NULL, "UPDATE gpu SET tdp_w = NULL WHERE sku = 'H100-SXM5-80GB'",
+     "catalog",
+     "gpu 'H100-SXM5-80GB': column tdp_w: NULL, expected an integer from 1 to 4294967295"},
+    {"gpu", "sellable", NO_NOT_NULL, "UPDATE gpu SET sellable = NULL WHERE sku = 'L4'", "quote",
+     "gpu 'L4': column sellable: NULL, expected 0 or 1"},
+    {"price", "amount_minor", NO_NOT_NULL,
+     "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
+     "VALUES ('gpu', 'L40S', NULL, 'USD', '2099-01-01', 'test')",
+     "quote",
+     "price 'gpu/L40S/2099-01-01': column amount_minor: NULL, expected an integer from 0 "
+     "to 9223372036854775807"},
+    {"server", "psu_w", NO_NOT_NULL, "UPDATE server SET psu_w = NULL WHERE sku = 'DGX-H100'",
+     "quote", "server 'DGX-H100': column psu_w: NULL, expected an integer from 1 to 4294967295"},
+    {"model", "hidden_size", NO_NOT_NULL,
+     "UPDATE model SET hidden_size = NULL WHERE name = 'Llama-3-8B'", "catalog",
+     "model 'Llama-3-8B': column hidden_size: NULL, expected an integer from 1 to 4294967295"},
+    {"runtime", "mem_util_bp", NO_NOT_NULL,
+     "UPDATE runtime SET mem_util_bp = NULL WHERE name = 'vllm'", "quote",
+     "runtime 'vllm': column mem_util_bp: NULL, expected an integer from 1 to 10000"},
+    {"inventory", "on_hand", NO_NOT_NULL,
+     "UPDATE inventory SET on_hand = NULL WHERE sku = 'H100-SXM5-80GB'", "catalog",
+     "inventory 'gpu/H100-SXM5-80GB/SAMPLE-FRA1': column on_hand: NULL, expected an integer from "
+     "0 to 2147483647"},
+    {"currency", "minor_digits", NO_NOT_NULL,
+     "UPDATE currency SET minor_digits = NULL WHERE code = 'USD'", "quote",
+     "currency 'USD': column minor_digits: NULL, expected an integer from 0 to 4"},
+    {"number_format", "block_bytes", NO_NOT_NULL,
+     "UPDATE number_format SET block_bytes = NULL WHERE name = 'bf16'", "catalog",
+     "number_format 'bf16': column block_bytes: NULL, expected an integer from 1 to 1048576"},
+    {"gpu", "memory_mib", NO_STRICT,
+     "UPDATE gpu SET memory_mib = '80 GB' WHERE sku = 'A100-SXM4-80GB'", "quote",
+     "gpu 'A100-SXM4-80GB': column memory_mib: '80 GB', expected an integer from 1 to 4294967295"},
+    {"gpu", "bandwidth_gbs", NO_STRICT, "UPDATE gpu SET bandwidth_gbs = 3350.5 WHERE sku = 'L4'",
+     "catalog", "gpu 'L4': column bandwidth_gbs: 3350.5, expected an integer from 1 to 4294967295"},
+    {"gpu", "tdp_w", NO_CHECKS, "UPDATE gpu SET tdp_w = 0 WHERE sku = 'H100-SXM5-80GB'", "quote",
+     "gpu 'H100-SXM5-80GB': column tdp_w: 0, expected an integer from 1 to 4294967295"},
+    {"gpu", "tflops_bf16", NO_CHECKS, "UPDATE gpu SET tflops_bf16 = -1 WHERE sku = 'L4'", "catalog",
+     "gpu 'L4': column tflops_bf16: -1.0, expected a number of at least 0"},
+    {"gpu", "usable_mib", NO_CHECKS, "UPDATE gpu SET usable_mib = 30000 WHERE sku = 'L4'", "quote",
+     "gpu 'L4': column usable_mib: 30000, expected at most memory_mib 24576"},
+    {"inventory", "reserved", NO_CHECKS,
+     "UPDATE inventory SET reserved = 20 WHERE sku = 'H100-SXM5-80GB'", "catalog",
+     "inventory 'gpu/H100-SXM5-80GB/SAMPLE-FRA1': column reserved: 20, expected at most on_hand "
+     "16"},
+    {"server", "rack_units", NO_CHECKS, "UPDATE server SET rack_units = 99 WHERE sku = 'DGX-H100'",
+     "quote", "server 'DGX-H100': column rack_units: 99, expected an integer from 0 to 60"},
+};
+
+/* The catalog file dir/name with the case's bad value in it. */
+static char *make_bad_value(const struct bad_value_case *c, const char *name) {
+  char *path = init_catalog(name);
+  if (c->how == NO_NOT_NULL) {
+    char *after = str("\n  %s ", c->column);
+    edit_schema(path, c->table, after, " NOT NULL", "");
+    free(after);
+  } else if (c->how == NO_STRICT) {
+    edit_schema(path, c->table, "\n)", ") STRICT", ")");
+  }
+  char *sql =
+      str("%s%s", c->how == NO_CHECKS ? "PRAGMA ignore_check_constraints = ON; " : "", c->sql);
+  tu_db_exec(path, sql);
+  free(sql);
+  return path;
+}
+
+static void run_command(tu_result *r, const char *command, const char *path) {
+  if (strcmp(command, "quote") == 0)
+    RUN(r, "quote", "--db", path, "--model", "llama-3-8b");
+  else
+    RUN(r, "catalog", "gpus", "--db", path);
+}
+
+static void test_a_value_the_program_cannot_use_is_a_catalog_error(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
+    const struct bad_value_case *c = &bad_values[i];
+    char *path = make_bad_value(c, "bad.db");
+    tu_result r;
+    run_command(&r, c->command, path);
+    char *want = str("gpusizer %s: catalog file '%s': %s; fix the row with sqlite3 ('gpusizer db "
+                     "check %s' lists every problem)\n",
+                     c->command, path, c->problem, path);
+    print_message("case %zu: %s.%s\n", i, c->table, c->column);
+    expect_exact(&r, 3, "", want);
+    tu_result_free(&r);
+    free(want);
+    tu_unlink_db(path);
+    free(path);
+  }
+}
+
+/* Nullable columns stay optional: NULL there is "not set", not an error. */
+static void test_null_in_an_optional_column_loads(void **state) {
+  (void)state;
+  char *path = init_catalog("opt.db");
+  tu_db_exec(path, "UPDATE model SET sliding_window = NULL, head_dim = NULL, hf_id = NULL; "
+                   "UPDATE gpu SET memory_type = NULL, notes = NULL, tflops_fp8 = NULL");
+  tu_result r;
+  RUN(&r, "quote", "--db", path, "--model", "mistral-7b-v0.1");
+  assert_int_equal(r.status, 0);
+  tu_result_free(&r);
+  RUN(&r, "catalog", "models", "--db", path);
+  assert_int_equal(r.status, 0);
+  tu_result_free(&r);
+  free(path);
+}
+
 int main(void) {
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -279,6 +436,8 @@ int main(void) {
       TEST(test_db_init_refuses_a_journal_without_its_file),
       TEST(test_db_init_refuses_a_file_with_a_write_ahead_log),
       TEST(test_reading_a_file_with_a_hot_journal_says_to_migrate),
+      TEST(test_a_value_the_program_cannot_use_is_a_catalog_error),
+      TEST(test_null_in_an_optional_column_loads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
