@@ -62,7 +62,7 @@ gsz_err gsz_report_batch(char **out, size_t *out_len, const gsz_batch_result *ro
   gsz__buf_init(&b);
   gsz__table_render(&t, format, &b);
   gsz__table_free(&t);
-  return gsz__buf_finish(&b, out, out_len, diag);
+  return gsz__report_finish(&b, format, out, out_len, diag);
 }
 
 /* Totals per GPU SKU, in catalog order. */
@@ -100,12 +100,12 @@ gsz_err gsz_report_batch_summary(char **out, size_t *out_len, const gsz_batch_re
   gsz__buf b;
   gsz__buf_init(&b);
   char a[GSZ_FMT_MAX];
-  gsz__buf_printf(&b, "batch: %zu row%s: %zu ok, %zu no_fit, %zu error\n", n, n == 1 ? "" : "s",
-                  counts[GSZ_BATCH_OK], counts[GSZ_BATCH_NO_FIT], counts[GSZ_BATCH_ERROR]);
+  gsz__text_printf(&b, "batch: %zu row%s: %zu ok, %zu no_fit, %zu error\n", n, n == 1 ? "" : "s",
+                   counts[GSZ_BATCH_OK], counts[GSZ_BATCH_NO_FIT], counts[GSZ_BATCH_ERROR]);
   if (currency != NULL) {
-    gsz__buf_printf(&b, "total of the ok rows: %s\n",
-                    grand_overflow ? "overflows 64-bit minor units"
-                                   : gsz__fmt_money(a, grand, digits, currency));
+    gsz__text_printf(&b, "total of the ok rows: %s\n",
+                     grand_overflow ? "overflows 64-bit minor units"
+                                    : gsz__fmt_money(a, grand, digits, currency));
     gsz__buf_puts(&b, "by GPU (rows, cost, GPUs to buy vs available stock):\n");
     for (size_t g = 0; g < d->n_gpus; g++) {
       const per_gpu *p = &by[g];
@@ -113,15 +113,16 @@ gsz_err gsz_report_batch_summary(char **out, size_t *out_len, const gsz_batch_re
         continue;
       const gsz_gpu *gpu = &d->gpus[g];
       int64_t available = gpu->stock.present && gpu->stock.available > 0 ? gpu->stock.available : 0;
-      gsz__buf_printf(&b, "  %-22s %6llu rows  %22s  need %llu, in stock %lld", gpu->sku,
-                      (unsigned long long)p->rows,
-                      p->overflow ? "overflow" : gsz__fmt_money(a, p->cost, digits, currency),
-                      (unsigned long long)p->gpus_needed, (long long)available);
+      gsz__text_printf(&b, "  %-22s %6llu rows  %22s  need %llu, in stock %lld", gpu->sku,
+                       (unsigned long long)p->rows,
+                       p->overflow ? "overflow" : gsz__fmt_money(a, p->cost, digits, currency),
+                       (unsigned long long)p->gpus_needed, (long long)available);
       if (p->gpus_needed > (uint64_t)available)
-        gsz__buf_printf(&b, ", short %llu", (unsigned long long)(p->gpus_needed - (uint64_t)available));
+        gsz__text_printf(&b, ", short %llu",
+                         (unsigned long long)(p->gpus_needed - (uint64_t)available));
       gsz__buf_putc(&b, '\n');
     }
   }
   gsz__free(by);
-  return gsz__buf_finish(&b, out, out_len, diag);
+  return gsz__report_finish(&b, GSZ_OUTPUT_TABLE, out, out_len, diag); /* plain text */
 }

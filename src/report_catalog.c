@@ -33,6 +33,7 @@ const char *gsz_output_format_name(gsz_output_format format) {
   case GSZ_OUTPUT_JSON:
     return "json";
   case GSZ_OUTPUT_CSV:
+  case GSZ_OUTPUT_CSV_RAW:
     return "csv";
   case GSZ_OUTPUT_MARKDOWN:
     return "markdown";
@@ -568,5 +569,5 @@ gsz_err gsz_report_listing(char **out, size_t *out_len, const gsz_catalog_data *
   gsz__buf_init(&b);
   gsz__table_render(&t, format, &b);
   gsz__table_free(&t);
-  return gsz__buf_finish(&b, out, out_len, diag);
+  return gsz__report_finish(&b, format, out, out_len, diag);
 }

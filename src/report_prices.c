@@ -87,10 +87,10 @@ gsz_err gsz_report_prices(char **out, size_t *out_len, const gsz_catalog_data *d
               d->servers[i].sellable);
   gsz__buf b;
   gsz__buf_init(&b);
-  if (format == GSZ_OUTPUT_TABLE || format == GSZ_OUTPUT_MARKDOWN)
-    gsz__buf_printf(&b, "%s%s\n\n", format == GSZ_OUTPUT_MARKDOWN ? "Prices: " : "prices: ",
-                    gsz_overlay_describe(ov));
+  if (gsz__format_is_human(format))
+    gsz__text_printf(&b, "%s%s\n\n", format == GSZ_OUTPUT_MARKDOWN ? "Prices: " : "prices: ",
+                     gsz_overlay_describe(ov));
   gsz__table_render(&t, format, &b);
   gsz__table_free(&t);
-  return gsz__buf_finish(&b, out, out_len, diag);
+  return gsz__report_finish(&b, format, out, out_len, diag);
 }

@@ -31,26 +31,26 @@ static void layout_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload
     return;
   }
   if (training) {
-    gsz__buf_printf(b, "data parallel %u", c->layout.dp);
+    gsz__text_printf(b, "data parallel %u", c->layout.dp);
     if (c->layout.tp > 1)
-      gsz__buf_printf(b, " x tensor parallel %u", c->layout.tp);
+      gsz__text_printf(b, " x tensor parallel %u", c->layout.tp);
     if (c->zero > 0)
-      gsz__buf_printf(b, ", ZeRO-%u%s", c->zero, c->zero == 3 ? " (FSDP full shard)" : "");
+      gsz__text_printf(b, ", ZeRO-%u%s", c->zero, c->zero == 3 ? " (FSDP full shard)" : "");
     else if (c->total_gpus > 1)
       gsz__buf_puts(b, ", no ZeRO sharding");
     return;
   }
-  gsz__buf_printf(b, "tensor parallel %u", c->layout.tp);
+  gsz__text_printf(b, "tensor parallel %u", c->layout.tp);
   if (c->layout.pp > 1)
-    gsz__buf_printf(b, ", pipeline %u%s", c->layout.pp,
-                    c->pp_in_node ? " (heads do not split further, so stages share nodes)" : "");
+    gsz__text_printf(b, ", pipeline %u%s", c->layout.pp,
+                     c->pp_in_node ? " (heads do not split further, so stages share nodes)" : "");
 }
 
 /* "2 x Dell PowerEdge R760xa, each with 4 x NVIDIA L40S 48GB" */
 static void configuration_words(gsz__buf *b, const gsz_candidate *c) {
-  gsz__buf_printf(b, "%u x %s %s (%s), %s %u x %s %s (%s)", c->nodes, c->server->vendor,
-                  c->server->name, c->server->sku, c->nodes == 1 ? "with" : "each with",
-                  c->gpus_per_node, c->gpu->vendor, c->gpu->name, c->gpu->sku);
+  gsz__text_printf(b, "%u x %s %s (%s), %s %u x %s %s (%s)", c->nodes, c->server->vendor,
+                   c->server->name, c->server->sku, c->nodes == 1 ? "with" : "each with",
+                   c->gpus_per_node, c->gpu->vendor, c->gpu->name, c->gpu->sku);
 }
 
 /* "8 x H100-SXM5-80GB in 1 x SYS-821GE-TNHR" for tables. */
@@ -63,25 +63,25 @@ static void stock_words(gsz__buf *b, const gsz_candidate *c) {
   if (s->buildable) {
     gsz__buf_puts(b, "buildable from stock (");
     if (s->gpus_needed > 0)
-      gsz__buf_printf(b, "%llu of %lld %s, ", (unsigned long long)s->gpus_needed,
-                      (long long)s->gpus_available, c->gpu->sku);
-    gsz__buf_printf(b, "%llu of %lld %s available)", (unsigned long long)s->servers_needed,
-                    (long long)s->servers_available, c->server->sku);
+      gsz__text_printf(b, "%llu of %lld %s, ", (unsigned long long)s->gpus_needed,
+                       (long long)s->gpus_available, c->gpu->sku);
+    gsz__text_printf(b, "%llu of %lld %s available)", (unsigned long long)s->servers_needed,
+                     (long long)s->servers_available, c->server->sku);
     return;
   }
   gsz__buf_puts(b, "not buildable from stock: short ");
   bool first = true;
   if (s->gpus_short > 0) {
-    gsz__buf_printf(b, "%llu x %s (%lld available)", (unsigned long long)s->gpus_short, c->gpu->sku,
-                    (long long)s->gpus_available);
+    gsz__text_printf(b, "%llu x %s (%lld available)", (unsigned long long)s->gpus_short,
+                     c->gpu->sku, (long long)s->gpus_available);
     first = false;
   }
   if (s->servers_short > 0)
-    gsz__buf_printf(b, "%s%llu x %s (%lld available)", first ? "" : " and ",
-                    (unsigned long long)s->servers_short, c->server->sku,
-                    (long long)s->servers_available);
+    gsz__text_printf(b, "%s%llu x %s (%lld available)", first ? "" : " and ",
+                     (unsigned long long)s->servers_short, c->server->sku,
+                     (long long)s->servers_available);
   if (s->lead_time_days >= 0)
-    gsz__buf_printf(b, "; lead time %d days", s->lead_time_days);
+    gsz__text_printf(b, "; lead time %d days", s->lead_time_days);
   else
     gsz__buf_puts(b, "; lead time unknown");
 }
@@ -341,42 +341,43 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
   gsz__table t;
 
   if (md)
-    gsz__buf_printf(b, "## Quote: %s\n\n", req->size.model->label);
-  gsz__buf_printf(b, "%s%s (%s): ", md ? "**Workload:** " : "workload: ", req->size.model->label,
-                  req->size.model_source);
+    gsz__text_printf(b, "## Quote: %s\n\n", req->size.model->label);
+  gsz__text_printf(b, "%s%s (%s): ", md ? "**Workload:** " : "workload: ", req->size.model->label,
+                   req->size.model_source);
   gsz__text_workload(b, &req->size);
-  gsz__buf_printf(b, "\n%s%s\n\n",
-                  md ? "\n**Prices:** " : "prices: ", gsz_overlay_describe(req->overlay));
+  gsz__text_printf(b, md ? "\n\n**Prices:** %s\n\n" : "\nprices: %s\n\n",
+                   gsz_overlay_describe(req->overlay));
 
   if (res->found) {
     const gsz_candidate *best = &res->best;
     gsz__buf_puts(b, md ? "### Recommended configuration\n\n**" : "BEST: ");
     configuration_words(b, best);
-    gsz__buf_printf(b, "%s: %llu GPU%s for %s\n\n", md ? "**" : "",
-                    (unsigned long long)best->total_gpus, best->total_gpus == 1 ? "" : "s",
-                    money(a, res, best->price.total_minor));
+    gsz__text_printf(b, "%s: %llu GPU%s for %s\n\n", md ? "**" : "",
+                     (unsigned long long)best->total_gpus, best->total_gpus == 1 ? "" : "s",
+                     money(a, res, best->price.total_minor));
     const char *bullet = md ? "- " : "  ";
     char util[GSZ_FMT_MAX], room[GSZ_FMT_MAX];
-    gsz__buf_printf(b, "%slayout: ", bullet);
+    gsz__text_printf(b, "%slayout: ", bullet);
     layout_words(b, best, w, training);
     gsz__buf_putc(b, '\n');
-    gsz__buf_printf(b,
-                    "%smemory: needs %s per GPU; budget %s (%s usable x %s runtime share); "
-                    "headroom %s\n",
-                    bullet, gsz__fmt_gib(a, best->per_gpu_bytes),
-                    gsz__fmt_gib(c2, best->budget_bytes), gsz__fmt_gib(d, best->usable_bytes),
-                    gsz__fmt_ratio(util, res->best_estimate.mem_util_bp, 10000, 2),
-                    headroom(room, best->headroom_bp));
-    gsz__buf_printf(b, "%spower: %u W per node of the %u W its power supplies deliver\n", bullet,
-                    best->node_power_w, best->server->psu_w);
-    gsz__buf_printf(b, "%sstock: ", bullet);
+    gsz__text_printf(b,
+                     "%smemory: needs %s per GPU; budget %s (%s usable x %s runtime share); "
+                     "headroom %s\n",
+                     bullet, gsz__fmt_gib(a, best->per_gpu_bytes),
+                     gsz__fmt_gib(c2, best->budget_bytes), gsz__fmt_gib(d, best->usable_bytes),
+                     gsz__fmt_ratio(util, res->best_estimate.mem_util_bp, 10000, 2),
+                     headroom(room, best->headroom_bp));
+    gsz__text_printf(b, "%spower: %u W per node of the %u W its power supplies deliver\n", bullet,
+                     best->node_power_w, best->server->psu_w);
+    gsz__text_printf(b, "%sstock: ", bullet);
     stock_words(b, best);
     gsz__buf_putc(b, '\n');
     if (!best->gpu->verified || !best->server->verified)
-      gsz__buf_printf(b, "%scaution: some specifications of %s%s%s are unverified in the catalog\n",
-                      bullet, !best->gpu->verified ? best->gpu->sku : "",
-                      !best->gpu->verified && !best->server->verified ? " and " : "",
-                      !best->server->verified ? best->server->sku : "");
+      gsz__text_printf(b,
+                       "%scaution: some specifications of %s%s%s are unverified in the catalog\n",
+                       bullet, !best->gpu->verified ? best->gpu->sku : "",
+                       !best->gpu->verified && !best->server->verified ? " and " : "",
+                       !best->server->verified ? best->server->sku : "");
     gsz__buf_puts(b, md ? "\n**Price**\n\n" : "\n  price:\n");
     line_table(&t, res, &best->price);
     if (md)
@@ -385,10 +386,10 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
       indent_table(b, &t, "    ");
   } else {
     gsz__buf_puts(b, md ? "### No configuration fits\n\n" : "NO CONFIGURATION FITS\n");
-    gsz__buf_printf(b,
-                    "%sthe reasons for every GPU follow; relaxing the constraint named in each "
-                    "would change the answer\n",
-                    md ? "" : "  ");
+    gsz__text_printf(b,
+                     "%sthe reasons for every GPU follow; relaxing the constraint named in each "
+                     "would change the answer\n",
+                     md ? "" : "  ");
   }
 
   if (res->n_alternatives > 0) {
@@ -413,27 +414,27 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
       indent_table(b, &t, "  ");
   }
   if (n_filtered > 0) {
-    gsz__buf_printf(
-        b, "%snot considered (left out by --gpu, --vendor or --form-factor): ", md ? "\n" : "\n  ");
+    gsz__buf_puts(b, md ? "\nnot considered (left out by --gpu, --vendor or --form-factor): "
+                        : "\n  not considered (left out by --gpu, --vendor or --form-factor): ");
     bool first = true;
     for (size_t i = 0; i < res->n_rejected; i++)
       if (res->rejected[i].filtered) {
-        gsz__buf_printf(b, "%s%s", first ? "" : ", ", res->rejected[i].gpu->sku);
+        gsz__text_printf(b, "%s%s", first ? "" : ", ", res->rejected[i].gpu->sku);
         first = false;
       }
     gsz__buf_putc(b, '\n');
   }
   if (res->n_explained > 0) {
-    gsz__buf_printf(b, md ? "\n### Every candidate of %s\n\n" : "\nevery candidate of %s:\n",
-                    req->options->explain->sku);
+    gsz__text_printf(b, md ? "\n### Every candidate of %s\n\n" : "\nevery candidate of %s:\n",
+                     req->options->explain->sku);
     explain_table(&t, res);
     if (md)
       render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
     else
       indent_table(b, &t, "  ");
   }
-  gsz__buf_printf(b, md ? "\n### Memory per GPU (%s)\n\n" : "\nmemory per GPU (%s):\n",
-                  res->found ? "the recommended layout, busiest GPU" : "one GPU");
+  gsz__text_printf(b, md ? "\n### Memory per GPU (%s)\n\n" : "\nmemory per GPU (%s):\n",
+                   res->found ? "the recommended layout, busiest GPU" : "one GPU");
   if (md) {
     gsz__text_breakdown(b, &res->best_estimate, GSZ_OUTPUT_MARKDOWN);
   } else {
@@ -456,20 +457,20 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
   if (e->n_notes > 0) {
     gsz__buf_puts(b, md ? "\n**Notes**\n\n" : "\nnotes:\n");
     for (unsigned i = 0; i < e->n_notes; i++)
-      gsz__buf_printf(b, "%s%s\n", md ? "- " : "  - ", e->notes[i]);
+      gsz__text_printf(b, "%s%s\n", md ? "- " : "  - ", e->notes[i]);
   }
-  gsz__buf_printf(b,
-                  md ? "\n_%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes._\n"
-                     : "\n%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes.\n",
-                  res->candidates);
+  gsz__text_printf(b,
+                   md ? "\n_%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes._\n"
+                      : "\n%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes.\n",
+                   res->candidates);
 }
 
 /* --- JSON ---------------------------------------------------------------------- */
 
 static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_match_result *res) {
   json_t *o = json_object();
-  gsz__jb_put(jb, o, "gpu_sku", json_string(c->gpu->sku));
-  gsz__jb_put(jb, o, "server_sku", json_string(c->server->sku));
+  gsz__jb_put(jb, o, "gpu_sku", gsz__json_text(c->gpu->sku));
+  gsz__jb_put(jb, o, "server_sku", gsz__json_text(c->server->sku));
   gsz__jb_put(jb, o, "gpus_per_node", json_integer(c->gpus_per_node));
   gsz__jb_put(jb, o, "nodes", json_integer(c->nodes));
   gsz__jb_put(jb, o, "total_gpus", json_integer((json_int_t)c->total_gpus));
@@ -487,7 +488,7 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
   gsz__jb_put(jb, o, "psu_w", json_integer(c->server->psu_w));
   json_t *price = json_object();
   gsz__jb_put(jb, price, "total_minor", json_integer(c->price.total_minor));
-  gsz__jb_put(jb, price, "currency", json_string(res->currency));
+  gsz__jb_put(jb, price, "currency", gsz__json_text(res->currency));
   gsz__jb_put(jb, price, "minor_digits", json_integer(res->minor_digits));
   gsz__table t;
   line_table(&t, res, &c->price);
@@ -507,15 +508,15 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
               c->stock.lead_time_days >= 0 ? json_integer(c->stock.lead_time_days) : json_null());
   json_t *need = json_array();
   json_t *item = json_object();
-  gsz__jb_put(jb, item, "kind", json_string("gpu"));
-  gsz__jb_put(jb, item, "sku", json_string(c->gpu->sku));
+  gsz__jb_put(jb, item, "kind", gsz__json_text("gpu"));
+  gsz__jb_put(jb, item, "sku", gsz__json_text(c->gpu->sku));
   gsz__jb_put(jb, item, "needed", json_integer((json_int_t)c->stock.gpus_needed));
   gsz__jb_put(jb, item, "available", json_integer(c->stock.gpus_available));
   gsz__jb_put(jb, item, "short", json_integer((json_int_t)c->stock.gpus_short));
   gsz__jb_append(jb, need, item); /* frees item when need is NULL */
   item = json_object();
-  gsz__jb_put(jb, item, "kind", json_string("server"));
-  gsz__jb_put(jb, item, "sku", json_string(c->server->sku));
+  gsz__jb_put(jb, item, "kind", gsz__json_text("server"));
+  gsz__jb_put(jb, item, "sku", gsz__json_text(c->server->sku));
   gsz__jb_put(jb, item, "needed", json_integer((json_int_t)c->stock.servers_needed));
   gsz__jb_put(jb, item, "available", json_integer(c->stock.servers_available));
   gsz__jb_put(jb, item, "short", json_integer((json_int_t)c->stock.servers_short));
@@ -523,9 +524,9 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
   gsz__jb_put(jb, stock, "items", need);
   json_t *shortfall = json_array();
   if (c->stock.gpus_short > 0 && shortfall)
-    gsz__jb_append(jb, shortfall, json_string(c->gpu->sku));
+    gsz__jb_append(jb, shortfall, gsz__json_text(c->gpu->sku));
   if (c->stock.servers_short > 0 && shortfall)
-    gsz__jb_append(jb, shortfall, json_string(c->server->sku));
+    gsz__jb_append(jb, shortfall, gsz__json_text(c->server->sku));
   gsz__jb_put(jb, stock, "short", shortfall);
   gsz__jb_put(jb, o, "stock", stock);
   return o;
@@ -542,20 +543,20 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
                 o->max_gpus ? json_integer((json_int_t)o->max_gpus) : json_null());
     gsz__jb_put(jb, request, "budget_minor",
                 o->has_budget ? json_integer(o->budget_minor) : json_null());
-    gsz__jb_put(jb, request, "stock", json_string(gsz_stock_policy_name(o->stock)));
+    gsz__jb_put(jb, request, "stock", gsz__json_text(gsz_stock_policy_name(o->stock)));
     gsz__jb_put(jb, request, "allow_consumer", json_boolean(o->allow_consumer));
     gsz__jb_put(jb, request, "top", json_integer(o->top));
   }
   gsz__jb_put(jb, doc, "request", request);
   json_t *pricing = json_object();
-  gsz__jb_put(jb, pricing, "description", json_string(gsz_overlay_describe(req->overlay)));
-  gsz__jb_put(jb, pricing, "currency", json_string(gsz_overlay_currency(req->overlay)));
+  gsz__jb_put(jb, pricing, "description", gsz__json_text(gsz_overlay_describe(req->overlay)));
+  gsz__jb_put(jb, pricing, "currency", gsz__json_text(gsz_overlay_currency(req->overlay)));
   json_t *files = json_array();
   for (size_t i = 0; i < gsz_overlay_file_count(req->overlay) && files; i++)
-    gsz__jb_append(jb, files, json_string(gsz_overlay_file(req->overlay, i)));
+    gsz__jb_append(jb, files, gsz__json_text(gsz_overlay_file(req->overlay, i)));
   gsz__jb_put(jb, pricing, "files", files);
   const char *valid = gsz_overlay_valid_until(req->overlay);
-  gsz__jb_put(jb, pricing, "valid_until", valid ? json_string(valid) : json_null());
+  gsz__jb_put(jb, pricing, "valid_until", valid ? gsz__json_text(valid) : json_null());
   gsz__jb_put(jb, doc, "pricing", pricing);
   gsz__jb_put(jb, doc, "model", gsz__json_model(jb, &req->size, &res->best_estimate));
   gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate));
@@ -569,16 +570,16 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
   for (size_t i = 0; i < res->n_rejected && rejected; i++) {
     const gsz_rejection *rj = &res->rejected[i];
     json_t *r = json_object();
-    gsz__jb_put(jb, r, "gpu_sku", json_string(rj->gpu->sku));
+    gsz__jb_put(jb, r, "gpu_sku", gsz__json_text(rj->gpu->sku));
     gsz__jb_put(jb, r, "filtered", json_boolean(rj->filtered));
     json_t *reasons = json_array();
     for (unsigned k = 0; k < rj->n_reasons && reasons; k++) {
       json_t *reason = json_object();
-      gsz__jb_put(jb, reason, "code", json_string(gsz_reason_name(rj->reasons[k].code)));
+      gsz__jb_put(jb, reason, "code", gsz__json_text(gsz_reason_name(rj->reasons[k].code)));
       char detail[320];
-      gsz__jb_put(
-          jb, reason, "detail",
-          json_string(gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res)));
+      gsz__jb_put(jb, reason, "detail",
+                  gsz__json_text(
+                      gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res)));
       gsz__jb_append(jb, reasons, reason);
     }
     gsz__jb_put(jb, r, "reasons", reasons);
@@ -607,7 +608,8 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
   case GSZ_OUTPUT_MARKDOWN:
     text_quote(&b, req, res, true);
     break;
-  case GSZ_OUTPUT_CSV: {
+  case GSZ_OUTPUT_CSV:
+  case GSZ_OUTPUT_CSV_RAW: {
     /* One row per configuration, then one per GPU that lost, with its
      * reasons: programs see why even when nothing fits. */
     const char *pricing = gsz_overlay_describe(req->overlay);
@@ -632,7 +634,7 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
                  gsz_reason_describe(one, sizeof one, &rj->reasons[k], rj->gpu, res));
       gsz__table_str(&t, K_REASONS, reasons, NULL);
     }
-    render_table(&b, &t, GSZ_OUTPUT_CSV);
+    render_table(&b, &t, format);
     break;
   }
   case GSZ_OUTPUT_JSON: {
@@ -643,5 +645,5 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
     break;
   }
   }
-  return gsz__buf_finish(&b, out, out_len, diag);
+  return gsz__report_finish(&b, format, out, out_len, diag);
 }

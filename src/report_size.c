@@ -23,47 +23,47 @@ static json_t *uint_json(uint64_t v) {
 json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
   const gsz_workload *w = req->workload;
   json_t *o = json_object();
-  gsz__jb_put(jb, o, "model", json_string(req->model->label ? req->model->label : ""));
-  gsz__jb_put(jb, o, "model_source", json_string(req->model_source));
+  gsz__jb_put(jb, o, "model", gsz__json_text(req->model->label ? req->model->label : ""));
+  gsz__jb_put(jb, o, "model_source", gsz__json_text(req->model_source));
   if (req->hf_config != NULL)
-    gsz__jb_put(jb, o, "hf_config", json_string(req->hf_config));
+    gsz__jb_put(jb, o, "hf_config", gsz__json_text(req->hf_config));
   if (req->model->arch == NULL)
     gsz__jb_put(jb, o, "params", uint_json(req->model->count.total));
-  gsz__jb_put(jb, o, "mode", json_string(gsz_mode_name(w->mode)));
-  gsz__jb_put(jb, o, "method", json_string(gsz_method_name(w->method)));
-  gsz__jb_put(jb, o, "precision", json_string(w->weight_format->name));
+  gsz__jb_put(jb, o, "mode", gsz__json_text(gsz_mode_name(w->mode)));
+  gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(w->method)));
+  gsz__jb_put(jb, o, "precision", gsz__json_text(w->weight_format->name));
   if (w->mode == GSZ_MODE_INFERENCE) {
-    gsz__jb_put(jb, o, "kv_precision", json_string(w->kv_format->name));
+    gsz__jb_put(jb, o, "kv_precision", gsz__json_text(w->kv_format->name));
     gsz__jb_put(jb, o, "context", uint_json(w->context));
     gsz__jb_put(jb, o, "concurrency", uint_json(w->concurrency));
   } else {
     gsz__jb_put(jb, o, "context", uint_json(w->context));
     gsz__jb_put(jb, o, "batch", uint_json(w->micro_batch));
-    gsz__jb_put(jb, o, "optimizer", json_string(gsz_optimizer_name(w->optimizer)));
-    gsz__jb_put(jb, o, "recipe", json_string(gsz_recipe_name(w->recipe)));
+    gsz__jb_put(jb, o, "optimizer", gsz__json_text(gsz_optimizer_name(w->optimizer)));
+    gsz__jb_put(jb, o, "recipe", gsz__json_text(gsz_recipe_name(w->recipe)));
     gsz__jb_put(jb, o, "zero", json_integer(w->zero));
-    gsz__jb_put(jb, o, "recompute", json_string(gsz_recompute_name(w->recompute)));
+    gsz__jb_put(jb, o, "recompute", gsz__json_text(gsz_recompute_name(w->recompute)));
     gsz__jb_put(jb, o, "flash_attention", json_boolean(w->flash_attention));
     if (w->mode != GSZ_MODE_TRAIN)
       gsz__jb_put(jb, o, "lora_rank", json_integer(w->lora_rank));
   }
-  gsz__jb_put(jb, o, "runtime", json_string(w->runtime->name));
+  gsz__jb_put(jb, o, "runtime", gsz__json_text(w->runtime->name));
   json_t *layout = json_object();
   gsz__jb_put(jb, layout, "tp", json_integer(req->layout.tp));
   gsz__jb_put(jb, layout, "pp", json_integer(req->layout.pp));
   gsz__jb_put(jb, layout, "dp", json_integer(req->layout.dp));
   gsz__jb_put(jb, o, "layout", layout);
   if (req->gpu != NULL)
-    gsz__jb_put(jb, o, "gpu", json_string(req->gpu->sku));
+    gsz__jb_put(jb, o, "gpu", gsz__json_text(req->gpu->sku));
   return o;
 }
 
 json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_estimate *e) {
   json_t *o = json_object();
-  gsz__jb_put(jb, o, "name", json_string(req->model->label ? req->model->label : ""));
+  gsz__jb_put(jb, o, "name", gsz__json_text(req->model->label ? req->model->label : ""));
   gsz__jb_put(jb, o, "architecture", json_boolean(req->model->arch != NULL));
   if (req->model->arch != NULL)
-    gsz__jb_put(jb, o, "model_type", json_string(req->model->arch->model_type));
+    gsz__jb_put(jb, o, "model_type", gsz__json_text(req->model->arch->model_type));
   gsz__jb_put(jb, o, "total_params", uint_json(e->total_params));
   gsz__jb_put(jb, o, "active_params", uint_json(e->active_params));
   gsz__jb_put(jb, o, "trainable_params", uint_json(e->trainable_params));
@@ -74,7 +74,7 @@ json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_esti
 
 json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e) {
   json_t *o = json_object();
-  gsz__jb_put(jb, o, "method", json_string(gsz_method_name(e->method)));
+  gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(e->method)));
   gsz__jb_put(jb, o, "total_bytes", uint_json(e->total_bytes));
   gsz__jb_put(jb, o, "per_gpu_bytes", uint_json(e->per_gpu_bytes));
   gsz__jb_put(jb, o, "min_usable_bytes",
@@ -92,13 +92,13 @@ json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e) {
     gsz__jb_put(jb, components, gsz_component_name((gsz_component)i),
                 e->included[i] ? uint_json(e->component[i]) : json_null());
     if (!e->included[i] && excluded != NULL)
-      gsz__jb_append(jb, excluded, json_string(gsz_component_name((gsz_component)i)));
+      gsz__jb_append(jb, excluded, gsz__json_text(gsz_component_name((gsz_component)i)));
   }
   gsz__jb_put(jb, o, "components", components);
   gsz__jb_put(jb, o, "excluded", excluded);
   json_t *notes = json_array();
   for (unsigned i = 0; i < e->n_notes && notes != NULL; i++)
-    gsz__jb_append(jb, notes, json_string(e->notes[i]));
+    gsz__jb_append(jb, notes, gsz__json_text(e->notes[i]));
   gsz__jb_put(jb, o, "notes", notes);
   return o;
 }
@@ -107,7 +107,7 @@ static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_gpu *g, const gsz_e
   uint64_t usable = (uint64_t)g->usable_mib << 20;
   uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
   json_t *o = json_object();
-  gsz__jb_put(jb, o, "sku", json_string(g->sku));
+  gsz__jb_put(jb, o, "sku", gsz__json_text(g->sku));
   gsz__jb_put(jb, o, "usable_bytes", uint_json(usable));
   gsz__jb_put(jb, o, "budget_bytes", uint_json(budget));
   gsz__jb_put(jb, o, "fits", json_boolean(e->per_gpu_bytes <= budget));
@@ -123,26 +123,26 @@ static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_gpu *g, const gsz_e
 void gsz__text_workload(gsz__buf *b, const gsz_size_request *req) {
   const gsz_workload *w = req->workload;
   char n[GSZ_FMT_MAX], m[GSZ_FMT_MAX];
-  gsz__buf_printf(b, "%s", gsz_mode_name(w->mode));
+  gsz__text_printf(b, "%s", gsz_mode_name(w->mode));
   if (w->mode == GSZ_MODE_INFERENCE) {
-    gsz__buf_printf(b, ", %s weights, %s KV cache, context %s", w->weight_format->name,
-                    w->kv_format->name, gsz__fmt_group(n, w->context));
-    gsz__buf_printf(b, ", %s concurrent sequence%s", gsz__fmt_group(n, w->concurrency),
-                    w->concurrency == 1 ? "" : "s");
+    gsz__text_printf(b, ", %s weights, %s KV cache, context %s", w->weight_format->name,
+                     w->kv_format->name, gsz__fmt_group(n, w->context));
+    gsz__text_printf(b, ", %s concurrent sequence%s", gsz__fmt_group(n, w->concurrency),
+                     w->concurrency == 1 ? "" : "s");
   } else {
     if (w->mode == GSZ_MODE_TRAIN)
-      gsz__buf_printf(b, ", %s recipe with %s weights", gsz_recipe_name(w->recipe),
-                      w->weight_format->name);
+      gsz__text_printf(b, ", %s recipe with %s weights", gsz_recipe_name(w->recipe),
+                       w->weight_format->name);
     else
-      gsz__buf_printf(b, " rank %u, %s base weights, %s adapters", w->lora_rank,
-                      w->weight_format->name, gsz_recipe_name(w->recipe));
-    gsz__buf_printf(b, ", %s, context %s, micro-batch %s", gsz_optimizer_name(w->optimizer),
-                    gsz__fmt_group(n, w->context), gsz__fmt_group(m, w->micro_batch));
+      gsz__text_printf(b, " rank %u, %s base weights, %s adapters", w->lora_rank,
+                       w->weight_format->name, gsz_recipe_name(w->recipe));
+    gsz__text_printf(b, ", %s, context %s, micro-batch %s", gsz_optimizer_name(w->optimizer),
+                     gsz__fmt_group(n, w->context), gsz__fmt_group(m, w->micro_batch));
     if (w->zero > 0)
-      gsz__buf_printf(b, ", ZeRO-%u", w->zero);
+      gsz__text_printf(b, ", ZeRO-%u", w->zero);
     if (w->recompute != GSZ_RECOMPUTE_NONE)
-      gsz__buf_printf(b, ", %s recomputation", gsz_recompute_name(w->recompute));
-    gsz__buf_printf(b, ", flash attention %s", w->flash_attention ? "on" : "off");
+      gsz__text_printf(b, ", %s recomputation", gsz_recompute_name(w->recompute));
+    gsz__text_printf(b, ", flash attention %s", w->flash_attention ? "on" : "off");
   }
 }
 
@@ -192,25 +192,25 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
   const gsz_workload *w = req->workload;
   const char *bullet = markdown ? "- " : "";
   if (markdown)
-    gsz__buf_printf(b, "## Memory: %s\n\n", req->model->label);
-  gsz__buf_printf(b, "%smodel: %s (%s), %s parameters", bullet, req->model->label,
-                  req->model_source, gsz__fmt_group(n, e->total_params));
+    gsz__text_printf(b, "## Memory: %s\n\n", req->model->label);
+  gsz__text_printf(b, "%smodel: %s (%s), %s parameters", bullet, req->model->label,
+                   req->model_source, gsz__fmt_group(n, e->total_params));
   if (e->active_params != e->total_params)
-    gsz__buf_printf(b, ", %s active per token", gsz__fmt_group(n, e->active_params));
+    gsz__text_printf(b, ", %s active per token", gsz__fmt_group(n, e->active_params));
   if (e->trainable_params != 0 && e->trainable_params != e->total_params)
-    gsz__buf_printf(b, ", %s trainable", gsz__fmt_group(n, e->trainable_params));
+    gsz__text_printf(b, ", %s trainable", gsz__fmt_group(n, e->trainable_params));
   gsz__buf_putc(b, '\n');
-  gsz__buf_printf(b, "%sworkload: ", bullet);
+  gsz__text_printf(b, "%sworkload: ", bullet);
   gsz__text_workload(b, req);
   gsz__buf_putc(b, '\n');
   if (req->model->arch != NULL && w->mode == GSZ_MODE_INFERENCE)
-    gsz__buf_printf(b, "%sKV cache: %s bytes per token (all layers, %s)\n", bullet,
-                    gsz__fmt_group(n, e->kv_bytes_per_token), w->kv_format->name);
-  gsz__buf_printf(b, "%smethod %s, layout tp %u x pp %u x dp %u", bullet,
-                  gsz_method_name(e->method), e->layout.tp, e->layout.pp, e->layout.dp);
+    gsz__text_printf(b, "%sKV cache: %s bytes per token (all layers, %s)\n", bullet,
+                     gsz__fmt_group(n, e->kv_bytes_per_token), w->kv_format->name);
+  gsz__text_printf(b, "%smethod %s, layout tp %u x pp %u x dp %u", bullet,
+                   gsz_method_name(e->method), e->layout.tp, e->layout.pp, e->layout.dp);
   if (e->method == GSZ_METHOD_FULL)
-    gsz__buf_printf(b, ", runtime %s (%s %s)", w->runtime->name, w->runtime->engine,
-                    w->runtime->engine_version);
+    gsz__text_printf(b, ", runtime %s (%s %s)", w->runtime->name, w->runtime->engine,
+                     w->runtime->engine_version);
   gsz__buf_puts(b, markdown ? "\n\n" : "\n\n");
   gsz__text_breakdown(b, e, markdown ? GSZ_OUTPUT_MARKDOWN : GSZ_OUTPUT_TABLE);
   gsz__buf_putc(b, '\n');
@@ -219,14 +219,14 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
   char util[GSZ_FMT_MAX], gb[GSZ_FMT_MAX];
   gsz__fmt_ratio(util, e->mem_util_bp, 10000, 2);
   if (e->mem_util_bp < 10000)
-    gsz__buf_printf(b,
-                    "%sneeds %s per GPU; the runtime uses %s of GPU memory, so each GPU must "
-                    "expose at least %s (%s)\n",
-                    bullet, gsz__fmt_gib(gib, e->per_gpu_bytes), util, gsz__fmt_gib(n, min_usable),
-                    gsz__fmt_gb(gb, min_usable));
+    gsz__text_printf(b,
+                     "%sneeds %s per GPU; the runtime uses %s of GPU memory, so each GPU must "
+                     "expose at least %s (%s)\n",
+                     bullet, gsz__fmt_gib(gib, e->per_gpu_bytes), util, gsz__fmt_gib(n, min_usable),
+                     gsz__fmt_gb(gb, min_usable));
   else
-    gsz__buf_printf(b, "%sneeds %s (%s) per GPU\n", bullet, gsz__fmt_gib(gib, e->per_gpu_bytes),
-                    gsz__fmt_gb(n, e->per_gpu_bytes));
+    gsz__text_printf(b, "%sneeds %s (%s) per GPU\n", bullet, gsz__fmt_gib(gib, e->per_gpu_bytes),
+                     gsz__fmt_gb(n, e->per_gpu_bytes));
   if (req->gpu != NULL) {
     const gsz_gpu *g = req->gpu;
     uint64_t usable = (uint64_t)g->usable_mib << 20;
@@ -234,18 +234,18 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
     char budget_s[GSZ_FMT_MAX];
     gsz__fmt_gib(budget_s, budget);
     if (e->per_gpu_bytes <= budget)
-      gsz__buf_printf(b, "%son %s: fits; budget %s of %s usable, %s to spare\n", bullet, g->sku,
-                      budget_s, gsz__fmt_gib(gib, usable),
-                      gsz__fmt_gib(n, budget - e->per_gpu_bytes));
+      gsz__text_printf(b, "%son %s: fits; budget %s of %s usable, %s to spare\n", bullet, g->sku,
+                       budget_s, gsz__fmt_gib(gib, usable),
+                       gsz__fmt_gib(n, budget - e->per_gpu_bytes));
     else
-      gsz__buf_printf(b, "%son %s: does not fit; budget %s of %s usable, %s short\n", bullet,
-                      g->sku, budget_s, gsz__fmt_gib(gib, usable),
-                      gsz__fmt_gib(n, e->per_gpu_bytes - budget));
+      gsz__text_printf(b, "%son %s: does not fit; budget %s of %s usable, %s short\n", bullet,
+                       g->sku, budget_s, gsz__fmt_gib(gib, usable),
+                       gsz__fmt_gib(n, e->per_gpu_bytes - budget));
   }
   if (e->n_notes > 0) {
     gsz__buf_puts(b, markdown ? "\n**Notes**\n\n" : "\nnotes:\n");
     for (unsigned i = 0; i < e->n_notes; i++)
-      gsz__buf_printf(b, "%s%s\n", markdown ? "- " : "  - ", e->notes[i]);
+      gsz__text_printf(b, "%s%s\n", markdown ? "- " : "  - ", e->notes[i]);
   }
   gsz__buf_puts(b, markdown ? "\n_GB = 10^9 bytes, GiB = 2^30 bytes._\n"
                             : "\nGB = 10^9 bytes, GiB = 2^30 bytes.\n");
@@ -263,7 +263,8 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
     text_size(&b, req, e, true);
     break;
   case GSZ_OUTPUT_CSV:
-    gsz__text_breakdown(&b, e, GSZ_OUTPUT_CSV);
+  case GSZ_OUTPUT_CSV_RAW:
+    gsz__text_breakdown(&b, e, format);
     break;
   case GSZ_OUTPUT_JSON: {
     gsz__jb jb = {false};
@@ -278,5 +279,5 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
     break;
   }
   }
-  return gsz__buf_finish(&b, out, out_len, diag);
+  return gsz__report_finish(&b, format, out, out_len, diag);
 }

@@ -1,6 +1,8 @@
-/* table.c: one typed table, four renderings (see table_int.h). Text tables
- * align on display width in code points; CSV quotes per RFC 4180; Markdown
- * escapes pipes; JSON goes through jansson with exact integers. */
+/* table.c: one typed table, four renderings (see table_int.h), and the
+ * last step of every report. Text tables align on display width in code
+ * points of the escaped text; Markdown also escapes pipes; CSV quotes per
+ * RFC 4180 and guards text fields against spreadsheet formulas; JSON goes
+ * through jansson with exact integers and exact text. */
 #include "fmt_int.h"
 #include "json_out_int.h"
 #include "table_int.h"
@@ -144,16 +146,38 @@ static size_t width(const char *s) {
   return w;
 }
 
+/* The text people see for s: s itself, or s escaped (fmt_int.h) into
+ * scratch. Every cell of a text or Markdown table passes here, so a name
+ * from the catalog, an overlay or a batch file can neither move the
+ * terminal's cursor nor break the table's lines. */
+static const char *escaped(const char *s, unsigned flags, gsz__buf *scratch) {
+  size_t n = strlen(s);
+  if (!gsz__text_needs_escape(s, n, flags))
+    return s;
+  scratch->len = 0;
+  gsz__text_escape(scratch, s, n, flags);
+  return scratch->err == GSZ_OK ? scratch->data : ""; /* the error is passed on */
+}
+
+/* The cell at row r, column c as people see it; valid until the next call
+ * with the same tmp or scratch. */
+static const char *cell_shown(const gsz__table *t, size_t r, size_t c, unsigned flags, char tmp[64],
+                              gsz__buf *scratch) {
+  return escaped(human_text(&t->cells[r * t->ncols + c], tmp, 64), flags, scratch);
+}
+
 static void render_text(const gsz__table *t, gsz__buf *b) {
   size_t widths[64] = {0};
   char tmp[64];
   size_t ncols = t->ncols < 64 ? t->ncols : 64;
+  gsz__buf scratch;
+  gsz__buf_init(&scratch);
   for (size_t c = 0; c < ncols; c++) {
     if (!shown(&t->cols[c], true))
       continue;
     widths[c] = width(t->cols[c].header);
     for (size_t r = 0; r < t->rows; r++) {
-      size_t w = width(human_text(&t->cells[r * t->ncols + c], tmp, sizeof tmp));
+      size_t w = width(cell_shown(t, r, c, GSZ_ESC_NEWLINE, tmp, &scratch));
       if (w > widths[c])
         widths[c] = w;
     }
@@ -175,7 +199,7 @@ static void render_text(const gsz__table *t, gsz__buf *b) {
       else if (r == 1)
         text = NULL;
       else
-        text = human_text(&t->cells[(r - 2) * t->ncols + c], tmp, sizeof tmp);
+        text = cell_shown(t, r - 2, c, GSZ_ESC_NEWLINE, tmp, &scratch);
       if (text == NULL) {
         gsz__buf_repeat(b, ' ', pending);
         pending = 0;
@@ -197,27 +221,26 @@ static void render_text(const gsz__table *t, gsz__buf *b) {
       b->data[--b->len] = '\0'; /* an empty last cell leaves no trailing blanks */
     gsz__buf_putc(b, '\n');
   }
+  if (scratch.err != GSZ_OK && b->err == GSZ_OK)
+    b->err = scratch.err;
+  gsz__buf_release(&scratch);
 }
 
+/* s is already escaped: no pipe or line break of its own left. */
 static void markdown_cell(gsz__buf *b, const char *s) {
   gsz__buf_putc(b, ' ');
-  for (; *s; s++) {
-    if (*s == '|')
-      gsz__buf_puts(b, "\\|");
-    else if (*s == '\n')
-      gsz__buf_putc(b, ' ');
-    else
-      gsz__buf_putc(b, *s);
-  }
+  gsz__buf_puts(b, s);
   gsz__buf_puts(b, " |");
 }
 
 static void render_markdown(const gsz__table *t, gsz__buf *b) {
   char tmp[64];
+  gsz__buf scratch;
+  gsz__buf_init(&scratch);
   gsz__buf_putc(b, '|');
   for (size_t c = 0; c < t->ncols; c++)
     if (shown(&t->cols[c], true))
-      markdown_cell(b, t->cols[c].header);
+      markdown_cell(b, escaped(t->cols[c].header, GSZ_ESC_NEWLINE | GSZ_ESC_PIPE, &scratch));
   gsz__buf_puts(b, "\n|");
   for (size_t c = 0; c < t->ncols; c++)
     if (shown(&t->cols[c], true))
@@ -227,17 +250,34 @@ static void render_markdown(const gsz__table *t, gsz__buf *b) {
     gsz__buf_putc(b, '|');
     for (size_t c = 0; c < t->ncols; c++)
       if (shown(&t->cols[c], true))
-        markdown_cell(b, human_text(&t->cells[r * t->ncols + c], tmp, sizeof tmp));
+        markdown_cell(b, cell_shown(t, r, c, GSZ_ESC_NEWLINE | GSZ_ESC_PIPE, tmp, &scratch));
     gsz__buf_putc(b, '\n');
   }
+  if (scratch.err != GSZ_OK && b->err == GSZ_OK)
+    b->err = scratch.err;
+  gsz__buf_release(&scratch);
 }
 
-static void csv_field(gsz__buf *b, const char *s) {
-  if (strpbrk(s, ",\"\r\n") == NULL) {
+/* A spreadsheet reads a field that starts with one of these as a formula
+ * (OWASP, "CSV Injection"): =HYPERLINK(...) in a SKU or a batch id would
+ * run when a planner opens the file. */
+static bool formula_lead(const char *s) {
+  return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+/* One field per RFC 4180. guard: a text field whose first character would
+ * start a formula gets a leading ' (the spreadsheets' "this is text") and
+ * quotes, as OWASP recommends. Only text fields are guarded, never the
+ * numbers the program writes, so -12345 stays a number. */
+static void csv_field(gsz__buf *b, const char *s, bool guard) {
+  bool neutralise = guard && formula_lead(s);
+  if (!neutralise && strpbrk(s, ",\"\r\n") == NULL) {
     gsz__buf_puts(b, s);
     return;
   }
   gsz__buf_putc(b, '"');
+  if (neutralise)
+    gsz__buf_putc(b, '\'');
   for (; *s; s++) {
     if (*s == '"')
       gsz__buf_putc(b, '"');
@@ -246,7 +286,7 @@ static void csv_field(gsz__buf *b, const char *s) {
   gsz__buf_putc(b, '"');
 }
 
-static void render_csv(const gsz__table *t, gsz__buf *b) {
+static void render_csv(const gsz__table *t, gsz__buf *b, bool guard) {
   char tmp[64];
   bool first = true;
   for (size_t c = 0; c < t->ncols; c++) {
@@ -255,7 +295,7 @@ static void render_csv(const gsz__table *t, gsz__buf *b) {
     if (!first)
       gsz__buf_putc(b, ',');
     first = false;
-    csv_field(b, t->cols[c].key);
+    csv_field(b, t->cols[c].key, false);
   }
   gsz__buf_puts(b, "\r\n");
   for (size_t r = 0; r < t->rows; r++) {
@@ -266,16 +306,29 @@ static void render_csv(const gsz__table *t, gsz__buf *b) {
       if (!first)
         gsz__buf_putc(b, ',');
       first = false;
-      csv_field(b, machine_text(&t->cells[r * t->ncols + c], tmp, sizeof tmp));
+      const gsz__cell *cell = &t->cells[r * t->ncols + c];
+      csv_field(b, machine_text(cell, tmp, sizeof tmp), guard && cell->type == GSZ_CELL_STR);
     }
     gsz__buf_puts(b, "\r\n");
   }
 }
 
+json_t *gsz__json_text(const char *s) {
+  size_t n = strlen(s);
+  if (!gsz__utf8_needs_repair(s, n))
+    return json_stringn(s, n);
+  gsz__buf fixed;
+  gsz__buf_init(&fixed);
+  gsz__utf8_repair(&fixed, s, n);
+  json_t *j = fixed.err == GSZ_OK ? json_stringn(fixed.data, fixed.len) : NULL;
+  gsz__buf_release(&fixed);
+  return j;
+}
+
 static json_t *cell_json(const gsz__cell *c) {
   switch (c->type) {
   case GSZ_CELL_STR:
-    return json_string(c->str);
+    return gsz__json_text(c->str);
   case GSZ_CELL_INT:
     return json_integer(c->i);
   case GSZ_CELL_BOOL:
@@ -325,7 +378,8 @@ void gsz__table_render(const gsz__table *t, gsz_output_format fmt, gsz__buf *b) 
     render_markdown(t, b);
     return;
   case GSZ_OUTPUT_CSV:
-    render_csv(t, b);
+  case GSZ_OUTPUT_CSV_RAW:
+    render_csv(t, b, fmt == GSZ_OUTPUT_CSV);
     return;
   case GSZ_OUTPUT_JSON: {
     gsz__jb jb = {false};
@@ -335,4 +389,15 @@ void gsz__table_render(const gsz__table *t, gsz_output_format fmt, gsz__buf *b) 
     return;
   }
   }
+}
+
+bool gsz__format_is_human(gsz_output_format fmt) {
+  return fmt == GSZ_OUTPUT_TABLE || fmt == GSZ_OUTPUT_MARKDOWN;
+}
+
+gsz_err gsz__report_finish(gsz__buf *b, gsz_output_format fmt, char **out, size_t *out_len,
+                           gsz_diag *diag) {
+  if (gsz__format_is_human(fmt))
+    gsz__text_sanitize(b);
+  return gsz__buf_finish(b, out, out_len, diag);
 }

@@ -1,5 +1,6 @@
 /* table_int.h: a typed table rendered four ways: aligned text, Markdown,
- * CSV (RFC 4180) and JSON (an array of objects, via jansson). Each cell has
+ * CSV (RFC 4180) and JSON (an array of objects, via jansson), and the last
+ * step every report takes (gsz__report_finish). Each cell has
  * a machine value (for CSV and JSON: exact integers, strings, null) and an
  * optional display text (for people: "80.0 GiB", "27,500.00 USD").
  * Columns can be for people only, for machines only, or both.
@@ -8,6 +9,7 @@
 #define GSZ_TABLE_INT_H
 
 #include "buf_int.h"
+#include "fmt_int.h"
 #include "gpusizer/report.h"
 
 typedef enum gsz__col_use {
@@ -52,12 +54,31 @@ void gsz__table_bool(gsz__table *t, size_t col, bool value, const char *display)
 void gsz__table_real(gsz__table *t, size_t col, double value, const char *display);
 void gsz__table_null(gsz__table *t, size_t col, const char *display);
 
-/* Render into b; JSON is an array of row objects. */
+/* Render into b; JSON is an array of row objects. Text and Markdown cells
+ * are escaped (fmt_int.h: control characters, invalid UTF-8; in Markdown
+ * also | and line breaks); CSV text fields are guarded against formulas
+ * unless fmt is GSZ_OUTPUT_CSV_RAW. */
 void gsz__table_render(const gsz__table *t, gsz_output_format fmt, gsz__buf *b);
 
 /* The rows as a JSON array of objects (new reference; NULL on ENOMEM), to
  * nest inside a larger document. */
 struct json_t;
 struct json_t *gsz__table_json(const gsz__table *t);
+
+/* A JSON string of s (new reference; NULL on ENOMEM), for every string a
+ * report writes. JSON carries only UTF-8 (RFC 8259), and jansson refuses
+ * anything else, which would fail the whole document: each byte of s that
+ * is not part of valid UTF-8 becomes U+FFFD, as Go's encoding/json does.
+ * Valid text, control characters included, is kept exactly. */
+struct json_t *gsz__json_text(const char *s);
+
+/* Table and Markdown: the formats for people, whose text is escaped. */
+bool gsz__format_is_human(gsz_output_format fmt);
+
+/* The last step of every gsz_report_* function, so that no renderer can
+ * skip it: for people's formats, escape whatever control character is left
+ * in b (gsz__text_sanitize); then gsz__buf_finish. */
+gsz_err gsz__report_finish(gsz__buf *b, gsz_output_format fmt, char **out, size_t *out_len,
+                           gsz_diag *diag);
 
 #endif

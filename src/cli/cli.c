@@ -10,9 +10,10 @@
 #include <string.h>
 
 static void vreport(const char *cmd, const char *fmt, va_list ap) {
-  fprintf(stderr, "gpusizer%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  char message[GSZ_DIAG_MESSAGE_MAX + 1024], shown[4 * sizeof message];
+  vsnprintf(message, sizeof message, fmt, ap);
+  fprintf(stderr, "gpusizer%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
+          gsz_report_escape(shown, sizeof shown, message));
 }
 
 void cli_error(const char *cmd, const char *fmt, ...) {
@@ -95,6 +96,16 @@ int cli_finish(const char *cmd, int status) {
     return EXIT_SYSTEM;
   }
   return status;
+}
+
+int cli_csv_raw(const char *cmd, gsz_output_format *format, bool csv_raw) {
+  if (!csv_raw)
+    return EXIT_OK;
+  if (*format != GSZ_OUTPUT_CSV)
+    return cli_usage_error(cmd, "--csv-raw goes with --format csv, not %s",
+                           gsz_output_format_name(*format));
+  *format = GSZ_OUTPUT_CSV_RAW;
+  return EXIT_OK;
 }
 
 int cli_bad_option(const char *cmd, int opt, char **argv) {

@@ -28,7 +28,9 @@ int cmd_size(int argc, char **argv);
 int cmd_quote(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 
-/* "gpusizer <cmd>: <message>" on stderr. */
+/* "gpusizer <cmd>: <message>" on stderr, as one line: the message is
+ * escaped as the table format escapes data (gsz_report_escape), since it
+ * may quote names from a catalog, an overlay or a batch file. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A usage error: the message, then a pointer to --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -58,6 +60,23 @@ bool cli_ieq(const char *a, const char *b);
 #define CLI_OPT_HELP 'h'
 #define CLI_OPT_DB 1000
 #define CLI_OPT_FORMAT 1001
+#define CLI_OPT_CSV_RAW 1002
+
+/* The --help lines of --csv-raw and of the formula guard it switches off,
+ * the same for every command that writes CSV. */
+#define CLI_CSV_RAW_HELP                                                                       \
+  "  --csv-raw                with --format csv: write text fields exactly, without the\n"     \
+  "                           guard described below (for programs, not spreadsheets)\n"
+#define CLI_CSV_GUARD_HELP                                                                     \
+  "CSV guards spreadsheets against formulas in data (OWASP \"CSV Injection\"): a text\n"        \
+  "field (SKU, name, id, message) that starts with =, +, -, @, TAB or CR is written\n"          \
+  "with a leading ' and in quotes; numbers are never changed (-12345 stays a number).\n"        \
+  "--csv-raw turns the guard off.\n"
+
+/* After option parsing: --csv-raw given (csv_raw) with *format. Turns CSV
+ * into GSZ_OUTPUT_CSV_RAW; any other format is a usage error. Returns an
+ * exit status. */
+int cli_csv_raw(const char *cmd, gsz_output_format *format, bool csv_raw);
 
 /* Print "unknown option"/"missing value" for the getopt result; EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int opt, char **argv);

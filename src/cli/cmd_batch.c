@@ -29,7 +29,7 @@ static void help(void) {
         "\n"
         "options:\n"
         "  -o, --output OUT         write here (whole or not at all) instead of stdout\n"
-        "  --format F               csv (default) or json\n"
+        "  --format F               csv (default) or json\n" CLI_CSV_RAW_HELP
         "  --summary FILE           write the summary there instead of stderr\n"
         "  --pricing FILE           pricing overlay for every row (repeatable)\n"
         "  --allow-expired          accept an overlay past its valid_until\n"
@@ -39,7 +39,8 @@ static void help(void) {
         "The summary (rows ok / no_fit / error, cost by GPU, GPUs needed vs in stock)\n"
         "goes to stderr; a progress line too when stderr is a terminal. Exit 0 when\n"
         "every row was processed (even no_fit and error rows), 2 when the input itself\n"
-        "is unusable.\n",
+        "is unusable.\n"
+        "\n" CLI_CSV_GUARD_HELP,
         stdout);
 }
 
@@ -189,6 +190,7 @@ int cmd_batch(int argc, char **argv) {
   enum { OPT_SUMMARY = 4000, OPT_PRICING, OPT_ALLOW_EXPIRED };
   static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                           {"format", required_argument, NULL, CLI_OPT_FORMAT},
+                                          {"csv-raw", no_argument, NULL, CLI_OPT_CSV_RAW},
                                           {"summary", required_argument, NULL, OPT_SUMMARY},
                                           {"pricing", required_argument, NULL, OPT_PRICING},
                                           {"allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED},
@@ -197,6 +199,7 @@ int cmd_batch(int argc, char **argv) {
                                           {NULL, 0, NULL, 0}};
   const char *output = NULL, *summary_path = NULL, *db = NULL;
   gsz_output_format format = GSZ_OUTPUT_CSV;
+  bool csv_raw = false;
   cli_request batch_flags;
   memset(&batch_flags, 0, sizeof batch_flags);
   gsz_diag diag;
@@ -224,6 +227,9 @@ int cmd_batch(int argc, char **argv) {
     case OPT_ALLOW_EXPIRED:
       batch_flags.value[REQ_ALLOW_EXPIRED] = "true";
       break;
+    case CLI_OPT_CSV_RAW:
+      csv_raw = true;
+      break;
     case CLI_OPT_DB:
       db = optarg;
       break;
@@ -238,6 +244,9 @@ int cmd_batch(int argc, char **argv) {
     return cli_usage_error(cmd, "which batch file? give FILE.csv or FILE.yaml");
   if (optind + 1 < argc)
     return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+  int csv_status = cli_csv_raw(cmd, &format, csv_raw);
+  if (csv_status != EXIT_OK)
+    return csv_status;
   const char *file = argv[optind];
 
   gsz_batch_input *in = NULL;

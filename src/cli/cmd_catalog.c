@@ -20,11 +20,14 @@ static const char *const HELP =
     "  --pricing FILE     (prices) pricing overlay; repeatable; default $GPUSIZER_PRICING\n"
     "  --allow-expired    (prices) accept an overlay past its valid_until\n"
     "  --format F         table (default), json, csv or markdown\n"
+    "  --csv-raw          with --format csv: write text fields exactly, without the\n"
+    "                     guard described below (for programs, not spreadsheets)\n"
     "  --db FILE          catalog file (default: $GPUSIZER_DB, else built-in)\n"
     "  -h, --help         this help\n"
     "\n"
     "Table and Markdown show sizes in GiB (2^30 bytes) and prices with their\n"
-    "currency; JSON and CSV give exact integers (MiB, minor units of currency).\n";
+    "currency, and control characters in names escaped (\\x1b); JSON and CSV give\n"
+    "exact integers (MiB, minor units of currency).\n" CLI_CSV_GUARD_HELP;
 
 enum { OPT_VENDOR = 2000, OPT_FORM, OPT_PRICING, OPT_ALLOW_EXPIRED };
 
@@ -89,11 +92,13 @@ int cmd_catalog(int argc, char **argv) {
                                           {"pricing", required_argument, NULL, OPT_PRICING},
                                           {"allow-expired", no_argument, NULL, OPT_ALLOW_EXPIRED},
                                           {"format", required_argument, NULL, CLI_OPT_FORMAT},
+                                          {"csv-raw", no_argument, NULL, CLI_OPT_CSV_RAW},
                                           {"db", required_argument, NULL, CLI_OPT_DB},
                                           {"help", no_argument, NULL, CLI_OPT_HELP},
                                           {NULL, 0, NULL, 0}};
   gsz_listing_filter filter = {NULL, NULL};
   gsz_output_format format = GSZ_OUTPUT_TABLE;
+  bool csv_raw = false;
   const char *db = NULL;
   cli_request pricing;
   memset(&pricing, 0, sizeof pricing);
@@ -119,6 +124,9 @@ int cmd_catalog(int argc, char **argv) {
     case CLI_OPT_FORMAT:
       if (gsz_output_format_parse(&format, optarg, &diag) != GSZ_OK)
         return cli_usage_error(cmd, "--format: %s", diag.message);
+      break;
+    case CLI_OPT_CSV_RAW:
+      csv_raw = true;
       break;
     case CLI_OPT_DB:
       db = optarg;
@@ -149,9 +157,12 @@ int cmd_catalog(int argc, char **argv) {
     return cli_usage_error(cmd, "--vendor goes with 'catalog gpus', 'servers' or 'stock'");
   if (filter.form_factor != NULL && !forms_apply)
     return cli_usage_error(cmd, "--form-factor goes with 'catalog gpus' or 'servers'");
+  int status = cli_csv_raw(cmd, &format, csv_raw);
+  if (status != EXIT_OK)
+    return status;
 
   gsz_catalog *catalog = NULL;
-  int status = cli_open_catalog(&catalog, cmd, db);
+  status = cli_open_catalog(&catalog, cmd, db);
   if (status != EXIT_OK)
     return status;
   /* A filter that matches nothing in the whole catalog is a typo, not an

@@ -19,7 +19,7 @@ static void help(void) {
   req_help(stdout, REQ_QUOTE);
   fputs("\n"
         "output:\n"
-        "  --format F               table (default), json, csv or markdown\n"
+        "  --format F               table (default), json, csv or markdown\n" CLI_CSV_RAW_HELP
         "  --db FILE                catalog file (default: $GPUSIZER_DB, else built-in)\n"
         "  -h, --help               this help\n"
         "\n"
@@ -27,6 +27,8 @@ static void help(void) {
         "use, unless pricing overlays (--pricing, $GPUSIZER_PRICING; docs/pricing.md)\n"
         "set the currency, exchange rates, overrides, discounts, markup, adders and tax.\n"
         "Power rule: GPUs x TDP + the server's base power <= its PSU power.\n"
+        "\n"
+        "Table and Markdown show control characters in names escaped (\\x1b).\n" CLI_CSV_GUARD_HELP
         "\n"
         "examples:\n"
         "  gpusizer quote --model llama-3-70b --precision bf16 --context 8192 --concurrency 8\n"
@@ -45,6 +47,7 @@ static bool layout_flag(const char *arg) {
 int cmd_quote(int argc, char **argv) {
   const char *cmd = "quote";
   static const struct option extra[] = {{"format", required_argument, NULL, CLI_OPT_FORMAT},
+                                        {"csv-raw", no_argument, NULL, CLI_OPT_CSV_RAW},
                                         {"db", required_argument, NULL, CLI_OPT_DB},
                                         {"help", no_argument, NULL, CLI_OPT_HELP},
                                         {NULL, 0, NULL, 0}};
@@ -53,6 +56,7 @@ int cmd_quote(int argc, char **argv) {
   cli_request req;
   memset(&req, 0, sizeof req);
   gsz_output_format format = GSZ_OUTPUT_TABLE;
+  bool csv_raw = false;
   const char *db = NULL;
   gsz_diag diag;
   gsz_diag_clear(&diag);
@@ -69,6 +73,9 @@ int cmd_quote(int argc, char **argv) {
     case CLI_OPT_FORMAT:
       if (gsz_output_format_parse(&format, optarg, &diag) != GSZ_OK)
         return cli_usage_error(cmd, "--format: %s", diag.message);
+      break;
+    case CLI_OPT_CSV_RAW:
+      csv_raw = true;
       break;
     case CLI_OPT_DB:
       db = optarg;
@@ -88,9 +95,12 @@ int cmd_quote(int argc, char **argv) {
   }
   if (optind < argc)
     return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+  int status = cli_csv_raw(cmd, &format, csv_raw);
+  if (status != EXIT_OK)
+    return status;
 
   gsz_catalog *catalog = NULL;
-  int status = cli_open_catalog(&catalog, cmd, db);
+  status = cli_open_catalog(&catalog, cmd, db);
   if (status != EXIT_OK)
     return status;
   const gsz_catalog_data *data = gsz_catalog_get(catalog);

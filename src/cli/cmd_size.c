@@ -20,8 +20,12 @@ static void help(void) {
   fputs("\n"
         "output:\n"
         "  --format F               table (default), json, csv or markdown\n"
+        CLI_CSV_RAW_HELP
         "  --db FILE                catalog file (default: $GPUSIZER_DB, else built-in)\n"
         "  -h, --help               this help\n"
+        "\n"
+        "Table and Markdown show control characters in names escaped (\\x1b).\n"
+        CLI_CSV_GUARD_HELP
         "\n"
         "examples:\n"
         "  gpusizer size --model llama-3-70b --precision bf16 --context 8192 --concurrency 8\n"
@@ -34,6 +38,7 @@ static void help(void) {
 int cmd_size(int argc, char **argv) {
   const char *cmd = "size";
   static const struct option extra[] = {{"format", required_argument, NULL, CLI_OPT_FORMAT},
+                                        {"csv-raw", no_argument, NULL, CLI_OPT_CSV_RAW},
                                         {"db", required_argument, NULL, CLI_OPT_DB},
                                         {"help", no_argument, NULL, CLI_OPT_HELP},
                                         {NULL, 0, NULL, 0}};
@@ -42,6 +47,7 @@ int cmd_size(int argc, char **argv) {
   cli_request req;
   memset(&req, 0, sizeof req);
   gsz_output_format format = GSZ_OUTPUT_TABLE;
+  bool csv_raw = false;
   const char *db = NULL;
   gsz_diag diag;
   gsz_diag_clear(&diag);
@@ -59,6 +65,9 @@ int cmd_size(int argc, char **argv) {
       if (gsz_output_format_parse(&format, optarg, &diag) != GSZ_OK)
         return cli_usage_error(cmd, "--format: %s", diag.message);
       break;
+    case CLI_OPT_CSV_RAW:
+      csv_raw = true;
+      break;
     case CLI_OPT_DB:
       db = optarg;
       break;
@@ -71,11 +80,14 @@ int cmd_size(int argc, char **argv) {
   }
   if (optind < argc)
     return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+  int status = cli_csv_raw(cmd, &format, csv_raw);
+  if (status != EXIT_OK)
+    return status;
   if (req.n_list[REQ_GPU] > 1)
     return cli_usage_error(cmd, "--gpu: size shows the fit on one GPU; give it once");
 
   gsz_catalog *catalog = NULL;
-  int status = cli_open_catalog(&catalog, cmd, db);
+  status = cli_open_catalog(&catalog, cmd, db);
   if (status != EXIT_OK)
     return status;
   const gsz_catalog_data *data = gsz_catalog_get(catalog);
