@@ -46,9 +46,9 @@ gsz_err gsz_report_batch(char **out, size_t *out_len, const gsz_batch_result *ro
       gsz__table_str(&t, B_SERVER, r->server_sku, NULL);
       gsz__table_int(&t, B_PER_NODE, r->gpus_per_node, NULL);
       gsz__table_int(&t, B_NODES, r->nodes, NULL);
-      gsz__table_int(&t, B_TOTAL_GPUS, (int64_t)r->total_gpus, NULL);
-      gsz__table_int(&t, B_NEED, (int64_t)r->per_gpu_bytes, NULL);
-      gsz__table_int(&t, B_USABLE, (int64_t)r->usable_bytes, NULL);
+      gsz__table_u64(&t, B_TOTAL_GPUS, r->total_gpus, NULL);
+      gsz__table_u64(&t, B_NEED, r->per_gpu_bytes, NULL);
+      gsz__table_u64(&t, B_USABLE, r->usable_bytes, NULL);
       gsz__table_int(&t, B_TOTAL, r->total_minor, NULL);
       gsz__table_str(&t, B_CURRENCY, r->currency, NULL);
       gsz__table_bool(&t, B_BUILDABLE, r->buildable_from_stock, NULL);

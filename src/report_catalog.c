@@ -363,8 +363,8 @@ static void list_models(gsz__table *t, const gsz_catalog_data *d) {
     gsz__table_str(t, M_TYPE, m->model_type, NULL);
     if (gsz_model_count(&pc, m, NULL) == GSZ_OK) {
       gsz__table_str(t, M_PARAMS_H, gsz__fmt_group(buf, pc.total), NULL);
-      gsz__table_int(t, M_PARAMS, (int64_t)pc.total, NULL);
-      gsz__table_int(t, M_ACTIVE, (int64_t)pc.active, gsz__fmt_group(buf, pc.active));
+      gsz__table_u64(t, M_PARAMS, pc.total, NULL);
+      gsz__table_u64(t, M_ACTIVE, pc.active, gsz__fmt_group(buf, pc.active));
     } else {
       gsz__table_null(t, M_PARAMS_H, "?");
       gsz__table_null(t, M_PARAMS, NULL);
@@ -387,7 +387,7 @@ static void list_models(gsz__table *t, const gsz_catalog_data *d) {
     static const gsz_format bf16 = {"bf16", 1, 2, true, NULL, NULL};
     uint64_t kv;
     if (gsz_model_kv_bytes_per_token(&kv, m, 1, &bf16, NULL) == GSZ_OK)
-      gsz__table_int(t, M_KV_TOKEN, (int64_t)kv, gsz__fmt_group(buf, kv));
+      gsz__table_u64(t, M_KV_TOKEN, kv, gsz__fmt_group(buf, kv));
     else
       gsz__table_null(t, M_KV_TOKEN, "?");
     gsz__table_str(t, M_HF, m->hf_id, NULL);
@@ -526,11 +526,11 @@ static void list_runtimes(gsz__table *t, const gsz_catalog_data *d) {
     gsz__table_str(t, R_UTIL, gsz__fmt_ratio(buf, r->mem_util_bp, 10000, 2), NULL);
     gsz__table_int(t, R_UTIL_BP, r->mem_util_bp, NULL);
     gsz__table_str(t, R_CTX, gsz__fmt_gib(buf, r->cuda_context_bytes), NULL);
-    gsz__table_int(t, R_CTX_B, (int64_t)r->cuda_context_bytes, NULL);
+    gsz__table_u64(t, R_CTX_B, r->cuda_context_bytes, NULL);
     gsz__table_str(t, R_COMM, gsz__fmt_gib(buf, r->comm_buffer_bytes), NULL);
-    gsz__table_int(t, R_COMM_B, (int64_t)r->comm_buffer_bytes, NULL);
+    gsz__table_u64(t, R_COMM_B, r->comm_buffer_bytes, NULL);
     gsz__table_str(t, R_ACT, gsz__fmt_gib(buf, r->activation_bytes), NULL);
-    gsz__table_int(t, R_ACT_B, (int64_t)r->activation_bytes, NULL);
+    gsz__table_u64(t, R_ACT_B, r->activation_bytes, NULL);
     gsz__table_str(t, R_DEFAULT, r->default_for, NULL);
     gsz__table_str(t, R_SOURCE, r->source, NULL);
   }

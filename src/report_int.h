@@ -16,6 +16,12 @@ json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req);
 json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_estimate *e);
 json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e);
 
+/* GSZ_EOVERFLOW, naming the value and fmt, when a count or byte size the
+ * size and quote outputs carry (components, totals, parameter counts) is
+ * above INT64_MAX: no format writes it, so that every format agrees. */
+gsz_err gsz__check_estimate(const gsz_size_request *req, const gsz_estimate *e,
+                            gsz_output_format fmt, gsz_diag *diag);
+
 /* The smallest usable memory a GPU needs: ceil(need x 10000 / util_bp). */
 uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp);
 

@@ -213,14 +213,14 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
   gsz__table_str(t, K_SERVER, c->server->sku, NULL);
   gsz__table_int(t, K_PER_NODE, c->gpus_per_node, NULL);
   gsz__table_int(t, K_NODES, c->nodes, NULL);
-  gsz__table_int(t, K_TOTAL_GPUS, (int64_t)c->total_gpus, NULL);
+  gsz__table_u64(t, K_TOTAL_GPUS, c->total_gpus, NULL);
   gsz__table_int(t, K_TP, c->layout.tp, NULL);
   gsz__table_int(t, K_PP, c->layout.pp, NULL);
   gsz__table_int(t, K_DP, c->layout.dp, NULL);
   gsz__table_str(t, K_NEED_H, gsz__fmt_gib(a, c->per_gpu_bytes), NULL);
-  gsz__table_int(t, K_NEED, (int64_t)c->per_gpu_bytes, NULL);
-  gsz__table_int(t, K_USABLE, (int64_t)c->usable_bytes, NULL);
-  gsz__table_int(t, K_BUDGET, (int64_t)c->budget_bytes, gsz__fmt_gib(a, c->budget_bytes));
+  gsz__table_u64(t, K_NEED, c->per_gpu_bytes, NULL);
+  gsz__table_u64(t, K_USABLE, c->usable_bytes, NULL);
+  gsz__table_u64(t, K_BUDGET, c->budget_bytes, gsz__fmt_gib(a, c->budget_bytes));
   gsz__table_real(t, K_HEADROOM, c->headroom_bp / 100.0, headroom(a, c->headroom_bp));
   gsz__table_str(t, K_PRICE_H, money(a, res, c->price.total_minor), NULL);
   gsz__table_int(t, K_TOTAL, c->price.total_minor, NULL);
@@ -286,14 +286,14 @@ static void explain_table(gsz__table *t, const gsz_match_result *res) {
       gsz__table_int(t, E_NODES, c->nodes, NULL);
       snprintf(a, sizeof a, "%ux%ux%u", c->layout.tp, c->layout.pp, c->layout.dp);
       gsz__table_str(t, E_LAYOUT, a, NULL);
-      gsz__table_int(t, E_NEED, (int64_t)c->per_gpu_bytes, gsz__fmt_gib(a, c->per_gpu_bytes));
+      gsz__table_u64(t, E_NEED, c->per_gpu_bytes, gsz__fmt_gib(a, c->per_gpu_bytes));
     } else {
       gsz__table_null(t, E_NODES, "-");
       gsz__table_null(t, E_LAYOUT, "-");
       gsz__table_null(t, E_NEED, "-");
     }
     if (c->budget_bytes > 0)
-      gsz__table_int(t, E_BUDGET, (int64_t)c->budget_bytes, gsz__fmt_gib(a, c->budget_bytes));
+      gsz__table_u64(t, E_BUDGET, c->budget_bytes, gsz__fmt_gib(a, c->budget_bytes));
     else
       gsz__table_null(t, E_BUDGET, "-");
     if (c->price.n_lines > 0)
@@ -598,6 +598,9 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
 
 gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *req,
                          const gsz_match_result *res, gsz_output_format format, gsz_diag *diag) {
+  gsz_err err = gsz__check_estimate(&req->size, &res->best_estimate, format, diag);
+  if (err != GSZ_OK)
+    return err;
   gsz__buf b;
   gsz__buf_init(&b);
   gsz__table t;

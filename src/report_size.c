@@ -5,6 +5,7 @@
 #include "report_int.h"
 #include "table_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,48 @@ uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp) {
   return n > UINT64_MAX ? UINT64_MAX : (uint64_t)n;
 }
 
+/* One number the size and quote outputs carry, for gsz__check_estimate. */
+typedef struct checked_value {
+  const char *name;
+  uint64_t value;
+  bool bytes;
+} checked_value;
+
+gsz_err gsz__check_estimate(const gsz_size_request *req, const gsz_estimate *e,
+                            gsz_output_format fmt, gsz_diag *diag) {
+  checked_value v[GSZ_COMP_COUNT + 8];
+  size_t n = 0;
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    if (e->included[i])
+      v[n++] = (checked_value){gsz_component_name((gsz_component)i), e->component[i], true};
+  v[n++] = (checked_value){"per_gpu_bytes", e->per_gpu_bytes, true};
+  v[n++] = (checked_value){"total_bytes", e->total_bytes, true};
+  v[n++] =
+      (checked_value){"min_usable_bytes", gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp), true};
+  v[n++] = (checked_value){"kv_bytes_per_token", e->kv_bytes_per_token, true};
+  v[n++] = (checked_value){"total_params", e->total_params, false};
+  v[n++] = (checked_value){"active_params", e->active_params, false};
+  v[n++] = (checked_value){"trainable_params", e->trainable_params, false};
+  if (req->model->arch == NULL)
+    v[n++] = (checked_value){"params", req->model->count.total, false};
+  for (size_t i = 0; i < n; i++) {
+    if (v[i].value <= (uint64_t)INT64_MAX)
+      continue;
+    char num[GSZ_FMT_MAX];
+    return gsz__diag_set(diag, GSZ_EOVERFLOW,
+                         "%s (%s%s) is too large for the %s output: every format stops at "
+                         "9,223,372,036,854,775,807",
+                         v[i].name, gsz__fmt_group(num, v[i].value), v[i].bytes ? " bytes" : "",
+                         gsz_output_format_name(fmt));
+  }
+  return GSZ_OK;
+}
+
+/* Counts and sizes: gsz__check_estimate has refused any above INT64_MAX
+ * (the request's own numbers are bounded when parsed). */
 static json_t *uint_json(uint64_t v) {
-  /* Sizes stay below 2^63 in practice; clamp rather than wrap. */
-  return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+  assert(v <= (uint64_t)INT64_MAX);
+  return json_integer((json_int_t)v);
 }
 
 json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
@@ -111,10 +151,8 @@ static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_gpu *g, const gsz_e
   gsz__jb_put(jb, o, "usable_bytes", uint_json(usable));
   gsz__jb_put(jb, o, "budget_bytes", uint_json(budget));
   gsz__jb_put(jb, o, "fits", json_boolean(e->per_gpu_bytes <= budget));
-  gsz__jb_put(jb, o, "headroom_bytes",
-              json_integer((json_int_t)budget - (json_int_t)(e->per_gpu_bytes > (uint64_t)INT64_MAX
-                                                                 ? INT64_MAX
-                                                                 : e->per_gpu_bytes)));
+  gsz__jb_put(jb, o, "headroom_bytes", /* both checked: at most INT64_MAX */
+              json_integer((json_int_t)budget - (json_int_t)e->per_gpu_bytes));
   gsz__jb_put(jb, doc, "gpu", o);
 }
 
@@ -165,7 +203,7 @@ static void breakdown_row(gsz__table *t, const char *name, uint64_t bytes, bool 
     gsz__table_null(t, C_GB, "-");
     gsz__table_null(t, C_GIB, "-");
   } else {
-    gsz__table_int(t, C_BYTES, (int64_t)bytes, gsz__fmt_group(num, bytes));
+    gsz__table_u64(t, C_BYTES, bytes, gsz__fmt_group(num, bytes));
     gsz__table_str(t, C_GB, gsz__fmt_ratio(buf, bytes, 1000000000u, 2), NULL);
     gsz__table_str(t, C_GIB, gsz__fmt_ratio(buf, bytes, (uint64_t)1 << 30, 2), NULL);
   }
@@ -253,6 +291,9 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
 
 gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req,
                         const gsz_estimate *e, gsz_output_format format, gsz_diag *diag) {
+  gsz_err err = gsz__check_estimate(req, e, format, diag);
+  if (err != GSZ_OK)
+    return err;
   gsz__buf b;
   gsz__buf_init(&b);
   switch (format) {

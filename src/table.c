@@ -81,6 +81,15 @@ void gsz__table_int(gsz__table *t, size_t col, int64_t value, const char *displa
   }
 }
 
+void gsz__table_u64(gsz__table *t, size_t col, uint64_t value, const char *display) {
+  if (value > (uint64_t)INT64_MAX) {
+    if (t->err == GSZ_OK)
+      t->err = GSZ_EOVERFLOW; /* never a wrapped negative number */
+    return;
+  }
+  gsz__table_int(t, col, (int64_t)value, display);
+}
+
 void gsz__table_bool(gsz__table *t, size_t col, bool value, const char *display) {
   gsz__cell *c = current(t, col, display);
   if (c != NULL) {
@@ -397,6 +406,13 @@ bool gsz__format_is_human(gsz_output_format fmt) {
 
 gsz_err gsz__report_finish(gsz__buf *b, gsz_output_format fmt, char **out, size_t *out_len,
                            gsz_diag *diag) {
+  if (b->err == GSZ_EOVERFLOW) {
+    gsz__buf_release(b);
+    return gsz__diag_set(diag, GSZ_EOVERFLOW,
+                         "a number is too large for the %s output (every format stops at "
+                         "9,223,372,036,854,775,807)",
+                         gsz_output_format_name(fmt));
+  }
   if (gsz__format_is_human(fmt))
     gsz__text_sanitize(b);
   return gsz__buf_finish(b, out, out_len, diag);

@@ -50,6 +50,9 @@ void gsz__table_row(gsz__table *t);
 /* Setters for the current row; display may be NULL. */
 void gsz__table_str(gsz__table *t, size_t col, const char *value, const char *display);
 void gsz__table_int(gsz__table *t, size_t col, int64_t value, const char *display);
+/* A count or byte size: above INT64_MAX, which no output format carries
+ * exactly, it makes the table fail with GSZ_EOVERFLOW instead of wrapping. */
+void gsz__table_u64(gsz__table *t, size_t col, uint64_t value, const char *display);
 void gsz__table_bool(gsz__table *t, size_t col, bool value, const char *display);
 void gsz__table_real(gsz__table *t, size_t col, double value, const char *display);
 void gsz__table_null(gsz__table *t, size_t col, const char *display);
@@ -77,7 +80,8 @@ bool gsz__format_is_human(gsz_output_format fmt);
 
 /* The last step of every gsz_report_* function, so that no renderer can
  * skip it: for people's formats, escape whatever control character is left
- * in b (gsz__text_sanitize); then gsz__buf_finish. */
+ * in b (gsz__text_sanitize); a GSZ_EOVERFLOW from a table becomes a message
+ * naming the format; then gsz__buf_finish. */
 gsz_err gsz__report_finish(gsz__buf *b, gsz_output_format fmt, char **out, size_t *out_len,
                            gsz_diag *diag);
 

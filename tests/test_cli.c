@@ -602,6 +602,38 @@ static void test_batch_of_2000_rows(void **state) {
   tu_rmdir_all(dir);
 }
 
+/* A byte count beyond INT64_MAX (no format carries it exactly) is the same
+ * error in every format: 1e19 bytes of int8 weights once printed as a
+ * negative number in CSV and as 9223372036854775807 in JSON. */
+static void test_too_large_counts_are_an_error_in_every_format(void **state) {
+  (void)state;
+  static const char *const formats[] = {"table", "json", "csv", "markdown"};
+  tu_result r;
+  for (size_t i = 0; i < 4; i++) {
+    char want[200];
+    snprintf(want, sizeof want,
+             "gpusizer size: weights (10,000,000,000,000,000,000 bytes) is too large for the %s "
+             "output: every format stops at 9,223,372,036,854,775,807\n",
+             formats[i]);
+    RUN(&r, "size", "--params", "1e19", "--precision", "int8", "--format", formats[i]);
+    expect(&r, 2, NULL, NULL);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, want);
+    tu_result_free(&r);
+    RUN(&r, "quote", "--params", "1e19", "--precision", "int8", "--format", formats[i]);
+    expect(&r, 2, NULL, "weights (10,000,000,000,000,000,000 bytes) is too large for the ");
+    assert_string_equal(r.out, "");
+    tu_result_free(&r);
+  }
+  RUN(&r, "size", "--params", "1e19", "--precision", "int8", "--format", "csv", "--csv-raw");
+  expect(&r, 2, NULL, "is too large for the csv output");
+  tu_result_free(&r);
+  /* Just below the limit everything is printed exactly. */
+  RUN(&r, "size", "--params", "9e18", "--precision", "int4", "--format", "csv");
+  expect(&r, 0, "\r\nweights,4500000000000000000,true\r\n", NULL);
+  tu_result_free(&r);
+}
+
 static void test_write_failures_exit_nonzero(void **state) {
   (void)state;
   tu_result r;
@@ -656,6 +688,7 @@ int main(void) {
       cmocka_unit_test(test_quote_bad_flags),
       cmocka_unit_test(test_pricing_overlays_through_the_cli),
       cmocka_unit_test(test_batch_of_2000_rows),
+      cmocka_unit_test(test_too_large_counts_are_an_error_in_every_format),
       cmocka_unit_test(test_write_failures_exit_nonzero),
       cmocka_unit_test(test_same_bytes_under_any_locale),
   };

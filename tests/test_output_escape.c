@@ -418,6 +418,61 @@ static void test_json_keeps_names_exact(void **state) {
   gsz_free(json);
 }
 
+/* --- Counts too large for an output ---------------------------------------- */
+
+static void test_counts_beyond_int64_are_refused_in_every_format(void **state) {
+  (void)state;
+  static const gsz_output_format all[] = {GSZ_OUTPUT_TABLE, GSZ_OUTPUT_JSON, GSZ_OUTPUT_CSV,
+                                          GSZ_OUTPUT_MARKDOWN, GSZ_OUTPUT_CSV_RAW};
+  poisoned_quote q;
+  quote_setup(&q, NULL);
+  gsz_estimate big = q.estimate;
+  big.component[GSZ_COMP_WEIGHTS] = 10000000000000000000ull; /* 1e19 > 2^63 - 1 */
+  gsz_size_request sreq = {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL};
+  gsz_quote_request qreq = {sreq, &q.options, q.overlay};
+  q.result->best_estimate = big;
+  for (size_t f = 0; f < sizeof all / sizeof all[0]; f++) {
+    char *text = NULL, want[160];
+    gsz_diag diag;
+    gsz_diag_clear(&diag);
+    snprintf(want, sizeof want,
+             "weights (10,000,000,000,000,000,000 bytes) is too large for the %s output",
+             gsz_output_format_name(all[f]));
+    assert_int_equal(gsz_report_size(&text, NULL, &sreq, &big, all[f], &diag), GSZ_EOVERFLOW);
+    assert_null(text);
+    if (!tu_contains(diag.message, want))
+      fail_msg("size: '%s' lacks '%s'", diag.message, want);
+    assert_int_equal(gsz_report_quote(&text, NULL, &qreq, q.result, all[f], &diag), GSZ_EOVERFLOW);
+    assert_true(tu_contains(diag.message, want));
+  }
+  /* A parameter count above the limit, with a small byte count. */
+  gsz_estimate params = q.estimate;
+  params.total_params = (uint64_t)INT64_MAX + 1;
+  gsz_diag diag;
+  char *text = NULL;
+  assert_int_equal(gsz_report_size(&text, NULL, &sreq, &params, GSZ_OUTPUT_CSV, &diag),
+                   GSZ_EOVERFLOW);
+  assert_true(tu_contains(diag.message, "total_params (9,223,372,036,854,775,808) is too large"));
+  quote_teardown(&q);
+
+  /* Any table cell: the same refusal, never a wrapped negative number. */
+  static const gsz__col cols[] = {{"bytes", "Bytes", true, GSZ_COL_BOTH}};
+  for (size_t f = 0; f < sizeof all / sizeof all[0]; f++) {
+    gsz__table t;
+    gsz__table_init(&t, cols, 1);
+    gsz__table_row(&t);
+    gsz__table_u64(&t, 0, (uint64_t)INT64_MAX, NULL);
+    gsz__table_row(&t);
+    gsz__table_u64(&t, 0, (uint64_t)INT64_MAX + 1, NULL);
+    gsz__buf b;
+    gsz__buf_init(&b);
+    gsz__table_render(&t, all[f], &b);
+    gsz__table_free(&t);
+    assert_int_equal(gsz__report_finish(&b, all[f], &text, NULL, &diag), GSZ_EOVERFLOW);
+    assert_true(tu_contains(diag.message, "is too large for the"));
+  }
+}
+
 /* --- End to end: the binary on poisoned files ------------------------------ */
 
 static void exec_sql(sqlite3 *db, const char *sql) {
@@ -616,6 +671,7 @@ int main(void) {
       cmocka_unit_test(test_csv_guards_text_fields_and_leaves_numbers),
       cmocka_unit_test(test_csv_of_a_poisoned_listing_and_quote),
       cmocka_unit_test(test_json_keeps_names_exact),
+      cmocka_unit_test(test_counts_beyond_int64_are_refused_in_every_format),
       cmocka_unit_test(test_poisoned_catalog_file_through_the_cli),
       cmocka_unit_test(test_overlay_names_through_the_cli),
       cmocka_unit_test(test_batch_ids_through_the_cli),

@@ -36,7 +36,12 @@ extern "C" {
  *   it. Numbers the program writes are never changed (-12345 stays a
  *   number). CSV_RAW is the same CSV without that guard: text exactly.
  * - JSON: exact; jansson escapes control characters (\u001B). A byte
- *   that is not valid UTF-8, which JSON cannot carry, becomes U+FFFD. */
+ *   that is not valid UTF-8, which JSON cannot carry, becomes U+FFFD.
+ *
+ * Every count and byte size is written as an exact integer in every
+ * format or not at all: one above INT64_MAX (more than jansson's
+ * json_int_t holds) is GSZ_EOVERFLOW, with the value named, whatever the
+ * format, so that switching format never changes the outcome. */
 typedef enum gsz_output_format {
   GSZ_OUTPUT_TABLE,
   GSZ_OUTPUT_JSON,

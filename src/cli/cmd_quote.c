@@ -28,7 +28,9 @@ static void help(void) {
         "set the currency, exchange rates, overrides, discounts, markup, adders and tax.\n"
         "Power rule: GPUs x TDP + the server's base power <= its PSU power.\n"
         "\n"
-        "Table and Markdown show control characters in names escaped (\\x1b).\n" CLI_CSV_GUARD_HELP
+        "A count or byte size above 9,223,372,036,854,775,807 is an error in every\n"
+        "format (exit 2). Table and Markdown show control characters in names escaped\n"
+        "(\\x1b).\n" CLI_CSV_GUARD_HELP
         "\n"
         "examples:\n"
         "  gpusizer quote --model llama-3-70b --precision bf16 --context 8192 --concurrency 8\n"

@@ -24,7 +24,9 @@ static void help(void) {
         "  --db FILE                catalog file (default: $GPUSIZER_DB, else built-in)\n"
         "  -h, --help               this help\n"
         "\n"
-        "Table and Markdown show control characters in names escaped (\\x1b).\n"
+        "A count or byte size above 9,223,372,036,854,775,807 is an error in every\n"
+        "format (exit 2). Table and Markdown show control characters in names escaped\n"
+        "(\\x1b).\n"
         CLI_CSV_GUARD_HELP
         "\n"
         "examples:\n"
