@@ -634,6 +634,58 @@ static void test_too_large_counts_are_an_error_in_every_format(void **state) {
   tu_result_free(&r);
 }
 
+/* --summary is written before the rows: when it cannot be, nothing is, and
+ * an older -o file is left as it was; when -o cannot be written after it,
+ * the message says the summary was. */
+static void test_batch_summary_failure_leaves_no_output(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *in = tu_path(dir, "in.csv");
+  char *out = tu_path(dir, "out.csv");
+  char *summary = tu_path(dir, "summary.txt");
+  char *nowhere = tu_path(dir, "no/such/dir/file.txt");
+  tu_write_file(in, "id,params,method\na,7B,quick\n", 27);
+  tu_result r;
+
+  RUN(&r, "batch", in, "-o", out, "--summary", nowhere);
+  expect(&r, 4, NULL, "gpusizer batch: --summary: cannot ");
+  assert_true(tu_contains(r.err, "; the output file was not written\n"));
+  assert_null(tu_read_file(out, NULL)); /* not there as if the batch had worked */
+  tu_result_free(&r);
+
+  tu_write_file(out, "old\n", 4);
+  RUN(&r, "batch", in, "-o", out, "--summary", nowhere);
+  expect(&r, 4, NULL, "; the output file was not written");
+  char *old = tu_read_file(out, NULL);
+  assert_string_equal(old, "old\n");
+  free(old);
+  tu_result_free(&r);
+
+  RUN(&r, "batch", in, "--summary", nowhere); /* rows to stdout: none either */
+  expect(&r, 4, NULL, "; the rows were not written");
+  assert_string_equal(r.out, "");
+  tu_result_free(&r);
+
+  RUN(&r, "batch", in, "-o", nowhere, "--summary", summary);
+  expect(&r, 4, NULL, "gpusizer batch: -o: cannot ");
+  char said[600];
+  snprintf(said, sizeof said, "; the summary was written to '%s'\n", summary);
+  assert_true(tu_contains(r.err, said));
+  char *text = tu_read_file(summary, NULL);
+  assert_true(tu_contains(text, "batch: 1 row: 1 ok"));
+  free(text);
+  tu_result_free(&r);
+
+  RUN(&r, "batch", in, "-o", out, "--summary", summary);
+  expect(&r, 0, NULL, NULL);
+  tu_result_free(&r);
+  free(in);
+  free(out);
+  free(summary);
+  free(nowhere);
+  tu_rmdir_all(dir);
+}
+
 static void test_write_failures_exit_nonzero(void **state) {
   (void)state;
   tu_result r;
@@ -689,6 +741,7 @@ int main(void) {
       cmocka_unit_test(test_pricing_overlays_through_the_cli),
       cmocka_unit_test(test_batch_of_2000_rows),
       cmocka_unit_test(test_too_large_counts_are_an_error_in_every_format),
+      cmocka_unit_test(test_batch_summary_failure_leaves_no_output),
       cmocka_unit_test(test_write_failures_exit_nonzero),
       cmocka_unit_test(test_same_bytes_under_any_locale),
   };

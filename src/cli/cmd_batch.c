@@ -30,7 +30,8 @@ static void help(void) {
         "options:\n"
         "  -o, --output OUT         write here (whole or not at all) instead of stdout\n"
         "  --format F               csv (default) or json\n" CLI_CSV_RAW_HELP
-        "  --summary FILE           write the summary there instead of stderr\n"
+        "  --summary FILE           write the summary there instead of stderr (first:\n"
+        "                           when it cannot be written, nothing else is)\n"
         "  --pricing FILE           pricing overlay for every row (repeatable)\n"
         "  --allow-expired          accept an overlay past its valid_until\n"
         "  --db FILE                catalog file (default: $GPUSIZER_DB, else built-in)\n"
@@ -39,7 +40,8 @@ static void help(void) {
         "The summary (rows ok / no_fit / error, cost by GPU, GPUs needed vs in stock)\n"
         "goes to stderr; a progress line too when stderr is a terminal. Exit 0 when\n"
         "every row was processed (even no_fit and error rows), 2 when the input itself\n"
-        "is unusable.\n"
+        "is unusable, 4 when --summary or the output could not be written (the message\n"
+        "says which, and whether the other was written).\n"
         "\n" CLI_CSV_GUARD_HELP,
         stdout);
 }
@@ -177,6 +179,41 @@ static void progress(size_t done, size_t total, const struct timespec *start, bo
   if (final)
     fputc('\n', stderr);
   fflush(stderr);
+}
+
+/* Write the summary file (when asked for), then the rows to output or
+ * stdout, else the summary to stderr. The summary goes first because the
+ * rows are what a planner acts on: they must not appear, as if the batch
+ * had gone through, beside a summary that could not be written. So when
+ * --summary fails nothing is written and an older output file stays as it
+ * was; when the rows fail after it, the message says the summary was.
+ * Returns an exit status. */
+static int write_results(const char *cmd, const char *output, const char *text, size_t len,
+                         const char *summary_path, const char *summary, size_t summary_len) {
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  if (summary_path != NULL &&
+      gsz_write_file_atomic(summary_path, summary, summary_len, true, &diag) != GSZ_OK) {
+    cli_error(cmd, "--summary: %s; the %s not written", diag.message,
+              output ? "output file was" : "rows were");
+    return EXIT_SYSTEM;
+  }
+  fflush(stdout); /* the summary may have gone to the same place (/dev/stdout) */
+  bool written;
+  if (output != NULL) {
+    written = gsz_write_file_atomic(output, text, len, true, &diag) == GSZ_OK;
+    if (!written)
+      cli_error(cmd, "-o: %s%s%s%s", diag.message,
+                summary_path ? "; the summary was written to '" : "",
+                summary_path ? summary_path : "", summary_path ? "'" : "");
+  } else {
+    written = cli_write(cmd, text, len); /* says why itself */
+  }
+  if (!written)
+    return EXIT_SYSTEM;
+  if (summary_path == NULL)
+    fputs(summary, stderr);
+  return EXIT_OK;
 }
 
 typedef struct row_text {
@@ -357,25 +394,7 @@ int cmd_batch(int argc, char **argv) {
     status = cli_fail(cmd, err, &diag);
     goto done;
   }
-  if (output != NULL) {
-    if ((err = gsz_write_file_atomic(output, text, len, true, &diag)) != GSZ_OK) {
-      cli_error(cmd, "%s", diag.message);
-      status = EXIT_SYSTEM;
-      goto done;
-    }
-  } else if (!cli_write(cmd, text, len)) {
-    status = EXIT_SYSTEM;
-    goto done;
-  }
-  if (summary_path != NULL) {
-    fflush(stdout); /* the summary may go to the same place (/dev/stdout) */
-    if ((err = gsz_write_file_atomic(summary_path, summary, summary_len, true, &diag)) != GSZ_OK) {
-      cli_error(cmd, "%s", diag.message);
-      status = EXIT_SYSTEM;
-    }
-  } else {
-    fputs(summary, stderr);
-  }
+  status = write_results(cmd, output, text, len, summary_path, summary, summary_len);
 done:
   gsz_free(text);
   gsz_free(summary);
