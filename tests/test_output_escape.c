@@ -22,8 +22,11 @@
  * window-title OSC (ESC ... BEL), a CSI as the C1 byte U+009B, a carriage
  * return that would overwrite the line, a line feed, DEL, a pipe, a byte
  * that is not UTF-8, and text that is (é, 中) and must survive. */
-#define EVIL "\x1b[31mred\x1b]0;pwned\x07 \xc2\x9b" "2J|cr\rlf\ndel\x7f bad\xff \xc3\xa9\xe4\xb8\xad"
-#define EVIL_SHOWN "\\x1b[31mred\\x1b]0;pwned\\x07 \\u009b2J|cr\\rlf\\ndel\\x7f bad\\xff \xc3\xa9\xe4\xb8\xad"
+#define EVIL                                                                                       \
+  "\x1b[31mred\x1b]0;pwned\x07 \xc2\x9b"                                                           \
+  "2J|cr\rlf\ndel\x7f bad\xff \xc3\xa9\xe4\xb8\xad"
+#define EVIL_SHOWN                                                                                 \
+  "\\x1b[31mred\\x1b]0;pwned\\x07 \\u009b2J|cr\\rlf\\ndel\\x7f bad\\xff \xc3\xa9\xe4\xb8\xad"
 
 static gsz_catalog *catalog;
 static const gsz_catalog_data *data;
@@ -92,8 +95,11 @@ static void assert_terminal_safe(const char *what, const char *text) {
   const unsigned char *s = (const unsigned char *)text;
   for (size_t i = 0; s[i] != '\0';) {
     unsigned char c = s[i];
-    size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                             : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t len = c < 0x80                 ? 1
+                 : c >= 0xC2 && c <= 0xDF ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     bool bad = (c < 0x20 && c != '\n') || c == 0x7F || len == 0 ||
                (c == 0xC2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F);
     for (size_t k = 1; k < len && !bad; k++)
@@ -139,7 +145,9 @@ static void test_escape_table_of_cases(void **state) {
       {"cr\rlf\n", GSZ_ESC_NEWLINE, "cr\\rlf\\n"},
       {"tab\t", 0, "tab\\t"},
       {"del\x7f", 0, "del\\x7f"},
-      {"csi\xc2\x9b" "2J", 0, "csi\\u009b2J"},
+      {"csi\xc2\x9b"
+       "2J",
+       0, "csi\\u009b2J"},
       {"c1 first \xc2\x80 last \xc2\x9f", 0, "c1 first \\u0080 last \\u009f"},
       {"nbsp\xc2\xa0 e\xcc\x81 \xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80", 0,
        "nbsp\xc2\xa0 e\xcc\x81 \xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80"},
@@ -181,8 +189,8 @@ static void test_text_printf_escapes_arguments_not_the_format(void **state) {
   (void)state;
   gsz__buf b;
   gsz__buf_init(&b);
-  gsz__text_printf(&b, "%s\n[%-6s][%4s][%.3s][%*s][%.*s]\n", "a\nb\x1b", "\xc3\xa9", "ab",
-                   "abcdef", 3, "x", 2, "xyz");
+  gsz__text_printf(&b, "%s\n[%-6s][%4s][%.3s][%*s][%.*s]\n", "a\nb\x1b", "\xc3\xa9", "ab", "abcdef",
+                   3, "x", 2, "xyz");
   gsz__text_printf(&b, "%d %5.2u %zu %lld %llu %x %X %o %c%c %% %-4d| %04d %+d %i %hu %ld\n", -5,
                    7u, (size_t)9, -12345678901LL, 18446744073709551615ULL, 255u, 255u, 8u, 'q',
                    '\a', 3, 7, 1, 42, (unsigned short)65535, -1L);
@@ -272,8 +280,7 @@ static void quote_setup(poisoned_quote *q, const char *explain_sku) {
   assert_int_equal(gsz_workload_defaults(&q->workload, &poisoned, GSZ_MODE_INFERENCE, NULL),
                    GSZ_OK);
   gsz_layout one = {1, 1, 1};
-  assert_int_equal(gsz_memory_estimate(&q->estimate, &q->model, &q->workload, one, NULL),
-                   GSZ_OK);
+  assert_int_equal(gsz_memory_estimate(&q->estimate, &q->model, &q->workload, one, NULL), GSZ_OK);
   static const char yaml[] = "adders:\n  - {name: \"\\e[31mred\\nline|pipe\\u009b\", per: node, "
                              "amount: \"100.00\"}\n";
   const char *texts[] = {yaml};
@@ -286,8 +293,8 @@ static void quote_setup(poisoned_quote *q, const char *explain_sku) {
   gsz_overlay_pricer(&pricer, q->overlay);
   gsz_match_options_init(&q->options);
   q->options.explain = explain_sku ? gsz_catalog_find_gpu(&poisoned, explain_sku) : NULL;
-  if (gsz_match_run(&q->result, &poisoned, &q->model, &q->workload, &q->options, &pricer,
-                    &diag) != GSZ_OK)
+  if (gsz_match_run(&q->result, &poisoned, &q->model, &q->workload, &q->options, &pricer, &diag) !=
+      GSZ_OK)
     fail_msg("%s", diag.message);
 }
 
@@ -305,13 +312,24 @@ static void test_every_human_output_is_terminal_safe(void **state) {
   poisoned_quote q;
   quote_setup(&q, "L4");
   assert_true(q.result->found);
-  gsz_size_request sreq = {&q.model, "catalog", "h\x1b" "f.json", &q.workload, {1, 1, 1},
+  gsz_size_request sreq = {&q.model,
+                           "catalog",
+                           "h\x1b"
+                           "f.json",
+                           &q.workload,
+                           {1, 1, 1},
                            gsz_catalog_find_gpu(&poisoned, "L4")};
   gsz_quote_request qreq = {sreq, &q.options, q.overlay};
   gsz_batch_result rows[2] = {{.id = EVIL, .status = GSZ_BATCH_ERROR, .error = EVIL},
-                              {.id = "ok", .status = GSZ_BATCH_OK, .gpu_sku = "L4",
-                               .server_sku = "R760XA", .gpus_per_node = 1, .nodes = 1,
-                               .total_gpus = 1, .total_minor = 100, .currency = "USD"}};
+                              {.id = "ok",
+                               .status = GSZ_BATCH_OK,
+                               .gpu_sku = "L4",
+                               .server_sku = "R760XA",
+                               .gpus_per_node = 1,
+                               .nodes = 1,
+                               .total_gpus = 1,
+                               .total_minor = 100,
+                               .currency = "USD"}};
   for (size_t f = 0; f < 2; f++) {
     for (int l = GSZ_LIST_GPUS; l <= GSZ_LIST_RUNTIMES; l++) {
       char *text = listing(&poisoned, (gsz_listing)l, human[f]);
@@ -329,8 +347,9 @@ static void test_every_human_output_is_terminal_safe(void **state) {
     gsz_free(text);
     assert_int_equal(gsz_report_quote(&text, NULL, &qreq, q.result, human[f], NULL), GSZ_OK);
     assert_terminal_safe("quote", text);
-    assert_true(tu_contains(text, human[f] == GSZ_OUTPUT_TABLE ? "\\x1b[31mred\\nline|pipe\\u009b"
-                                                               : "\\x1b[31mred\\nline\\|pipe\\u009b"));
+    assert_true(tu_contains(text, human[f] == GSZ_OUTPUT_TABLE
+                                      ? "\\x1b[31mred\\nline|pipe\\u009b"
+                                      : "\\x1b[31mred\\nline\\|pipe\\u009b"));
     assert_true(tu_contains(text, "o\\x1b[2Jv.yaml"));
     gsz_free(text);
     assert_int_equal(gsz_report_batch(&text, NULL, rows, 2, human[f], NULL), GSZ_OK);
@@ -350,17 +369,29 @@ static void test_csv_guards_text_fields_and_leaves_numbers(void **state) {
   (void)state;
   gsz_batch_result rows[] = {
       {.id = "=HYPERLINK(\"http://evil\",\"x\")", .status = GSZ_BATCH_ERROR, .error = "e"},
-      {.id = "\x07" "bell", .status = GSZ_BATCH_ERROR, .error = "+1 more"},
+      {.id = "\x07"
+             "bell",
+       .status = GSZ_BATCH_ERROR,
+       .error = "+1 more"},
       {.id = "-2+3", .status = GSZ_BATCH_ERROR, .error = "@SUM(A1)"},
       {.id = "\ttab", .status = GSZ_BATCH_ERROR, .error = "\rcr"},
-      {.id = "a=b", .status = GSZ_BATCH_OK, .gpu_sku = "-L4", .server_sku = "R760XA",
-       .gpus_per_node = 1, .nodes = 1, .total_gpus = 1, .per_gpu_bytes = 5, .usable_bytes = 6,
-       .total_minor = -12345, .currency = "USD"},
+      {.id = "a=b",
+       .status = GSZ_BATCH_OK,
+       .gpu_sku = "-L4",
+       .server_sku = "R760XA",
+       .gpus_per_node = 1,
+       .nodes = 1,
+       .total_gpus = 1,
+       .per_gpu_bytes = 5,
+       .usable_bytes = 6,
+       .total_minor = -12345,
+       .currency = "USD"},
   };
   char *csv = NULL;
   assert_int_equal(gsz_report_batch(&csv, NULL, rows, 5, GSZ_OUTPUT_CSV, NULL), GSZ_OK);
   assert_true(tu_contains(csv, "\r\n\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",error,"));
-  assert_true(tu_contains(csv, "\r\n\x07" "bell,error,,,,,,,,,,,\"'+1 more\"\r\n"));
+  assert_true(tu_contains(csv, "\r\n\x07"
+                               "bell,error,,,,,,,,,,,\"'+1 more\"\r\n"));
   assert_true(tu_contains(csv, "\r\n\"'-2+3\",error,,,,,,,,,,,\"'@SUM(A1)\"\r\n"));
   assert_true(tu_contains(csv, "\r\n\"'\ttab\",error,,,,,,,,,,,\"'\rcr\"\r\n"));
   /* A negative amount is a number the program wrote: never touched. */
@@ -386,9 +417,8 @@ static void test_csv_of_a_poisoned_listing_and_quote(void **state) {
   gsz_free(csv);
   poisoned_quote q;
   quote_setup(&q, NULL);
-  gsz_quote_request qreq = {{&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL},
-                            &q.options,
-                            q.overlay};
+  gsz_quote_request qreq = {
+      {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL}, &q.options, q.overlay};
   assert_int_equal(gsz_report_quote(&csv, NULL, &qreq, q.result, GSZ_OUTPUT_CSV, NULL), GSZ_OK);
   assert_true(tu_contains(csv, ",\"pricing overlay o\x1b[2Jv.yaml")); /* data, exact */
   gsz_free(csv);
@@ -567,15 +597,15 @@ static void test_overlay_names_through_the_cli(void **state) {
   const char yaml[] = "adders:\n  - {name: \"\\e[31mred\", per: quote, amount: \"500.00\"}\n";
   tu_write_file(overlay, yaml, sizeof yaml - 1);
   tu_result r;
-  const char *const quote[] = {"quote", "--model", "llama-3-8b", "--gpu", "L4", "--pricing",
-                               overlay, NULL};
+  const char *const quote[] = {"quote", "--model",   "llama-3-8b", "--gpu",
+                               "L4",    "--pricing", overlay,      NULL};
   run(&r, quote);
   assert_terminal_safe("quote --pricing", r.out);
   assert_true(tu_contains(r.out, "  \\x1b[31mred  adder "));
   assert_true(tu_contains(r.out, "o\\x1b[2Jv.yaml"));
   tu_result_free(&r);
-  const char *const md[] = {"quote", "--model", "llama-3-8b", "--gpu", "L4", "--pricing",
-                            overlay, "--format", "markdown", NULL};
+  const char *const md[] = {"quote",     "--model", "llama-3-8b", "--gpu",    "L4",
+                            "--pricing", overlay,   "--format",   "markdown", NULL};
   run(&r, md);
   assert_terminal_safe("quote --pricing --format markdown", r.out);
   tu_result_free(&r);
@@ -583,8 +613,8 @@ static void test_overlay_names_through_the_cli(void **state) {
   run(&r, prices);
   assert_terminal_safe("catalog prices --pricing", r.out);
   tu_result_free(&r);
-  const char *const json[] = {"quote", "--model", "llama-3-8b", "--gpu", "L4", "--pricing",
-                              overlay, "--format", "json", NULL};
+  const char *const json[] = {"quote",     "--model", "llama-3-8b", "--gpu", "L4",
+                              "--pricing", overlay,   "--format",   "json",  NULL};
   run(&r, json);
   assert_true(tu_contains(r.out, "\"item\": \"\\u001B[31mred\""));
   tu_result_free(&r);
@@ -598,13 +628,15 @@ static void test_batch_ids_through_the_cli(void **state) {
   char *in = tu_path(dir, "in.csv");
   const char csv[] = "id,params,method\n"
                      "\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",7B,quick\n"
-                     "\x07" "bell,7B,quick\n";
+                     "\x07"
+                     "bell,7B,quick\n";
   tu_write_file(in, csv, sizeof csv - 1);
   tu_result r;
   const char *const guarded[] = {"batch", in, NULL};
   run(&r, guarded);
   assert_true(tu_contains(r.out, "\r\n\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",ok,"));
-  assert_true(tu_contains(r.out, "\r\n\x07" "bell,ok,"));
+  assert_true(tu_contains(r.out, "\r\n\x07"
+                                 "bell,ok,"));
   assert_terminal_safe("batch summary", r.err);
   tu_result_free(&r);
   const char *const raw[] = {"batch", in, "--csv-raw", NULL};
@@ -637,8 +669,8 @@ static void test_csv_raw_is_a_csv_switch_on_every_command(void **state) {
   assert_string_equal(r.err, "gpusizer catalog: --csv-raw goes with --format csv, not table\n"
                              "(see 'gpusizer catalog --help')\n");
   tu_result_free(&r);
-  const char *const json[] = {"size", "--model", "llama-3-8b", "--format", "json", "--csv-raw",
-                              NULL};
+  const char *const json[] = {"size", "--model",   "llama-3-8b", "--format",
+                              "json", "--csv-raw", NULL};
   tu_run(&r, json, NULL);
   assert_int_equal(r.status, 2);
   assert_true(tu_contains(r.err, "--csv-raw goes with --format csv, not json"));

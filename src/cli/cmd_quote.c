@@ -30,8 +30,7 @@ static void help(void) {
         "\n"
         "A count or byte size above 9,223,372,036,854,775,807 is an error in every\n"
         "format (exit 2). Table and Markdown show control characters in names escaped\n"
-        "(\\x1b).\n" CLI_CSV_GUARD_HELP
-        "\n"
+        "(\\x1b).\n" CLI_CSV_GUARD_HELP "\n"
         "examples:\n"
         "  gpusizer quote --model llama-3-70b --precision bf16 --context 8192 --concurrency 8\n"
         "  gpusizer quote --model qwen2.5-72b --mode train --batch 1 --max-nodes 4\n"
