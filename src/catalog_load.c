@@ -27,7 +27,8 @@ struct gsz_catalog {
   gsz_currency *currencies;
   gsz_alias *gpu_aliases, *model_aliases;
   gsz_stock_row *stock;
-  gsz__arena strings; /* every string of the catalog, freed in one go */
+  gsz__arena strings;      /* every string of the catalog, freed in one go */
+  gsz__problems *problems; /* db check: bad values are listed, reading goes on */
 };
 
 /* --- Reading one result set --------------------------------------------- */
@@ -36,11 +37,15 @@ typedef struct reader {
   gsz_catalog *cat;
   sqlite3_stmt *stmt;
   const char *table;
-  const char *origin;           /* the catalog, for messages */
   char key[GSZ__DB_QUOTED_MAX]; /* the row's key, quoted, for messages */
+  bool row_bad;                 /* db check: a value of this row was listed */
   gsz_diag *diag;
-  gsz_err err;
+  gsz_err err; /* the first error; in db check, never a bad value */
 } reader;
+
+static void reader_init(reader *r, gsz_catalog *cat, const char *table, gsz_diag *diag) {
+  *r = (reader){.cat = cat, .table = table, .diag = diag, .err = GSZ_OK};
+}
 
 static bool failed(reader *r) {
   return r->err != GSZ_OK;
@@ -51,9 +56,24 @@ static void fail_nomem(reader *r) {
     r->err = gsz__diag_nomem(r->diag);
 }
 
-/* The row's key is its first n columns (the table's primary key). */
-static void set_key(reader *r, int n) {
+/* A new row, whose key is its first n columns (the table's primary key). */
+static void start_row(reader *r, int n) {
   gsz__db_row_key(r->key, r->stmt, n);
+  r->row_bad = false;
+}
+
+/* Whether the row's values so far are good, for rules across columns (a
+ * column already reported bad would only repeat itself). */
+static bool row_good(reader *r) {
+  return !failed(r) && !r->row_bad;
+}
+
+/* What the catalog is called in messages. */
+static const char *catalog_name(char out[GSZ__DB_QUOTED_MAX + 16], const gsz_catalog *cat) {
+  if (strcmp(cat->data.origin, "built-in") == 0)
+    return "built-in catalog";
+  snprintf(out, GSZ__DB_QUOTED_MAX + 16, "catalog file '%s'", cat->data.origin);
+  return out;
 }
 
 /* A value the program cannot use: a catalog error naming the table, the
@@ -66,13 +86,27 @@ static void bad_value(reader *r, int col, gsz_err code, const char *expected) {
     return;
   char value[GSZ__DB_QUOTED_MAX];
   gsz__db_value(value, r->stmt, col);
-  bool builtin = strcmp(r->origin, "built-in") == 0;
+  const char *column = sqlite3_column_name(r->stmt, col);
+  if (column == NULL) {
+    fail_nomem(r);
+    return;
+  }
+  if (r->cat->problems != NULL) {
+    char line[1024];
+    snprintf(line, sizeof line, "%s %s: column %s: %s, expected %s", r->table, r->key, column,
+             value, expected);
+    r->err = gsz__problems_add(r->cat->problems, r->table, r->key, column, line, r->diag);
+    r->row_bad = true;
+    return;
+  }
+  const char *origin = r->cat->data.origin;
+  bool builtin = strcmp(origin, "built-in") == 0;
+  char name[GSZ__DB_QUOTED_MAX + 16];
   r->err = gsz__diag_set(r->diag, code,
-                         "%s%s%s: %s %s: column %s: %s, expected %s; fix the row with sqlite3 "
+                         "%s: %s %s: column %s: %s, expected %s; fix the row with sqlite3 "
                          "('gpusizer db check%s%s' lists every problem)",
-                         builtin ? "built-in catalog" : "catalog file '", builtin ? "" : r->origin,
-                         builtin ? "" : "'", r->table, r->key, sqlite3_column_name(r->stmt, col),
-                         value, expected, builtin ? "" : " ", builtin ? "" : r->origin);
+                         catalog_name(name, r->cat), r->table, r->key, column, value, expected,
+                         builtin ? "" : " ", builtin ? "" : origin);
 }
 
 /* Text, copied into the catalog's arena; NULL for SQL NULL. Text longer
@@ -104,11 +138,16 @@ static const char *col_text(reader *r, int col) {
 }
 
 /* NOT NULL text: the schema guarantees it, but a file edited with
- * writable_schema or an older tool might not. */
+ * writable_schema or an older tool might not. In db check a bad value
+ * reads as "", so that the rest of the row can be checked. */
 static const char *col_text_req(reader *r, int col) {
   const char *s = col_text(r, col);
-  if (s == NULL && !failed(r))
-    bad_value(r, col, GSZ_ESCHEMA, "text");
+  if (s == NULL && !failed(r)) {
+    if (!r->row_bad)
+      bad_value(r, col, GSZ_ESCHEMA, "text");
+    if (!failed(r))
+      return "";
+  }
   return s;
 }
 
@@ -180,22 +219,51 @@ static double req_real(reader *r, int col) {
   return v;
 }
 
+/* A table whose query does not prepare (a column renamed or dropped):
+ * an error, or in db check a problem line, and the table reads as empty. */
+static gsz_err unreadable_table(gsz_catalog *cat, sqlite3 *db, const char *table, gsz_diag *diag) {
+  if (sqlite3_errcode(db) != SQLITE_ERROR)
+    return gsz__db_error(diag, db, "could not read the catalog table", table);
+  static const char fix[] =
+      "restore the table from a backup, or write a new catalog with 'gpusizer db init'";
+  char name[GSZ__DB_QUOTED_MAX + 16];
+  if (cat->problems == NULL)
+    return gsz__diag_set(diag, GSZ_ESCHEMA, "%s: table %s cannot be read: %s (%s)",
+                         catalog_name(name, cat), table, sqlite3_errmsg(db), fix);
+  char line[1024];
+  snprintf(line, sizeof line, "%s: cannot be read: %s (%s)", table, sqlite3_errmsg(db), fix);
+  /* The same cell as db check's own "cannot be checked": said once. */
+  return gsz__problems_add(cat->problems, table, "", "(table)", line, diag);
+}
+
+static gsz_err too_many_rows(gsz_catalog *cat, const char *table, gsz_diag *diag) {
+  if (cat->problems == NULL)
+    return gsz__diag_set(diag, GSZ_ELIMIT, "catalog table '%s' has more than %u rows", table,
+                         MAX_ROWS_PER_TABLE);
+  char line[256];
+  snprintf(line, sizeof line, "%s: more than %u rows, more than gpusizer reads", table,
+           MAX_ROWS_PER_TABLE);
+  return gsz__problems_add(cat->problems, table, "", NULL, line, diag);
+}
+
 /* Run sql; for each row call fn(r, row_index). Rows are counted against
  * MAX_ROWS_PER_TABLE; *count receives how many were read. */
 typedef void (*row_fn)(reader *r, void *array, size_t i);
 
 static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const char *sql,
                          size_t elem_size, void **array, size_t *count, row_fn fn, gsz_diag *diag) {
-  reader r = {cat, NULL, table, cat->data.origin, "", diag, GSZ_OK};
+  reader r;
+  reader_init(&r, cat, table, diag);
+  *array = NULL;
+  *count = 0;
   if (sqlite3_prepare_v2(db, sql, -1, &r.stmt, NULL) != SQLITE_OK)
-    return gsz__db_error(diag, db, "could not read the catalog table", table);
+    return unreadable_table(cat, db, table, diag);
   size_t n = 0, cap = 0;
   char *items = NULL;
   int rc;
   while ((rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
     if (n == MAX_ROWS_PER_TABLE) {
-      r.err = gsz__diag_set(diag, GSZ_ELIMIT, "catalog table '%s' has more than %u rows", table,
-                            MAX_ROWS_PER_TABLE);
+      r.err = too_many_rows(cat, table, diag);
       break;
     }
     if (n == cap) {
@@ -234,7 +302,7 @@ static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const
 
 static void read_gpu(reader *r, void *array, size_t i) {
   gsz_gpu *g = (gsz_gpu *)array + i;
-  set_key(r, 1);
+  start_row(r, 1);
   g->sku = col_text_req(r, 0);
   g->vendor = col_text_req(r, 1);
   g->name = col_text_req(r, 2);
@@ -253,7 +321,7 @@ static void read_gpu(reader *r, void *array, size_t i) {
   g->source = col_text(r, 15);
   g->as_of = col_text(r, 16);
   g->notes = col_text(r, 17);
-  if (!failed(r) && g->usable_mib > g->memory_mib) {
+  if (row_good(r) && g->usable_mib > g->memory_mib) {
     char expected[64];
     snprintf(expected, sizeof expected, "at most memory_mib %u", g->memory_mib);
     bad_value(r, 5, GSZ_ESCHEMA, expected);
@@ -262,7 +330,7 @@ static void read_gpu(reader *r, void *array, size_t i) {
 
 static void read_server(reader *r, void *array, size_t i) {
   gsz_server *s = (gsz_server *)array + i;
-  set_key(r, 1);
+  start_row(r, 1);
   s->sku = col_text_req(r, 0);
   s->vendor = col_text_req(r, 1);
   s->name = col_text_req(r, 2);
@@ -285,7 +353,7 @@ static void read_server(reader *r, void *array, size_t i) {
 
 static void read_format(reader *r, void *array, size_t i) {
   gsz_format *f = (gsz_format *)array + i;
-  set_key(r, 1);
+  start_row(r, 1);
   f->name = col_text_req(r, 0);
   f->block_elems = (uint32_t)req_int(r, 1, 1, 1048576);
   f->block_bytes = (uint32_t)req_int(r, 2, 1, 1048576);
@@ -296,7 +364,7 @@ static void read_format(reader *r, void *array, size_t i) {
 
 static void read_runtime(reader *r, void *array, size_t i) {
   gsz_runtime *rt = (gsz_runtime *)array + i;
-  set_key(r, 1);
+  start_row(r, 1);
   rt->name = col_text_req(r, 0);
   rt->engine = col_text_req(r, 1);
   rt->engine_version = col_text_req(r, 2);
@@ -311,7 +379,7 @@ static void read_runtime(reader *r, void *array, size_t i) {
 
 static void read_model(reader *r, void *array, size_t i) {
   gsz_arch *m = (gsz_arch *)array + i;
-  set_key(r, 1);
+  start_row(r, 1);
   m->name = col_text_req(r, 0);
   m->hf_id = col_text(r, 1);
   m->model_type = col_text_req(r, 2);
@@ -343,11 +411,11 @@ static void read_model(reader *r, void *array, size_t i) {
 
 static void read_currency(reader *r, void *array, size_t i) {
   gsz_currency *c = (gsz_currency *)array + i;
-  set_key(r, 1);
+  start_row(r, 1);
   const char *code = col_text_req(r, 0);
   if (code != NULL && strlen(code) == 3)
     memcpy(c->code, code, 4);
-  else
+  else if (row_good(r))
     bad_value(r, 0, GSZ_ESCHEMA, "a 3-letter code");
   c->minor_digits = (uint32_t)req_int(r, 1, 0, 4);
   c->name = col_text(r, 2);
@@ -355,14 +423,14 @@ static void read_currency(reader *r, void *array, size_t i) {
 
 static void read_alias(reader *r, void *array, size_t i) {
   gsz_alias *a = (gsz_alias *)array + i;
-  set_key(r, 1);
+  start_row(r, 1);
   a->alias = col_text_req(r, 0);
   a->target = col_text_req(r, 1);
 }
 
 static void read_stock_row(reader *r, void *array, size_t i) {
   gsz_stock_row *s = (gsz_stock_row *)array + i;
-  set_key(r, 3);
+  start_row(r, 3);
   s->kind = col_text_req(r, 0);
   s->sku = col_text_req(r, 1);
   s->location = col_text_req(r, 2);
@@ -371,7 +439,7 @@ static void read_stock_row(reader *r, void *array, size_t i) {
   s->lead_time_days = (int32_t)req_int(r, 5, 0, 36500);
   s->as_of = col_text(r, 6);
   s->note = col_text(r, 7);
-  if (!failed(r) && s->reserved > s->on_hand) {
+  if (row_good(r) && s->reserved > s->on_hand) {
     char expected[64];
     snprintf(expected, sizeof expected, "at most on_hand %lld", (long long)s->on_hand);
     bad_value(r, 4, GSZ_ESCHEMA, expected);
@@ -472,28 +540,28 @@ static gsz_unit_price *price_slot(gsz_catalog *cat, const char *kind, const char
 }
 
 static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
-  sqlite3_stmt *st;
+  reader r;
+  reader_init(&r, cat, "price", diag);
   if (sqlite3_prepare_v2(db,
                          "SELECT kind, sku, as_of, amount_minor, currency, source, basis "
                          "FROM price_current",
-                         -1, &st, NULL) != SQLITE_OK)
-    return gsz__db_error(diag, db, "could not read the catalog table", "price");
-  reader r = {cat, st, "price", cat->data.origin, "", diag, GSZ_OK};
+                         -1, &r.stmt, NULL) != SQLITE_OK)
+    return unreadable_table(cat, db, "price", diag);
   int rc = SQLITE_DONE;
-  while (!failed(&r) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    set_key(&r, 3);
+  while (!failed(&r) && (rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
+    start_row(&r, 3);
     const char *kind = col_key(&r, 0);
     const char *sku = col_key(&r, 1);
     if (kind == NULL || sku == NULL)
-      break;
+      continue; /* an error ends the loop; in db check, the row was listed */
     gsz_unit_price *p = price_slot(cat, kind, sku);
     if (p == NULL)
       continue; /* a dangling row; db check reports it */
     p->amount_minor = req_int(&r, 3, 0, INT64_MAX);
-    const char *cur = (const char *)sqlite3_column_text(st, 4);
+    const char *cur = (const char *)sqlite3_column_text(r.stmt, 4);
     if (cur == NULL || strlen(cur) != 3) {
       bad_value(&r, 4, GSZ_ESCHEMA, "a 3-letter currency code");
-      break;
+      continue;
     }
     memcpy(p->currency, cur, 4);
     p->as_of = col_text(&r, 2);
@@ -503,7 +571,7 @@ static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   }
   if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
     r.err = gsz__db_error(diag, db, "could not read the catalog table", "price");
-  sqlite3_finalize(st);
+  sqlite3_finalize(r.stmt);
   return r.err;
 }
 
@@ -542,30 +610,29 @@ static int compare_fit(const void *pa, const void *pb) {
 }
 
 static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT server_sku, gpu_sku, gpu_count FROM server_gpu", -1, &st,
+  reader r;
+  reader_init(&r, cat, "server_gpu", diag);
+  if (sqlite3_prepare_v2(db, "SELECT server_sku, gpu_sku, gpu_count FROM server_gpu", -1, &r.stmt,
                          NULL) != SQLITE_OK)
-    return gsz__db_error(diag, db, "could not read the catalog table", "server_gpu");
-  reader r = {cat, st, "server_gpu", cat->data.origin, "", diag, GSZ_OK};
+    return unreadable_table(cat, db, "server_gpu", diag);
   size_t n = 0, cap = 0;
   gsz_fit *fits = NULL;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    set_key(&r, 3);
+  while ((rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
+    start_row(&r, 3);
     const char *server = col_key(&r, 0);
     const char *gpu = col_key(&r, 1);
-    if (server == NULL || gpu == NULL)
-      break;
-    long si = find_server_index(cat->servers, cat->data.n_servers, server);
-    long gi = find_gpu_index(cat->gpus, cat->data.n_gpus, gpu);
     uint32_t count = (uint32_t)req_int(&r, 2, 1, 1024);
     if (failed(&r))
       break;
+    if (server == NULL || gpu == NULL || r.row_bad)
+      continue; /* listed by db check */
+    long si = find_server_index(cat->servers, cat->data.n_servers, server);
+    long gi = find_gpu_index(cat->gpus, cat->data.n_gpus, gpu);
     if (si < 0 || gi < 0)
       continue; /* dangling; db check reports it */
     if (n == MAX_ROWS_PER_TABLE) {
-      r.err = gsz__diag_set(diag, GSZ_ELIMIT, "catalog table 'server_gpu' has more than %u rows",
-                            MAX_ROWS_PER_TABLE);
+      r.err = too_many_rows(cat, "server_gpu", diag);
       break;
     }
     if (n == cap) {
@@ -582,7 +649,7 @@ static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   }
   if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
     r.err = gsz__db_error(diag, db, "could not read the catalog table", "server_gpu");
-  sqlite3_finalize(st);
+  sqlite3_finalize(r.stmt);
   if (failed(&r)) {
     gsz__free(fits);
     return r.err;
@@ -630,11 +697,15 @@ const gsz_catalog_data *gsz_catalog_get(const gsz_catalog *cat) {
     cat->data.n_##field = count;                                                                   \
   } while (0)
 
-gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag) {
+/* Read the whole catalog; with problems (db check), bad values are listed
+ * there instead of failing. */
+static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__problems *problems,
+                    gsz_diag *diag) {
   gsz_err err;
   gsz_catalog *cat = gsz__calloc(1, sizeof *cat);
   if (cat == NULL)
     return gsz__diag_nomem(diag);
+  cat->problems = problems;
   cat->strings.block_size = 65536;
   cat->data.origin = gsz__arena_strndup(&cat->strings, origin, strlen(origin));
   if (cat->data.origin == NULL) {
@@ -689,10 +760,23 @@ gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gs
     goto fail;
   if ((err = attach_stock(cat, diag)) != GSZ_OK)
     goto fail;
+  cat->problems = NULL;
   *out = cat;
   return GSZ_OK;
 
 fail:
+  gsz_catalog_free(cat);
+  return err;
+}
+
+gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag) {
+  return load(out, db, origin, NULL, diag);
+}
+
+gsz_err gsz__catalog_check(sqlite3 *db, const char *origin, gsz__problems *problems,
+                           gsz_diag *diag) {
+  gsz_catalog *cat = NULL;
+  gsz_err err = load(&cat, db, origin, problems, diag);
   gsz_catalog_free(cat);
   return err;
 }

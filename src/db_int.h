@@ -56,6 +56,33 @@ void gsz__db_set_statement_hook(gsz__statement_hook hook);
  * for sizes), naming the table, the row's key and the column. */
 gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag);
 
+/* --- Problems, for db check ---------------------------------------------- */
+
+/* db check's findings: the public list, and per line the cell it is about
+ * ("table", key and column), so that a value broken by two rules (a CHECK
+ * constraint and the loader's range) is reported once, by the first. */
+typedef struct gsz__problems {
+  gsz_problem_list list;
+  char **cells; /* per line: "table\037key\037column", or NULL (not merged) */
+  size_t cap;
+} gsz__problems;
+
+/* Add line (copied), about column of the row of table whose quoted key is
+ * key; column NULL: about no one cell, never merged. A line about a cell
+ * already reported is dropped, and lines past the first 10,000 too.
+ * GSZ_ENOMEM only. */
+gsz_err gsz__problems_add(gsz__problems *p, const char *table, const char *key, const char *column,
+                          const char *line, gsz_diag *diag);
+
+/* db check's reading of every table: as gsz__catalog_load, but each value
+ * the loader would refuse goes into problems (one line each, without the
+ * file's name) and reading goes on, so that db check reports everything
+ * the loader refuses and the two never disagree. A table that cannot be
+ * read at all (a column missing) is a problem line too. Errors: out of
+ * memory, SQLite failures. */
+gsz_err gsz__catalog_check(sqlite3 *db, const char *origin, gsz__problems *problems,
+                           gsz_diag *diag);
+
 /* --- Values in messages -------------------------------------------------- */
 
 /* Room for any quoted value or key: 64 bytes of text escaped, and the rest. */

@@ -310,64 +310,100 @@ static void edit_schema(const char *path, const char *table, const char *after, 
 
 /* How a case makes its bad value. */
 typedef enum {
+  PLAIN,       /* run the SQL as it is */
   NO_NOT_NULL, /* drop the column's NOT NULL with writable_schema, then run the SQL */
   NO_STRICT,   /* drop the table's STRICT (so types are not enforced), then run the SQL */
   NO_CHECKS,   /* run the SQL with PRAGMA ignore_check_constraints = ON */
 } how;
 
+/* Each case: a value the loader refuses, what loading says about it, and
+ * what db check prints (its whole output): db check and the loader must
+ * never disagree. */
 static const struct bad_value_case {
   const char *table, *column; /* the column the edit breaks */
   how how;
   const char *sql;
   const char *command; /* the gpusizer command that loads the catalog */
-  const char *problem; /* what the message says about it */
+  const char *problem; /* what loading says about it */
+  const char *check;   /* what db check prints */
 } bad_values[] = {
     {"gpu", "tdp_w", NO_NOT_NULL, "UPDATE gpu SET tdp_w = NULL WHERE sku = 'H100-SXM5-80GB'",
      "catalog",
-     "gpu 'H100-SXM5-80GB': column tdp_w: NULL, expected an integer from 1 to 4294967295"},
+     "gpu 'H100-SXM5-80GB': column tdp_w: NULL, expected an integer from 1 to 4294967295",
+     "gpu 'H100-SXM5-80GB': column tdp_w: NULL breaks NOT NULL\n"},
     {"gpu", "sellable", NO_NOT_NULL, "UPDATE gpu SET sellable = NULL WHERE sku = 'L4'", "quote",
-     "gpu 'L4': column sellable: NULL, expected 0 or 1"},
+     "gpu 'L4': column sellable: NULL, expected 0 or 1",
+     "gpu 'L4': column sellable: NULL breaks NOT NULL\n"},
     {"price", "amount_minor", NO_NOT_NULL,
      "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
      "VALUES ('gpu', 'L40S', NULL, 'USD', '2099-01-01', 'test')",
      "quote",
      "price 'gpu/L40S/2099-01-01': column amount_minor: NULL, expected an integer from 0 "
-     "to 9223372036854775807"},
+     "to 9223372036854775807",
+     "price 'gpu/L40S/2099-01-01': column amount_minor: NULL breaks NOT NULL\n"},
     {"server", "psu_w", NO_NOT_NULL, "UPDATE server SET psu_w = NULL WHERE sku = 'DGX-H100'",
-     "quote", "server 'DGX-H100': column psu_w: NULL, expected an integer from 1 to 4294967295"},
+     "quote", "server 'DGX-H100': column psu_w: NULL, expected an integer from 1 to 4294967295",
+     "server 'DGX-H100': column psu_w: NULL breaks NOT NULL\n"},
     {"model", "hidden_size", NO_NOT_NULL,
      "UPDATE model SET hidden_size = NULL WHERE name = 'Llama-3-8B'", "catalog",
-     "model 'Llama-3-8B': column hidden_size: NULL, expected an integer from 1 to 4294967295"},
+     "model 'Llama-3-8B': column hidden_size: NULL, expected an integer from 1 to 4294967295",
+     "model 'Llama-3-8B': column hidden_size: NULL breaks NOT NULL\n"},
     {"runtime", "mem_util_bp", NO_NOT_NULL,
      "UPDATE runtime SET mem_util_bp = NULL WHERE name = 'vllm'", "quote",
-     "runtime 'vllm': column mem_util_bp: NULL, expected an integer from 1 to 10000"},
+     "runtime 'vllm': column mem_util_bp: NULL, expected an integer from 1 to 10000",
+     "runtime 'vllm': column mem_util_bp: NULL breaks NOT NULL\n"},
     {"inventory", "on_hand", NO_NOT_NULL,
      "UPDATE inventory SET on_hand = NULL WHERE sku = 'H100-SXM5-80GB'", "catalog",
      "inventory 'gpu/H100-SXM5-80GB/SAMPLE-FRA1': column on_hand: NULL, expected an integer from "
-     "0 to 2147483647"},
+     "0 to 2147483647",
+     "inventory 'gpu/H100-SXM5-80GB/SAMPLE-FRA1': column on_hand: NULL breaks NOT NULL\n"},
     {"currency", "minor_digits", NO_NOT_NULL,
      "UPDATE currency SET minor_digits = NULL WHERE code = 'USD'", "quote",
-     "currency 'USD': column minor_digits: NULL, expected an integer from 0 to 4"},
+     "currency 'USD': column minor_digits: NULL, expected an integer from 0 to 4",
+     "currency 'USD': column minor_digits: NULL breaks NOT NULL\n"},
     {"number_format", "block_bytes", NO_NOT_NULL,
      "UPDATE number_format SET block_bytes = NULL WHERE name = 'bf16'", "catalog",
-     "number_format 'bf16': column block_bytes: NULL, expected an integer from 1 to 1048576"},
+     "number_format 'bf16': column block_bytes: NULL, expected an integer from 1 to 1048576",
+     "number_format 'bf16': column block_bytes: NULL breaks NOT NULL\n"},
     {"gpu", "memory_mib", NO_STRICT,
      "UPDATE gpu SET memory_mib = '80 GB' WHERE sku = 'A100-SXM4-80GB'", "quote",
-     "gpu 'A100-SXM4-80GB': column memory_mib: '80 GB', expected an integer from 1 to 4294967295"},
+     "gpu 'A100-SXM4-80GB': column memory_mib: '80 GB', expected an integer from 1 to 4294967295",
+     "gpu 'A100-SXM4-80GB': column memory_mib: '80 GB' breaks the column type INTEGER\n"},
     {"gpu", "bandwidth_gbs", NO_STRICT, "UPDATE gpu SET bandwidth_gbs = 3350.5 WHERE sku = 'L4'",
-     "catalog", "gpu 'L4': column bandwidth_gbs: 3350.5, expected an integer from 1 to 4294967295"},
+     "catalog", "gpu 'L4': column bandwidth_gbs: 3350.5, expected an integer from 1 to 4294967295",
+     "gpu 'L4': column bandwidth_gbs: 3350.5 breaks the column type INTEGER\n"},
     {"gpu", "tdp_w", NO_CHECKS, "UPDATE gpu SET tdp_w = 0 WHERE sku = 'H100-SXM5-80GB'", "quote",
-     "gpu 'H100-SXM5-80GB': column tdp_w: 0, expected an integer from 1 to 4294967295"},
+     "gpu 'H100-SXM5-80GB': column tdp_w: 0, expected an integer from 1 to 4294967295",
+     "gpu 'H100-SXM5-80GB': column tdp_w: 0 breaks CHECK (tdp_w > 0)\n"},
     {"gpu", "tflops_bf16", NO_CHECKS, "UPDATE gpu SET tflops_bf16 = -1 WHERE sku = 'L4'", "catalog",
-     "gpu 'L4': column tflops_bf16: -1.0, expected a number of at least 0"},
+     "gpu 'L4': column tflops_bf16: -1.0, expected a number of at least 0",
+     "gpu 'L4': column tflops_bf16: -1.0 breaks CHECK (tflops_bf16 >= 0)\n"},
     {"gpu", "usable_mib", NO_CHECKS, "UPDATE gpu SET usable_mib = 30000 WHERE sku = 'L4'", "quote",
-     "gpu 'L4': column usable_mib: 30000, expected at most memory_mib 24576"},
+     "gpu 'L4': column usable_mib: 30000, expected at most memory_mib 24576",
+     "gpu 'L4': column usable_mib: 30000 breaks CHECK (usable_mib > 0 AND usable_mib <= "
+     "memory_mib)\n"
+     "gpu 'L4': usable_mib exceeds memory_mib\n"},
     {"inventory", "reserved", NO_CHECKS,
      "UPDATE inventory SET reserved = 20 WHERE sku = 'H100-SXM5-80GB'", "catalog",
      "inventory 'gpu/H100-SXM5-80GB/SAMPLE-FRA1': column reserved: 20, expected at most on_hand "
-     "16"},
+     "16",
+     "inventory 'gpu/H100-SXM5-80GB/SAMPLE-FRA1': column reserved: 20 breaks CHECK (reserved >= "
+     "0 AND reserved <= on_hand)\n"},
     {"server", "rack_units", NO_CHECKS, "UPDATE server SET rack_units = 99 WHERE sku = 'DGX-H100'",
-     "quote", "server 'DGX-H100': column rack_units: 99, expected an integer from 0 to 60"},
+     "quote", "server 'DGX-H100': column rack_units: 99, expected an integer from 0 to 60",
+     "server 'DGX-H100': column rack_units: 99 breaks CHECK (rack_units BETWEEN 0 AND 60)\n"},
+    /* The loader's own limits, which no CHECK states. */
+    {"gpu", "vendor", PLAIN, "UPDATE gpu SET vendor = 'NV' || char(0) || 'IDIA' WHERE sku = 'L4'",
+     "quote", "gpu 'L4': column vendor: 'NV\\x00IDIA', expected text without NUL characters",
+     "gpu 'L4': column vendor: 'NV\\x00IDIA', expected text without NUL characters\n"},
+    {"gpu", "notes", PLAIN, "UPDATE gpu SET notes = printf('%.*c', 70000, 'n') WHERE sku = 'L4'",
+     "catalog",
+     "gpu 'L4': column notes: "
+     "'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...' (70000 bytes), "
+     "expected at most 65536 bytes",
+     "gpu 'L4': column notes: "
+     "'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...' (70000 bytes), "
+     "expected at most 65536 bytes\n"},
 };
 
 /* The catalog file dir/name with the case's bad value in it. */
@@ -394,23 +430,130 @@ static void run_command(tu_result *r, const char *command, const char *path) {
     RUN(r, "catalog", "gpus", "--db", path);
 }
 
+static size_t count_lines(const char *text) {
+  size_t n = 0;
+  for (; *text; text++)
+    n += *text == '\n';
+  return n;
+}
+
 static void test_a_value_the_program_cannot_use_is_a_catalog_error(void **state) {
   (void)state;
   for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
     const struct bad_value_case *c = &bad_values[i];
+    print_message("case %zu: %s.%s\n", i, c->table, c->column);
     char *path = make_bad_value(c, "bad.db");
     tu_result r;
     run_command(&r, c->command, path);
     char *want = str("gpusizer %s: catalog file '%s': %s; fix the row with sqlite3 ('gpusizer db "
                      "check %s' lists every problem)\n",
                      c->command, path, c->problem, path);
-    print_message("case %zu: %s.%s\n", i, c->table, c->column);
     expect_exact(&r, 3, "", want);
     tu_result_free(&r);
     free(want);
     tu_unlink_db(path);
     free(path);
   }
+}
+
+/* db check reads the file read-only, and lists what the loader refuses. */
+static void test_db_check_lists_every_value_the_loader_refuses(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
+    const struct bad_value_case *c = &bad_values[i];
+    print_message("case %zu: %s.%s\n", i, c->table, c->column);
+    char *path = make_bad_value(c, "bad.db");
+    size_t before_len = 0, after_len = 0;
+    char *before = tu_read_file(path, &before_len);
+    tu_result r;
+    RUN(&r, "db", "check", path);
+    size_t n = count_lines(c->check);
+    char *want = str("gpusizer db check: %zu problem%s in %s\n", n, n == 1 ? "" : "s", path);
+    expect_exact(&r, 3, c->check, want);
+    tu_result_free(&r);
+    char *after = tu_read_file(path, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    free(before);
+    free(after);
+    free(want);
+    tu_unlink_db(path);
+    free(path);
+  }
+}
+
+/* Rows that break the schema's rules with the schema itself unchanged:
+ * written with CHECK constraints ignored, or foreign keys off and the
+ * referential triggers dropped. A read-only integrity_check calls this file
+ * "ok". Lines come table by table in schema order. */
+static void test_db_check_finds_rows_that_break_the_schema(void **state) {
+  (void)state;
+  char *path = init_catalog("rules.db");
+  tu_db_exec(path,
+             "PRAGMA ignore_check_constraints = ON;"
+             "UPDATE gpu SET memory_mib = -81920, usable_mib = -81559 WHERE sku = 'H100-SXM5-80GB';"
+             "UPDATE gpu SET name = printf('%.*c', 1000000, 'x') WHERE sku = 'L40S';"
+             "UPDATE gpu SET as_of = '2024-02-30' WHERE sku = 'A40';"
+             "UPDATE price SET amount_minor = -100 WHERE kind = 'gpu' AND sku = 'L4';"
+             "DROP TRIGGER gpu_alias_insert; DROP TRIGGER model_family_check;"
+             "INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GHOST', 'NO-SUCH-GPU');"
+             "UPDATE model SET model_type = 'no-such-family' WHERE name = 'Llama-3-8B';");
+  char integrity[64] = "";
+  tu_db_inspect(path, false, integrity, sizeof integrity);
+  assert_string_equal(integrity, "ok"); /* what db check used to rely on */
+  tu_result r;
+  RUN(&r, "db", "check", path);
+  char *err = str("gpusizer db check: 8 problems in %s\n", path);
+  expect_exact(&r, 3,
+               "gpu 'A40': column as_of: '2024-02-30' breaks CHECK (as_of IS NULL OR date(as_of, "
+               "'+0 days') IS as_of)\n"
+               "gpu 'H100-SXM5-80GB': column memory_mib: -81920 breaks CHECK (memory_mib > 0)\n"
+               "gpu 'H100-SXM5-80GB': column usable_mib: -81559 breaks CHECK (usable_mib > 0 AND "
+               "usable_mib <= memory_mib)\n"
+               "gpu 'L40S': column name: "
+               "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (1000000 "
+               "bytes) breaks CHECK (length(name) BETWEEN 1 AND 128)\n"
+               "gpu_alias 'GHOST': column gpu_sku: 'NO-SUCH-GPU' breaks REFERENCES gpu (sku): no "
+               "such gpu\n"
+               "price 'gpu/L4/2026-11-26': column amount_minor: -100 breaks CHECK (amount_minor >= "
+               "0)\n"
+               "model 'Llama-3-8B': column model_type: 'no-such-family' breaks REFERENCES "
+               "model_family (name): no such model_family\n"
+               "gpu 'H100-SXM5-80GB': usable_mib exceeds memory_mib\n",
+               err);
+  tu_result_free(&r);
+  free(err);
+  free(path);
+}
+
+/* A table that drifted from the schema (a column dropped): loading names
+ * the table and the missing column; db check says it once. */
+static void test_a_table_missing_a_column_is_named(void **state) {
+  (void)state;
+  char *path = init_catalog("drift.db");
+  tu_db_exec(path, "ALTER TABLE gpu DROP COLUMN bandwidth_gbs");
+  tu_result r;
+  RUN(&r, "quote", "--db", path, "--model", "llama-3-8b");
+  char *want =
+      str("gpusizer quote: catalog file '%s': table gpu cannot be read: no such column: "
+          "bandwidth_gbs (restore the table from a backup, or write a new catalog with 'gpusizer "
+          "db init')\n",
+          path);
+  expect_exact(&r, 3, "", want);
+  tu_result_free(&r);
+  free(want);
+  RUN(&r, "db", "check", path);
+  char *out =
+      str("gpu: cannot be checked: no such column: bandwidth_gbs (the table differs from schema "
+          "%d; restore it from a backup, or write a new catalog with 'gpusizer db "
+          "init')\n",
+          gsz_catalog_schema_version());
+  want = str("gpusizer db check: 1 problem in %s\n", path);
+  expect_exact(&r, 3, out, want);
+  tu_result_free(&r);
+  free(out);
+  free(want);
+  free(path);
 }
 
 /* Nullable columns stay optional: NULL there is "not set", not an error. */
@@ -437,6 +580,9 @@ int main(void) {
       TEST(test_db_init_refuses_a_file_with_a_write_ahead_log),
       TEST(test_reading_a_file_with_a_hot_journal_says_to_migrate),
       TEST(test_a_value_the_program_cannot_use_is_a_catalog_error),
+      TEST(test_db_check_lists_every_value_the_loader_refuses),
+      TEST(test_db_check_finds_rows_that_break_the_schema),
+      TEST(test_a_table_missing_a_column_is_named),
       TEST(test_null_in_an_optional_column_loads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -225,10 +225,17 @@ typedef struct gsz_problem_list {
   size_t count;
 } gsz_problem_list;
 
-/* Check a catalog (path NULL: the built-in one): SQLite integrity check,
- * foreign-key check, and the sanity rules of the catalog_issue view.
- * GSZ_OK with problems->count == 0 means healthy. Free the list with
- * gsz_problem_list_free. */
+/* Check a catalog (path NULL: the built-in one), opened read-only:
+ * SQLite's integrity check; then (when that passes) every row against
+ * this program's schema, not the file's own, which may have been edited
+ * (NOT NULL, declared types, CHECK constraints, foreign keys); every value
+ * gsz_catalog_open would refuse (so a catalog that passes always opens);
+ * and the sanity rules of the catalog_issue view. One line per problem
+ * (at most 10,000), naming the table, the row's key and the column, with
+ * values quoted and control characters escaped; a value broken by several
+ * rules is listed once. GSZ_OK with problems->count == 0 means healthy.
+ * Errors (the file cannot be opened or read, out of memory) leave
+ * *problems untouched. Free the list with gsz_problem_list_free. */
 gsz_err gsz_db_check(const char *path, gsz_problem_list *problems, gsz_diag *diag);
 void gsz_problem_list_free(gsz_problem_list *problems);
 
