@@ -572,6 +572,165 @@ static void test_null_in_an_optional_column_loads(void **state) {
   free(path);
 }
 
+/* --- 5. control characters ----------------------------------------------------- */
+
+/* The error of sql on the file at path (a plain connection, as the sqlite3
+ * shell), or "" when it succeeds; the caller frees. */
+static char *exec_error(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+  char *out = strdup(rc == SQLITE_OK ? "" : msg ? msg : sqlite3_errstr(rc));
+  sqlite3_free(msg);
+  sqlite3_close(db);
+  return out;
+}
+
+static const struct {
+  const char *sql, *error;
+} control_writes[] = {
+    {"UPDATE gpu SET vendor = 'Ev' || char(27) || '[31mil' WHERE sku = 'L4'",
+     "gpu: vendor holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE gpu SET name = 'L4' || char(155) || '2J' WHERE sku = 'L4'", /* C1 CSI */
+     "gpu: name holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE gpu SET notes = 'two' || char(10) || 'lines' WHERE sku = 'L4'",
+     "gpu: notes holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
+     "tflops_bf16, tdp_w) VALUES ('NEW-GPU', 'V', 'New' || char(7), 'PCIe', 1024, 1000, 100, 10, "
+     "75)",
+     "gpu: name holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE server SET name = 'DGX' || char(127) WHERE sku = 'DGX-H100'",
+     "server: name holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('h100' || char(13), 'H100-SXM5-80GB')",
+     "gpu_alias: alias holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"INSERT INTO model_alias (alias, model_name) VALUES ('x' || char(133), 'Llama-3-8B')",
+     "model_alias: alias holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE model SET name = 'Llama' || char(9) || '3' WHERE name = 'Llama-3-8B'",
+     "model: name holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE inventory SET location = 'FRA' || char(1) WHERE sku = 'L40S'",
+     "inventory: location holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE runtime SET engine = 'vLLM' || char(31) WHERE name = 'vllm'",
+     "runtime: engine holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE number_format SET description = 'x' || char(159) WHERE name = 'bf16'",
+     "number_format: description holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+    {"UPDATE price SET basis = 'list' || char(27) WHERE sku = 'L4'",
+     "price: basis holds a control character (U+0001-U+001F or U+007F-U+009F)"},
+};
+
+static void test_control_characters_are_refused(void **state) {
+  (void)state;
+  char *path = init_catalog("ctl.db");
+  for (size_t i = 0; i < sizeof control_writes / sizeof control_writes[0]; i++) {
+    char *error = exec_error(path, control_writes[i].sql);
+    if (strcmp(error, control_writes[i].error) != 0)
+      fail_msg("%s: got '%s', want '%s'", control_writes[i].sql, error, control_writes[i].error);
+    free(error);
+  }
+  /* Printable text of any script is still accepted; nothing else was
+   * written (db check lists any control character in the file). */
+  char *error = exec_error(path, "UPDATE gpu SET name = 'Ünïcødé ✓ ' || char(160) || 'L4' "
+                                 "WHERE sku = 'L4'");
+  assert_string_equal(error, "");
+  free(error);
+  tu_result r;
+  RUN(&r, "db", "check", path);
+  assert_int_equal(r.status, 0);
+  tu_result_free(&r);
+  free(path);
+}
+
+/* A schema-1 file has no such triggers: what was written before the
+ * migration stays, and db check lists it, escaped. */
+static void test_db_check_lists_control_characters_written_before_schema_2(void **state) {
+  (void)state;
+  char *path = tu_path(dir, "old.db");
+  tu_copy_file(GSZ_TEST_DATA "/catalogs/schema1-v0.1.0.db", path);
+  tu_db_exec(path, "UPDATE gpu SET vendor = 'Ev' || char(27) || '[31mil' WHERE sku = 'L4';"
+                   "UPDATE gpu SET notes = 'two' || char(10) || 'lines' WHERE sku = 'L4';"
+                   "INSERT INTO model_alias (alias, model_name) VALUES ('x' || char(155) || 'y', "
+                   "'Llama-3-8B');"
+                   "UPDATE inventory SET location = 'FRA' || char(127) WHERE sku = 'L40S'");
+  tu_result r;
+  RUN(&r, "db", "migrate", path);
+  assert_int_equal(r.status, 0);
+  tu_result_free(&r);
+  RUN(&r, "db", "check", path);
+  char *err = str("gpusizer db check: 4 problems in %s\n", path);
+  expect_exact(&r, 3,
+               "gpu 'L4': notes holds a control character (U+0001-U+001F or U+007F-U+009F)\n"
+               "gpu 'L4': vendor holds a control character (U+0001-U+001F or U+007F-U+009F)\n"
+               "inventory 'gpu/L40S/FRA\\x7F': location holds a control character "
+               "(U+0001-U+001F or U+007F-U+009F)\n"
+               "model_alias 'x\\u009By': alias holds a control character (U+0001-U+001F or "
+               "U+007F-U+009F)\n",
+               err);
+  tu_result_free(&r);
+  free(err);
+  free(path);
+}
+
+/* --- 5. the stored schema-1 file ---------------------------------------------- */
+
+static void test_db_migrate_upgrades_the_stored_schema_1_file(void **state) {
+  (void)state;
+  char *path = tu_path(dir, "v0.1.0.db");
+  tu_copy_file(GSZ_TEST_DATA "/catalogs/schema1-v0.1.0.db", path);
+  const int latest = gsz_catalog_schema_version();
+  tu_result r;
+  RUN(&r, "quote", "--db", path, "--model", "llama-3-8b");
+  char *want = str("gpusizer quote: '%s' has catalog schema 1, older than this gpusizer's %d; run "
+                   "'gpusizer db migrate %s' to upgrade it\n",
+                   path, latest, path);
+  expect_exact(&r, 3, "", want);
+  tu_result_free(&r);
+  free(want);
+  RUN(&r, "db", "migrate", path);
+  char *out = str("applied 0002_no_control_chars.sql (schema 2)\n"
+                  "'%s' migrated from schema 1 to %d\n",
+                  path, latest);
+  expect_exact(&r, 0, out, "");
+  tu_result_free(&r);
+  free(out);
+  char integrity[64] = "";
+  assert_int_equal(tu_db_inspect(path, false, integrity, sizeof integrity), latest);
+  assert_string_equal(integrity, "ok");
+  assert_int_equal(tu_db_int(path, "SELECT count(*) FROM migration"), latest);
+  RUN(&r, "quote", "--db", path, "--model", "llama-3-8b");
+  assert_int_equal(r.status, 0);
+  assert_true(tu_contains(r.out, "Llama-3-8B"));
+  tu_result_free(&r);
+  RUN(&r, "db", "check", path);
+  out = str("%s: ok (integrity, foreign keys, catalog sanity)\n", path);
+  expect_exact(&r, 0, out, "");
+  tu_result_free(&r);
+  free(out);
+  free(path);
+}
+
+/* A schema-1 file a maintainer's killed transaction left with a hot
+ * journal: migrate rolls it back first, then upgrades a whole file. */
+static void test_db_migrate_rolls_back_then_upgrades(void **state) {
+  (void)state;
+  char *path = tu_path(dir, "v0.1.0.db"), *journal = str("%s-journal", path);
+  tu_copy_file(GSZ_TEST_DATA "/catalogs/schema1-v0.1.0.db", path);
+  tu_make_hot_journal(path, "UPDATE gpu SET notes = 'killed edit'; "
+                            "UPDATE model SET source = 'killed edit'");
+  tu_result r;
+  RUN(&r, "db", "migrate", path);
+  assert_int_equal(r.status, 0);
+  tu_result_free(&r);
+  assert_false(exists(journal));
+  char integrity[64] = "";
+  assert_int_equal(tu_db_inspect(path, false, integrity, sizeof integrity),
+                   gsz_catalog_schema_version());
+  assert_string_equal(integrity, "ok");
+  assert_int_equal(tu_db_int(path, "SELECT count(*) FROM gpu WHERE notes = 'killed edit'"), 0);
+  assert_int_equal(tu_db_int(path, "SELECT count(*) FROM model WHERE source = 'killed edit'"), 0);
+  free(journal);
+  free(path);
+}
+
 int main(void) {
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
   const struct CMUnitTest tests[] = {
@@ -584,6 +743,10 @@ int main(void) {
       TEST(test_db_check_finds_rows_that_break_the_schema),
       TEST(test_a_table_missing_a_column_is_named),
       TEST(test_null_in_an_optional_column_loads),
+      TEST(test_control_characters_are_refused),
+      TEST(test_db_check_lists_control_characters_written_before_schema_2),
+      TEST(test_db_migrate_upgrades_the_stored_schema_1_file),
+      TEST(test_db_migrate_rolls_back_then_upgrades),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -397,8 +397,9 @@ static gsz_err init_file(gsz_diag *diag) {
 }
 
 /* A catalog file from before schema 1 (stamped, no tables), made fresh for
- * each run with the failures paused; after a failed migrate it must still
- * be at version 0 and whole, after a good one at the current version. */
+ * each run with the failures paused; after a failed migrate it must be
+ * whole at the version of the last migration that committed (each is one
+ * transaction), after a good one at the current version. */
 static gsz_err migrate_file(gsz_diag *diag) {
   faults saved = F;
   arm(0, false);
@@ -416,7 +417,10 @@ static gsz_err migrate_file(gsz_diag *diag) {
   char integrity[256] = "";
   int version = tu_db_inspect(path, false, integrity, sizeof integrity);
   assert_string_equal(integrity, "ok");
-  assert_int_equal(version, err == GSZ_OK ? gsz_catalog_schema_version() : 0);
+  if (err == GSZ_OK)
+    assert_int_equal(version, gsz_catalog_schema_version());
+  else
+    assert_true(version >= 0 && version < gsz_catalog_schema_version());
   unlink(path);
   free(path);
   live = F.live;
