@@ -169,6 +169,26 @@ static void test_db_init_refuses_a_file_with_a_hot_journal(void **state) {
   free(path);
 }
 
+/* An empty journal (journal_mode=TRUNCATE leaves one after every commit)
+ * holds nothing to roll back: db init --force goes ahead. */
+static void test_db_init_replaces_a_file_with_an_empty_journal(void **state) {
+  (void)state;
+  char *path = init_catalog("t.db"), *journal = str("%s-journal", path);
+  tu_db_exec(path, "PRAGMA journal_mode = TRUNCATE; DELETE FROM model_alias");
+  assert_true(exists(journal));
+  tu_result r;
+  RUN(&r, "db", "init", "--force", path);
+  char *out =
+      str("wrote the built-in catalog (schema %d) to '%s'\n", gsz_catalog_schema_version(), path);
+  expect_exact(&r, 0, out, "");
+  tu_result_free(&r);
+  assert_integrity_ok(path);
+  assert_true(tu_db_int(path, "SELECT count(*) FROM model_alias") > 0);
+  free(out);
+  free(journal);
+  free(path);
+}
+
 /* A journal whose database is gone would be rolled back into a new file
  * of that name. */
 static void test_db_init_refuses_a_journal_without_its_file(void **state) {
@@ -735,6 +755,7 @@ int main(void) {
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
   const struct CMUnitTest tests[] = {
       TEST(test_db_init_refuses_a_file_with_a_hot_journal),
+      TEST(test_db_init_replaces_a_file_with_an_empty_journal),
       TEST(test_db_init_refuses_a_journal_without_its_file),
       TEST(test_db_init_refuses_a_file_with_a_write_ahead_log),
       TEST(test_reading_a_file_with_a_hot_journal_says_to_migrate),
