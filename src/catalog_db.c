@@ -1,7 +1,8 @@
 /* catalog_db.c: catalog databases: opening and verifying a catalog file,
  * building the built-in catalog in memory, and the maintenance commands
- * (init, migrate, check). Loading records is catalog_load.c; applying
- * migrations is migrate.c. */
+ * (init, migrate, check; check reads every row against the built-in
+ * schema's rules). Loading records is catalog_load.c; applying migrations
+ * is migrate.c. */
 #include "atomic_file_int.h"
 #include "buf_int.h"
 #include "catalog_image_int.h"
