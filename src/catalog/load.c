@@ -1,0 +1,701 @@
+/* catalog_load.c: reads every catalog table into plain structs, resolves
+ * SKUs to indices, attaches current prices and stock totals, and answers
+ * lookups by name. The caller holds the read transaction, so the structs
+ * are one consistent snapshot.
+ *
+ * Checklist: the columns read here are those of migrations/0001_initial.sql
+ * (and later migrations); a renamed column must change in both places. */
+#include "util/arena_int.h"
+#include "catalog/db_int.h"
+#include "catalog/lookup_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Hard limits: a hostile or corrupt file cannot make us allocate without
+ * bound. Benchmarks use 10,000 GPUs; a million rows is far beyond that. */
+#define MAX_ROWS_PER_TABLE 1000000u
+#define MAX_STRING_BYTES (64u << 10)
+
+struct gsz_catalog {
+  gsz_catalog_data data;
+  gsz_gpu *gpus;
+  gsz_server *servers;
+  gsz_fit *fits;
+  gsz_format *formats;
+  gsz_runtime *runtimes;
+  gsz_arch *models;
+  gsz_currency *currencies;
+  gsz_alias *gpu_aliases, *model_aliases;
+  gsz_stock_row *stock;
+  gsz__arena strings;      /* every string of the catalog, freed in one go */
+  gsz__problems *problems; /* db check: bad values are listed, reading goes on */
+};
+
+/* --- Reading one result set --------------------------------------------- */
+
+typedef struct reader {
+  gsz_catalog *cat;
+  sqlite3_stmt *stmt;
+  const char *table;
+  char key[GSZ__DB_QUOTED_MAX]; /* the row's key, quoted, for messages */
+  bool row_bad;                 /* db check: a value of this row was listed */
+  gsz_diag *diag;
+  gsz_err err; /* the first error; in db check, never a bad value */
+} reader;
+
+static void reader_init(reader *r, gsz_catalog *cat, const char *table, gsz_diag *diag) {
+  *r = (reader){.cat = cat, .table = table, .diag = diag, .err = GSZ_OK};
+}
+
+static bool failed(reader *r) {
+  return r->err != GSZ_OK;
+}
+
+static void fail_nomem(reader *r) {
+  if (!failed(r))
+    r->err = gsz__diag_nomem(r->diag);
+}
+
+/* A new row, whose key is its first n columns (the table's primary key). */
+static void start_row(reader *r, int n) {
+  gsz__db_row_key(r->key, r->stmt, n);
+  r->row_bad = false;
+}
+
+/* Whether the row's values so far are good, for rules across columns (a
+ * column already reported bad would only repeat itself). */
+static bool row_good(reader *r) {
+  return !failed(r) && !r->row_bad;
+}
+
+/* What the catalog is called in messages. */
+static const char *catalog_name(char out[GSZ__DB_QUOTED_MAX + 16], const gsz_catalog *cat) {
+  if (strcmp(cat->data.origin, "built-in") == 0)
+    return "built-in catalog";
+  snprintf(out, GSZ__DB_QUOTED_MAX + 16, "catalog file '%s'", cat->data.origin);
+  return out;
+}
+
+/* A value the program cannot use: a catalog error naming the table, the
+ * row's key, the column, the value and what was expected (detail, which
+ * may be a cross-column rule), and what to do. Never a default: a NULL
+ * price read as 0 would quote a GPU as free, a NULL TDP would pass every
+ * power check. */
+static void bad_value(reader *r, int col, gsz_err code, const char *expected) {
+  if (failed(r))
+    return;
+  char value[GSZ__DB_QUOTED_MAX];
+  gsz__db_value(value, r->stmt, col);
+  const char *column = sqlite3_column_name(r->stmt, col);
+  if (column == NULL) {
+    fail_nomem(r);
+    return;
+  }
+  if (r->cat->problems != NULL) {
+    char line[1024];
+    snprintf(line, sizeof line, "%s %s: column %s: %s, expected %s", r->table, r->key, column,
+             value, expected);
+    r->err = gsz__problems_add(r->cat->problems, r->table, r->key, column, line, r->diag);
+    r->row_bad = true;
+    return;
+  }
+  const char *origin = r->cat->data.origin;
+  bool builtin = strcmp(origin, "built-in") == 0;
+  char name[GSZ__DB_QUOTED_MAX + 16];
+  r->err = gsz__diag_set(r->diag, code,
+                         "%s: %s %s: column %s: %s, expected %s; fix the row with sqlite3 "
+                         "('gpusizer db check%s%s' lists every problem)",
+                         catalog_name(name, r->cat), r->table, r->key, column, value, expected,
+                         builtin ? "" : " ", builtin ? "" : origin);
+}
+
+/* Text, copied into the catalog's arena; NULL for SQL NULL. Text longer
+ * than MAX_STRING_BYTES or holding a NUL (which C strings would silently
+ * cut) is refused. */
+static const char *col_text(reader *r, int col) {
+  if (failed(r) || sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
+    return NULL;
+  const unsigned char *s = sqlite3_column_text(r->stmt, col);
+  if (s == NULL) {
+    fail_nomem(r);
+    return NULL;
+  }
+  size_t n = (size_t)sqlite3_column_bytes(r->stmt, col);
+  if (n > MAX_STRING_BYTES) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "at most %u bytes", MAX_STRING_BYTES);
+    bad_value(r, col, GSZ_ELIMIT, expected);
+    return NULL;
+  }
+  if (memchr(s, '\0', n) != NULL) {
+    bad_value(r, col, GSZ_ESCHEMA, "text without NUL characters");
+    return NULL;
+  }
+  const char *copy = gsz__arena_strndup(&r->cat->strings, (const char *)s, n);
+  if (copy == NULL)
+    fail_nomem(r);
+  return copy;
+}
+
+/* NOT NULL text: the schema guarantees it, but a file edited with
+ * writable_schema or an older tool might not. In db check a bad value
+ * reads as "", so that the rest of the row can be checked. */
+static const char *col_text_req(reader *r, int col) {
+  const char *s = col_text(r, col);
+  if (s == NULL && !failed(r)) {
+    if (!r->row_bad)
+      bad_value(r, col, GSZ_ESCHEMA, "text");
+    if (!failed(r))
+      return "";
+  }
+  return s;
+}
+
+/* A NOT NULL key column read for a lookup only (not copied). A NULL value
+ * is a damaged or hand-edited file (GSZ_ESCHEMA), not out of memory:
+ * fuzzing found a corrupt record whose keys read as NULL reported as
+ * "out of memory". */
+static const char *col_key(reader *r, int col) {
+  if (failed(r))
+    return NULL;
+  const char *s = (const char *)sqlite3_column_text(r->stmt, col);
+  if (s != NULL)
+    return s;
+  if (sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
+    bad_value(r, col, GSZ_ESCHEMA, "text");
+  else
+    fail_nomem(r);
+  return NULL;
+}
+
+/* An integer column that must hold lo..hi; optional columns (nullable in
+ * the schema) may be NULL, which reads as 0: "not set". */
+static int64_t col_int(reader *r, int col, int64_t lo, int64_t hi, bool required) {
+  if (failed(r))
+    return 0;
+  int type = sqlite3_column_type(r->stmt, col);
+  if (type == SQLITE_NULL && !required)
+    return 0;
+  int64_t v = sqlite3_column_int64(r->stmt, col);
+  if (type != SQLITE_INTEGER || v < lo || v > hi) {
+    char expected[96];
+    if (lo == 0 && hi == 1)
+      snprintf(expected, sizeof expected, "0 or 1");
+    else
+      snprintf(expected, sizeof expected, "an integer from %lld to %lld", (long long)lo,
+               (long long)hi);
+    bad_value(r, col, GSZ_ESCHEMA, expected);
+    return 0;
+  }
+  return v;
+}
+
+static int64_t req_int(reader *r, int col, int64_t lo, int64_t hi) {
+  return col_int(r, col, lo, hi, true);
+}
+
+static uint32_t req_u32(reader *r, int col, uint32_t lo) {
+  return (uint32_t)col_int(r, col, lo, UINT32_MAX, true);
+}
+
+static uint32_t opt_u32(reader *r, int col, uint32_t lo) {
+  return (uint32_t)col_int(r, col, lo, UINT32_MAX, false);
+}
+
+static bool req_bool(reader *r, int col) {
+  return col_int(r, col, 0, 1, true) != 0;
+}
+
+/* A required REAL column of at least 0 (SQLite stores no NaN). */
+static double req_real(reader *r, int col) {
+  if (failed(r))
+    return 0.0;
+  int type = sqlite3_column_type(r->stmt, col);
+  double v = sqlite3_column_double(r->stmt, col);
+  if ((type != SQLITE_FLOAT && type != SQLITE_INTEGER) || !(v >= 0.0)) {
+    bad_value(r, col, GSZ_ESCHEMA, "a number of at least 0");
+    return 0.0;
+  }
+  return v;
+}
+
+/* A table whose query does not prepare (a column renamed or dropped):
+ * an error, or in db check a problem line, and the table reads as empty. */
+static gsz_err unreadable_table(gsz_catalog *cat, sqlite3 *db, const char *table, gsz_diag *diag) {
+  if (sqlite3_errcode(db) != SQLITE_ERROR)
+    return gsz__db_error(diag, db, "could not read the catalog table", table);
+  static const char fix[] =
+      "restore the table from a backup, or write a new catalog with 'gpusizer db init'";
+  char name[GSZ__DB_QUOTED_MAX + 16];
+  if (cat->problems == NULL)
+    return gsz__diag_set(diag, GSZ_ESCHEMA, "%s: table %s cannot be read: %s (%s)",
+                         catalog_name(name, cat), table, sqlite3_errmsg(db), fix);
+  char line[1024];
+  snprintf(line, sizeof line, "%s: cannot be read: %s (%s)", table, sqlite3_errmsg(db), fix);
+  /* The same cell as db check's own "cannot be checked": said once. */
+  return gsz__problems_add(cat->problems, table, "", "(table)", line, diag);
+}
+
+static gsz_err too_many_rows(gsz_catalog *cat, const char *table, gsz_diag *diag) {
+  if (cat->problems == NULL)
+    return gsz__diag_set(diag, GSZ_ELIMIT, "catalog table '%s' has more than %u rows", table,
+                         MAX_ROWS_PER_TABLE);
+  char line[256];
+  snprintf(line, sizeof line, "%s: more than %u rows, more than gpusizer reads", table,
+           MAX_ROWS_PER_TABLE);
+  return gsz__problems_add(cat->problems, table, "", NULL, line, diag);
+}
+
+/* Run sql; for each row call fn(r, row_index). Rows are counted against
+ * MAX_ROWS_PER_TABLE; *count receives how many were read. */
+typedef void (*row_fn)(reader *r, void *array, size_t i);
+
+static gsz_err read_rows(gsz_catalog *cat, sqlite3 *db, const char *table, const char *sql,
+                         size_t elem_size, void **array, size_t *count, row_fn fn, gsz_diag *diag) {
+  reader r;
+  reader_init(&r, cat, table, diag);
+  *array = NULL;
+  *count = 0;
+  if (sqlite3_prepare_v2(db, sql, -1, &r.stmt, NULL) != SQLITE_OK)
+    return unreadable_table(cat, db, table, diag);
+  size_t n = 0, cap = 0;
+  char *items = NULL;
+  int rc;
+  while ((rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
+    if (n == MAX_ROWS_PER_TABLE) {
+      r.err = too_many_rows(cat, table, diag);
+      break;
+    }
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 16;
+      char *p = gsz__realloc(items, ncap * elem_size);
+      if (p == NULL) {
+        fail_nomem(&r);
+        break;
+      }
+      items = p;
+      cap = ncap;
+    }
+    memset(items + n * elem_size, 0, elem_size);
+    fn(&r, items, n);
+    if (failed(&r))
+      break;
+    n++;
+  }
+  if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    r.err = gsz__db_error(diag, db, "could not read the catalog table", table);
+  sqlite3_finalize(r.stmt);
+  if (failed(&r)) {
+    gsz__free(items);
+    return r.err;
+  }
+  *array = items;
+  *count = n;
+  return GSZ_OK;
+}
+
+/* --- Row readers, one per table -----------------------------------------
+ *
+ * Checklist: the ranges here are the schema's CHECK constraints
+ * (migrations/0001_initial.sql), required exactly where the column is
+ * NOT NULL; db check reports every value these refuse. */
+
+static void read_gpu(reader *r, void *array, size_t i) {
+  gsz_gpu *g = (gsz_gpu *)array + i;
+  start_row(r, 1);
+  g->sku = col_text_req(r, 0);
+  g->vendor = col_text_req(r, 1);
+  g->name = col_text_req(r, 2);
+  g->form_factor = col_text_req(r, 3);
+  g->memory_mib = req_u32(r, 4, 1);
+  g->usable_mib = req_u32(r, 5, 1);
+  g->bandwidth_gbs = req_u32(r, 6, 1);
+  g->tflops_bf16 = req_real(r, 7);
+  g->tdp_w = req_u32(r, 8, 1);
+  g->memory_type = col_text(r, 9);
+  g->interconnect = col_text(r, 10);
+  g->datacenter_ok = req_bool(r, 11);
+  g->sellable = req_bool(r, 12);
+  g->verified = req_bool(r, 13);
+  g->usable_basis = col_text(r, 14);
+  g->source = col_text(r, 15);
+  g->as_of = col_text(r, 16);
+  g->notes = col_text(r, 17);
+  if (row_good(r) && g->usable_mib > g->memory_mib) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "at most memory_mib %u", g->memory_mib);
+    bad_value(r, 5, GSZ_ESCHEMA, expected);
+  }
+}
+
+static void read_server(reader *r, void *array, size_t i) {
+  gsz_server *s = (gsz_server *)array + i;
+  start_row(r, 1);
+  s->sku = col_text_req(r, 0);
+  s->vendor = col_text_req(r, 1);
+  s->name = col_text_req(r, 2);
+  s->gpu_form_factor = col_text_req(r, 3);
+  s->max_gpus = (uint32_t)req_int(r, 4, 1, 1024);
+  s->rack_units = (uint32_t)req_int(r, 5, 0, 60);
+  s->psu_w = req_u32(r, 6, 1);
+  const char *chassis = col_text_req(r, 7);
+  s->workstation = chassis != NULL && strcmp(chassis, "workstation") == 0;
+  s->base_w = req_u32(r, 8, 0);
+  s->gpus_included = req_bool(r, 9);
+  s->psu_config = col_text(r, 10);
+  s->cpu = col_text(r, 11);
+  s->sellable = req_bool(r, 12);
+  s->verified = req_bool(r, 13);
+  s->source = col_text(r, 14);
+  s->as_of = col_text(r, 15);
+  s->notes = col_text(r, 16);
+}
+
+static void read_format(reader *r, void *array, size_t i) {
+  gsz_format *f = (gsz_format *)array + i;
+  start_row(r, 1);
+  f->name = col_text_req(r, 0);
+  f->block_elems = (uint32_t)req_int(r, 1, 1, 1048576);
+  f->block_bytes = (uint32_t)req_int(r, 2, 1, 1048576);
+  f->trainable = req_bool(r, 3);
+  f->description = col_text(r, 4);
+  f->source = col_text(r, 5);
+}
+
+static void read_runtime(reader *r, void *array, size_t i) {
+  gsz_runtime *rt = (gsz_runtime *)array + i;
+  start_row(r, 1);
+  rt->name = col_text_req(r, 0);
+  rt->engine = col_text_req(r, 1);
+  rt->engine_version = col_text_req(r, 2);
+  rt->mem_util_bp = (uint32_t)req_int(r, 3, 1, 10000);
+  rt->cuda_context_bytes = (uint64_t)req_int(r, 4, 0, INT64_MAX);
+  rt->comm_buffer_bytes = (uint64_t)req_int(r, 5, 0, INT64_MAX);
+  rt->activation_bytes = (uint64_t)req_int(r, 6, 0, INT64_MAX);
+  rt->default_for = col_text(r, 7);
+  rt->source = col_text(r, 8);
+  rt->as_of = col_text(r, 9);
+}
+
+static void read_model(reader *r, void *array, size_t i) {
+  gsz_arch *m = (gsz_arch *)array + i;
+  start_row(r, 1);
+  m->name = col_text_req(r, 0);
+  m->hf_id = col_text(r, 1);
+  m->model_type = col_text_req(r, 2);
+  m->hidden_size = req_u32(r, 3, 1);
+  m->intermediate_size = req_u32(r, 4, 1);
+  m->num_hidden_layers = req_u32(r, 5, 1);
+  m->num_attention_heads = req_u32(r, 6, 1);
+  m->num_key_value_heads = opt_u32(r, 7, 1);
+  m->head_dim = opt_u32(r, 8, 1);
+  m->vocab_size = req_u32(r, 9, 1);
+  m->tie_word_embeddings = req_bool(r, 10);
+  m->qkv_bias = req_bool(r, 11);
+  m->o_bias = req_bool(r, 12);
+  m->sliding_window = opt_u32(r, 13, 1);
+  m->sliding_window_pattern = opt_u32(r, 14, 1);
+  m->max_position_embeddings = opt_u32(r, 15, 1);
+  m->num_local_experts = opt_u32(r, 16, 1);
+  m->num_experts_per_tok = opt_u32(r, 17, 1);
+  m->moe_intermediate_size = opt_u32(r, 18, 1);
+  m->n_shared_experts = opt_u32(r, 19, 0);
+  m->first_k_dense_replace = opt_u32(r, 20, 0);
+  m->q_lora_rank = opt_u32(r, 21, 1);
+  m->kv_lora_rank = opt_u32(r, 22, 1);
+  m->qk_nope_head_dim = opt_u32(r, 23, 1);
+  m->qk_rope_head_dim = opt_u32(r, 24, 1);
+  m->v_head_dim = opt_u32(r, 25, 1);
+  m->source = col_text(r, 26);
+}
+
+static void read_currency(reader *r, void *array, size_t i) {
+  gsz_currency *c = (gsz_currency *)array + i;
+  start_row(r, 1);
+  const char *code = col_text_req(r, 0);
+  if (code != NULL && strlen(code) == 3)
+    memcpy(c->code, code, 4);
+  else if (row_good(r))
+    bad_value(r, 0, GSZ_ESCHEMA, "a 3-letter code");
+  c->minor_digits = (uint32_t)req_int(r, 1, 0, 4);
+  c->name = col_text(r, 2);
+}
+
+static void read_alias(reader *r, void *array, size_t i) {
+  gsz_alias *a = (gsz_alias *)array + i;
+  start_row(r, 1);
+  a->alias = col_text_req(r, 0);
+  a->target = col_text_req(r, 1);
+}
+
+static void read_stock_row(reader *r, void *array, size_t i) {
+  gsz_stock_row *s = (gsz_stock_row *)array + i;
+  start_row(r, 3);
+  s->kind = col_text_req(r, 0);
+  s->sku = col_text_req(r, 1);
+  s->location = col_text_req(r, 2);
+  s->on_hand = req_int(r, 3, 0, INT32_MAX);
+  s->reserved = req_int(r, 4, 0, INT32_MAX);
+  s->lead_time_days = (int32_t)req_int(r, 5, 0, 36500);
+  s->as_of = col_text(r, 6);
+  s->note = col_text(r, 7);
+  if (row_good(r) && s->reserved > s->on_hand) {
+    char expected[64];
+    snprintf(expected, sizeof expected, "at most on_hand %lld", (long long)s->on_hand);
+    bad_value(r, 4, GSZ_ESCHEMA, expected);
+  }
+}
+
+/* --- Prices, stock and fits, attached to their items -------------------- */
+
+static gsz_unit_price *price_slot(gsz_catalog *cat, const char *kind, const char *sku) {
+  if (strcmp(kind, "gpu") == 0) {
+    long i = gsz__gpu_index(cat->gpus, cat->data.n_gpus, sku);
+    return i >= 0 ? &cat->gpus[i].price : NULL;
+  }
+  long i = gsz__server_index(cat->servers, cat->data.n_servers, sku);
+  return i >= 0 ? &cat->servers[i].price : NULL;
+}
+
+static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
+  reader r;
+  reader_init(&r, cat, "price", diag);
+  if (sqlite3_prepare_v2(db,
+                         "SELECT kind, sku, as_of, amount_minor, currency, source, basis "
+                         "FROM price_current",
+                         -1, &r.stmt, NULL) != SQLITE_OK)
+    return unreadable_table(cat, db, "price", diag);
+  int rc = SQLITE_DONE;
+  while (!failed(&r) && (rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
+    start_row(&r, 3);
+    const char *kind = col_key(&r, 0);
+    const char *sku = col_key(&r, 1);
+    if (kind == NULL || sku == NULL)
+      continue; /* an error ends the loop; in db check, the row was listed */
+    gsz_unit_price *p = price_slot(cat, kind, sku);
+    if (p == NULL)
+      continue; /* a dangling row; db check reports it */
+    p->amount_minor = req_int(&r, 3, 0, INT64_MAX);
+    const char *cur = (const char *)sqlite3_column_text(r.stmt, 4);
+    if (cur == NULL || strlen(cur) != 3) {
+      bad_value(&r, 4, GSZ_ESCHEMA, "a 3-letter currency code");
+      continue;
+    }
+    memcpy(p->currency, cur, 4);
+    p->as_of = col_text(&r, 2);
+    p->source = col_text(&r, 5);
+    p->basis = col_text(&r, 6);
+    p->present = true;
+  }
+  if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    r.err = gsz__db_error(diag, db, "could not read the catalog table", "price");
+  sqlite3_finalize(r.stmt);
+  return r.err;
+}
+
+static gsz_err attach_stock(gsz_catalog *cat, gsz_diag *diag) {
+  for (size_t i = 0; i < cat->data.n_stock; i++) {
+    const gsz_stock_row *row = &cat->stock[i];
+    gsz_stock_total *t = NULL;
+    if (strcmp(row->kind, "gpu") == 0) {
+      long g = gsz__gpu_index(cat->gpus, cat->data.n_gpus, row->sku);
+      t = g >= 0 ? &cat->gpus[g].stock : NULL;
+    } else {
+      long s = gsz__server_index(cat->servers, cat->data.n_servers, row->sku);
+      t = s >= 0 ? &cat->servers[s].stock : NULL;
+    }
+    if (t == NULL)
+      continue;
+    if (!t->present || row->lead_time_days < t->lead_time_days)
+      t->lead_time_days = row->lead_time_days;
+    t->present = true;
+    /* Rows are capped at INT32_MAX and tables at a million rows: no overflow. */
+    t->on_hand += row->on_hand;
+    t->reserved += row->reserved;
+    t->available += row->on_hand - row->reserved;
+  }
+  (void)diag;
+  return GSZ_OK;
+}
+
+static int compare_fit(const void *pa, const void *pb) {
+  const gsz_fit *a = pa, *b = pb;
+  if (a->gpu != b->gpu)
+    return a->gpu < b->gpu ? -1 : 1;
+  if (a->server != b->server)
+    return a->server < b->server ? -1 : 1;
+  return (a->count > b->count) - (a->count < b->count);
+}
+
+static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
+  reader r;
+  reader_init(&r, cat, "server_gpu", diag);
+  if (sqlite3_prepare_v2(db, "SELECT server_sku, gpu_sku, gpu_count FROM server_gpu", -1, &r.stmt,
+                         NULL) != SQLITE_OK)
+    return unreadable_table(cat, db, "server_gpu", diag);
+  size_t n = 0, cap = 0;
+  gsz_fit *fits = NULL;
+  int rc;
+  while ((rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
+    start_row(&r, 3);
+    const char *server = col_key(&r, 0);
+    const char *gpu = col_key(&r, 1);
+    uint32_t count = (uint32_t)req_int(&r, 2, 1, 1024);
+    if (failed(&r))
+      break;
+    if (server == NULL || gpu == NULL || r.row_bad)
+      continue; /* listed by db check */
+    long si = gsz__server_index(cat->servers, cat->data.n_servers, server);
+    long gi = gsz__gpu_index(cat->gpus, cat->data.n_gpus, gpu);
+    if (si < 0 || gi < 0)
+      continue; /* dangling; db check reports it */
+    if (n == MAX_ROWS_PER_TABLE) {
+      r.err = too_many_rows(cat, "server_gpu", diag);
+      break;
+    }
+    if (n == cap) {
+      size_t ncap = cap ? cap * 2 : 64;
+      gsz_fit *p = gsz__realloc(fits, ncap * sizeof *p);
+      if (p == NULL) {
+        fail_nomem(&r);
+        break;
+      }
+      fits = p;
+      cap = ncap;
+    }
+    fits[n++] = (gsz_fit){(uint32_t)gi, (uint32_t)si, count};
+  }
+  if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    r.err = gsz__db_error(diag, db, "could not read the catalog table", "server_gpu");
+  sqlite3_finalize(r.stmt);
+  if (failed(&r)) {
+    gsz__free(fits);
+    return r.err;
+  }
+  if (n > 1)
+    qsort(fits, n, sizeof *fits, compare_fit);
+  cat->fits = fits;
+  cat->data.fits = fits;
+  cat->data.n_fits = n;
+  return GSZ_OK;
+}
+
+/* --- Whole catalog -------------------------------------------------- */
+
+void gsz_catalog_free(gsz_catalog *cat) {
+  if (cat == NULL)
+    return;
+  gsz__free(cat->gpus);
+  gsz__free(cat->servers);
+  gsz__free(cat->fits);
+  gsz__free(cat->formats);
+  gsz__free(cat->runtimes);
+  gsz__free(cat->models);
+  gsz__free(cat->currencies);
+  gsz__free(cat->gpu_aliases);
+  gsz__free(cat->model_aliases);
+  gsz__free(cat->stock);
+  gsz__arena_free(&cat->strings);
+  gsz__free(cat);
+}
+
+const gsz_catalog_data *gsz_catalog_get(const gsz_catalog *cat) {
+  return &cat->data;
+}
+
+#define READ_TABLE(table, sql, field, fn)                                                          \
+  do {                                                                                             \
+    void *items = NULL;                                                                            \
+    size_t count = 0;                                                                              \
+    err = read_rows(cat, db, table, sql, sizeof *cat->field, &items, &count, fn, diag);            \
+    if (err != GSZ_OK)                                                                             \
+      goto fail;                                                                                   \
+    cat->field = items;                                                                            \
+    cat->data.field = items;                                                                       \
+    cat->data.n_##field = count;                                                                   \
+  } while (0)
+
+/* Read the whole catalog; with problems (db check), bad values are listed
+ * there instead of failing. */
+static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__problems *problems,
+                    gsz_diag *diag) {
+  gsz_err err;
+  gsz_catalog *cat = gsz__calloc(1, sizeof *cat);
+  if (cat == NULL)
+    return gsz__diag_nomem(diag);
+  cat->problems = problems;
+  cat->strings.block_size = 65536;
+  cat->data.origin = gsz__arena_strndup(&cat->strings, origin, strlen(origin));
+  if (cat->data.origin == NULL) {
+    err = gsz__diag_nomem(diag);
+    goto fail;
+  }
+  cat->data.schema_version = gsz_catalog_schema_version();
+
+  /* ORDER BY uses each key's NOCASE collation, matching gsz__str_icmp. */
+  READ_TABLE("gpu",
+             "SELECT sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
+             "tflops_bf16, tdp_w, memory_type, interconnect, datacenter_ok, sellable, verified, "
+             "usable_basis, source, as_of, notes FROM gpu ORDER BY sku",
+             gpus, read_gpu);
+  READ_TABLE("server",
+             "SELECT sku, vendor, name, gpu_form_factor, max_gpus, rack_units, psu_w, chassis, "
+             "base_w, gpus_included, psu_config, cpu, sellable, verified, source, as_of, notes "
+             "FROM server ORDER BY sku",
+             servers, read_server);
+  READ_TABLE("number_format",
+             "SELECT name, block_elems, block_bytes, trainable, description, source "
+             "FROM number_format ORDER BY name",
+             formats, read_format);
+  READ_TABLE("runtime",
+             "SELECT name, engine, engine_version, mem_util_bp, cuda_context_bytes, "
+             "comm_buffer_bytes, activation_bytes, default_for, source, as_of "
+             "FROM runtime ORDER BY name",
+             runtimes, read_runtime);
+  READ_TABLE("model",
+             "SELECT name, hf_id, model_type, hidden_size, intermediate_size, num_hidden_layers, "
+             "num_attention_heads, num_key_value_heads, head_dim, vocab_size, "
+             "tie_word_embeddings, qkv_bias, o_bias, sliding_window, sliding_window_pattern, "
+             "max_position_embeddings, num_local_experts, num_experts_per_tok, "
+             "moe_intermediate_size, n_shared_experts, first_k_dense_replace, q_lora_rank, "
+             "kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim, source "
+             "FROM model ORDER BY name",
+             models, read_model);
+  READ_TABLE("currency", "SELECT code, minor_digits, name FROM currency ORDER BY code", currencies,
+             read_currency);
+  READ_TABLE("gpu_alias", "SELECT alias, gpu_sku FROM gpu_alias ORDER BY alias", gpu_aliases,
+             read_alias);
+  READ_TABLE("model_alias", "SELECT alias, model_name FROM model_alias ORDER BY alias",
+             model_aliases, read_alias);
+  READ_TABLE("inventory",
+             "SELECT kind, sku, location, on_hand, reserved, lead_time_days, as_of, note "
+             "FROM inventory ORDER BY kind, sku, location",
+             stock, read_stock_row);
+
+  if ((err = read_fits(cat, db, diag)) != GSZ_OK)
+    goto fail;
+  if ((err = attach_prices(cat, db, diag)) != GSZ_OK)
+    goto fail;
+  if ((err = attach_stock(cat, diag)) != GSZ_OK)
+    goto fail;
+  cat->problems = NULL;
+  *out = cat;
+  return GSZ_OK;
+
+fail:
+  gsz_catalog_free(cat);
+  return err;
+}
+
+gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag) {
+  return load(out, db, origin, NULL, diag);
+}
+
+gsz_err gsz__catalog_check(sqlite3 *db, const char *origin, gsz__problems *problems,
+                           gsz_diag *diag) {
+  gsz_catalog *cat = NULL;
+  gsz_err err = load(&cat, db, origin, problems, diag);
+  gsz_catalog_free(cat);
+  return err;
+}

@@ -1,0 +1,136 @@
+/* lookup.c: finding records of a loaded catalog by name (SKUs, aliases,
+ * Hugging Face ids, any case) and "did you mean" suggestions over them.
+ * Works on the plain records only: no SQLite here, so a program that sizes
+ * models against hand-built records links without it. */
+#include "util/common_int.h"
+#include "catalog/lookup_int.h"
+
+#include <string.h>
+
+/* --- Lookups --------------------------------------------------------- */
+
+#define DEFINE_BSEARCH(fn, type, key)                                                              \
+  long fn(const type *items, size_t n, const char *name) {                                  \
+    size_t lo = 0, hi = n;                                                                         \
+    while (lo < hi) {                                                                              \
+      size_t mid = lo + (hi - lo) / 2;                                                             \
+      int c = gsz__str_icmp(items[mid].key, name);                                                 \
+      if (c == 0)                                                                                  \
+        return (long)mid;                                                                          \
+      if (c < 0)                                                                                   \
+        lo = mid + 1;                                                                              \
+      else                                                                                         \
+        hi = mid;                                                                                  \
+    }                                                                                              \
+    return -1;                                                                                     \
+  }
+
+DEFINE_BSEARCH(gsz__gpu_index, gsz_gpu, sku)
+DEFINE_BSEARCH(gsz__server_index, gsz_server, sku)
+DEFINE_BSEARCH(gsz__alias_index, gsz_alias, alias)
+
+const gsz_gpu *gsz_catalog_find_gpu(const gsz_catalog_data *d, const char *name) {
+  long i = gsz__gpu_index(d->gpus, d->n_gpus, name);
+  if (i >= 0)
+    return &d->gpus[i];
+  long a = gsz__alias_index(d->gpu_aliases, d->n_gpu_aliases, name);
+  if (a < 0)
+    return NULL;
+  i = gsz__gpu_index(d->gpus, d->n_gpus, d->gpu_aliases[a].target);
+  return i >= 0 ? &d->gpus[i] : NULL;
+}
+
+const gsz_server *gsz_catalog_find_server(const gsz_catalog_data *d, const char *sku) {
+  long i = gsz__server_index(d->servers, d->n_servers, sku);
+  return i >= 0 ? &d->servers[i] : NULL;
+}
+
+const gsz_arch *gsz_catalog_find_model(const gsz_catalog_data *d, const char *name) {
+  for (size_t i = 0; i < d->n_models; i++)
+    if (gsz__str_ieq(d->models[i].name, name))
+      return &d->models[i];
+  for (size_t i = 0; i < d->n_models; i++)
+    if (d->models[i].hf_id != NULL && gsz__str_ieq(d->models[i].hf_id, name))
+      return &d->models[i];
+  long a = gsz__alias_index(d->model_aliases, d->n_model_aliases, name);
+  if (a < 0)
+    return NULL;
+  for (size_t i = 0; i < d->n_models; i++)
+    if (gsz__str_ieq(d->models[i].name, d->model_aliases[a].target))
+      return &d->models[i];
+  return NULL;
+}
+
+const gsz_format *gsz_catalog_find_format(const gsz_catalog_data *d, const char *name) {
+  for (size_t i = 0; i < d->n_formats; i++)
+    if (gsz__str_ieq(d->formats[i].name, name))
+      return &d->formats[i];
+  return NULL;
+}
+
+const gsz_runtime *gsz_catalog_find_runtime(const gsz_catalog_data *d, const char *name) {
+  for (size_t i = 0; i < d->n_runtimes; i++)
+    if (gsz__str_ieq(d->runtimes[i].name, name))
+      return &d->runtimes[i];
+  return NULL;
+}
+
+const gsz_runtime *gsz_catalog_default_runtime(const gsz_catalog_data *d, const char *mode) {
+  for (size_t i = 0; i < d->n_runtimes; i++)
+    if (d->runtimes[i].default_for != NULL && strcmp(d->runtimes[i].default_for, mode) == 0)
+      return &d->runtimes[i];
+  return NULL;
+}
+
+const gsz_currency *gsz_catalog_find_currency(const gsz_catalog_data *d, const char *code) {
+  for (size_t i = 0; i < d->n_currencies; i++)
+    if (strcmp(d->currencies[i].code, code) == 0)
+      return &d->currencies[i];
+  return NULL;
+}
+
+typedef struct nearest {
+  const char *name;   /* what to suggest */
+  unsigned distance;
+  size_t len_diff;    /* ties go to the candidate closest in length */
+  unsigned limit;
+} nearest;
+
+static void consider(nearest *best, const char *typed, const char *candidate, const char *show) {
+  if (candidate == NULL)
+    return;
+  unsigned d = gsz_edit_distance(typed, candidate, best->limit);
+  size_t lt = strlen(typed), lc = strlen(candidate);
+  size_t diff = lt > lc ? lt - lc : lc - lt;
+  if (d <= best->limit &&
+      (best->name == NULL || d < best->distance || (d == best->distance && diff < best->len_diff))) {
+    best->name = show;
+    best->distance = d;
+    best->len_diff = diff;
+  }
+}
+
+static unsigned limit_for(const char *typed) {
+  size_t n = strlen(typed);
+  return n < 6 ? 2 : (unsigned)(n / 3);
+}
+
+const char *gsz_catalog_suggest_model(const gsz_catalog_data *d, const char *typed) {
+  nearest best = {NULL, 0, 0, limit_for(typed)};
+  for (size_t i = 0; i < d->n_models; i++) {
+    consider(&best, typed, d->models[i].name, d->models[i].name);
+    consider(&best, typed, d->models[i].hf_id, d->models[i].name);
+  }
+  for (size_t i = 0; i < d->n_model_aliases; i++)
+    consider(&best, typed, d->model_aliases[i].alias, d->model_aliases[i].target);
+  return best.name;
+}
+
+const char *gsz_catalog_suggest_gpu(const gsz_catalog_data *d, const char *typed) {
+  nearest best = {NULL, 0, 0, limit_for(typed)};
+  for (size_t i = 0; i < d->n_gpus; i++)
+    consider(&best, typed, d->gpus[i].sku, d->gpus[i].sku);
+  for (size_t i = 0; i < d->n_gpu_aliases; i++)
+    consider(&best, typed, d->gpu_aliases[i].alias, d->gpu_aliases[i].target);
+  return best.name;
+}

@@ -1,0 +1,14 @@
+/* lookup_int.h: binary searches over the catalog's sorted record arrays
+ * (SKU and alias order, ASCII case ignored), for the loader and the
+ * lookups. Internal. */
+#ifndef GSZ_LOOKUP_INT_H
+#define GSZ_LOOKUP_INT_H
+
+#include "gpusizer/catalog.h"
+
+/* Index of the record whose key equals name, or -1. */
+long gsz__gpu_index(const gsz_gpu *items, size_t n, const char *name);
+long gsz__server_index(const gsz_server *items, size_t n, const char *name);
+long gsz__alias_index(const gsz_alias *items, size_t n, const char *name);
+
+#endif

@@ -1,0 +1,652 @@
+/* report_quote.c: `gpusizer quote` output: the chosen configuration read
+ * aloud, its fit, power, stock and priced line items, the alternatives,
+ * the losers with their reasons, the memory breakdown, and --explain's
+ * candidate list; as a table, Markdown proposal, CSV or JSON. */
+#include "util/fmt_int.h"
+#include "report/report_int.h"
+#include "util/table_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* --- Shared pieces ------------------------------------------------------------ */
+
+static const char *money(char buf[GSZ_FMT_MAX], const gsz_match_result *res, int64_t minor) {
+  return gsz__fmt_money(buf, minor, res->minor_digits, res->currency);
+}
+
+static const char *headroom(char buf[GSZ_FMT_MAX], int32_t bp) {
+  if (bp < 0)
+    snprintf(buf, GSZ_FMT_MAX, "-%d.%d%%", -bp / 100, (-bp % 100) / 10);
+  else
+    snprintf(buf, GSZ_FMT_MAX, "%d.%d%%", bp / 100, (bp % 100) / 10);
+  return buf;
+}
+
+/* "tensor parallel 4, pipeline 2" / "data parallel 16, ZeRO-3" */
+static void layout_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload *w,
+                         bool training) {
+  if (w->method == GSZ_METHOD_QUICK) {
+    gsz__buf_puts(b, "quick method: the total spread over the GPUs");
+    return;
+  }
+  if (training) {
+    gsz__text_printf(b, "data parallel %u", c->layout.dp);
+    if (c->layout.tp > 1)
+      gsz__text_printf(b, " x tensor parallel %u", c->layout.tp);
+    if (c->zero > 0)
+      gsz__text_printf(b, ", ZeRO-%u%s", c->zero, c->zero == 3 ? " (FSDP full shard)" : "");
+    else if (c->total_gpus > 1)
+      gsz__buf_puts(b, ", no ZeRO sharding");
+    return;
+  }
+  gsz__text_printf(b, "tensor parallel %u", c->layout.tp);
+  if (c->layout.pp > 1)
+    gsz__text_printf(b, ", pipeline %u%s", c->layout.pp,
+                     c->pp_in_node ? " (heads do not split further, so stages share nodes)" : "");
+}
+
+/* "2 x Dell PowerEdge R760xa, each with 4 x NVIDIA L40S 48GB" */
+static void configuration_words(gsz__buf *b, const gsz_candidate *c) {
+  gsz__text_printf(b, "%u x %s %s (%s), %s %u x %s %s (%s)", c->nodes, c->server->vendor,
+                   c->server->name, c->server->sku, c->nodes == 1 ? "with" : "each with",
+                   c->gpus_per_node, c->gpu->vendor, c->gpu->name, c->gpu->sku);
+}
+
+/* "8 x H100-SXM5-80GB in 1 x SYS-821GE-TNHR" for tables. */
+static void configuration_short(char *buf, size_t n, const gsz_candidate *c) {
+  snprintf(buf, n, "%u x %u x %s in %s", c->nodes, c->gpus_per_node, c->gpu->sku, c->server->sku);
+}
+
+static void stock_words(gsz__buf *b, const gsz_candidate *c) {
+  const gsz_stock_status *s = &c->stock;
+  if (s->buildable) {
+    gsz__buf_puts(b, "buildable from stock (");
+    if (s->gpus_needed > 0)
+      gsz__text_printf(b, "%llu of %lld %s, ", (unsigned long long)s->gpus_needed,
+                       (long long)s->gpus_available, c->gpu->sku);
+    gsz__text_printf(b, "%llu of %lld %s available)", (unsigned long long)s->servers_needed,
+                     (long long)s->servers_available, c->server->sku);
+    return;
+  }
+  gsz__buf_puts(b, "not buildable from stock: short ");
+  bool first = true;
+  if (s->gpus_short > 0) {
+    gsz__text_printf(b, "%llu x %s (%lld available)", (unsigned long long)s->gpus_short,
+                     c->gpu->sku, (long long)s->gpus_available);
+    first = false;
+  }
+  if (s->servers_short > 0)
+    gsz__text_printf(b, "%s%llu x %s (%lld available)", first ? "" : " and ",
+                     (unsigned long long)s->servers_short, c->server->sku,
+                     (long long)s->servers_available);
+  if (s->lead_time_days >= 0)
+    gsz__text_printf(b, "; lead time %d days", s->lead_time_days);
+  else
+    gsz__buf_puts(b, "; lead time unknown");
+}
+
+static const char *stock_short_words(const gsz_candidate *c) {
+  if (c->stock.buildable)
+    return "in stock";
+  return "short";
+}
+
+/* --- Tables ------------------------------------------------------------------ */
+
+enum { L_QTY, L_ITEM, L_KIND, L_UNIT, L_UNIT_MINOR, L_AMOUNT, L_AMOUNT_MINOR, L_DETAIL, L_COLS };
+
+static const gsz__col line_cols[L_COLS] = {
+    [L_QTY] = {"quantity", "Qty", true, GSZ_COL_BOTH},
+    [L_ITEM] = {"item", "Item", false, GSZ_COL_BOTH},
+    [L_KIND] = {"kind", "Kind", false, GSZ_COL_BOTH},
+    [L_UNIT] = {"unit", "Unit price", true, GSZ_COL_HUMAN},
+    [L_UNIT_MINOR] = {"unit_minor", "", true, GSZ_COL_MACHINE},
+    [L_AMOUNT] = {"amount", "Amount", true, GSZ_COL_HUMAN},
+    [L_AMOUNT_MINOR] = {"amount_minor", "", true, GSZ_COL_MACHINE},
+    [L_DETAIL] = {"detail", "Basis", false, GSZ_COL_BOTH},
+};
+
+static void line_table(gsz__table *t, const gsz_match_result *res, const gsz_price *p) {
+  char a[GSZ_FMT_MAX];
+  gsz__table_init(t, line_cols, L_COLS);
+  for (unsigned i = 0; i < p->n_lines; i++) {
+    const gsz_price_line *l = &p->lines[i];
+    bool percentage = l->quantity == 0; /* discount, markup, tax: unit is the base */
+    gsz__table_row(t);
+    gsz__table_int(t, L_QTY, (int64_t)l->quantity, percentage ? "" : NULL);
+    gsz__table_str(t, L_ITEM, l->item, NULL);
+    gsz__table_str(t, L_KIND, gsz_line_kind_name(l->kind), NULL);
+    char on[GSZ_FMT_MAX + 8];
+    snprintf(on, sizeof on, "on %s", money(a, res, l->unit_minor));
+    gsz__table_str(t, L_UNIT, percentage ? on : money(a, res, l->unit_minor), NULL);
+    gsz__table_int(t, L_UNIT_MINOR, l->unit_minor, NULL);
+    gsz__table_str(t, L_AMOUNT, money(a, res, l->amount_minor), NULL);
+    gsz__table_int(t, L_AMOUNT_MINOR, l->amount_minor, NULL);
+    /* People get the first words of a long basis; programs get it whole. */
+    const char *detail = l->detail ? l->detail : "";
+    char shortened[72];
+    if (strlen(detail) > 64)
+      snprintf(shortened, sizeof shortened, "%.60s ...", detail);
+    gsz__table_str(t, L_DETAIL, detail, strlen(detail) > 64 ? shortened : NULL);
+  }
+  gsz__table_row(t);
+  gsz__table_null(t, L_QTY, "");
+  gsz__table_str(t, L_ITEM, "total", NULL);
+  gsz__table_null(t, L_KIND, "");
+  gsz__table_null(t, L_UNIT, "");
+  gsz__table_str(t, L_AMOUNT, money(a, res, p->total_minor), NULL);
+  gsz__table_int(t, L_AMOUNT_MINOR, p->total_minor, NULL);
+  gsz__table_null(t, L_DETAIL, "");
+}
+
+/* One row per configuration: the CSV output, and the alternatives table. */
+enum {
+  K_RANK,
+  K_ROLE,
+  K_CONFIG,
+  K_GPU,
+  K_SERVER,
+  K_PER_NODE,
+  K_NODES,
+  K_TOTAL_GPUS,
+  K_TP,
+  K_PP,
+  K_DP,
+  K_ZERO,
+  K_NEED_H,
+  K_NEED,
+  K_USABLE,
+  K_BUDGET,
+  K_HEADROOM,
+  K_PRICE_H,
+  K_TOTAL,
+  K_CURRENCY,
+  K_BUILDABLE,
+  K_STOCK_H,
+  K_LEAD,
+  K_REASONS,
+  K_PRICING,
+  K_COLS
+};
+
+static const gsz__col config_cols[K_COLS] = {
+    [K_RANK] = {"rank", "#", true, GSZ_COL_BOTH},
+    [K_ROLE] = {"role", "", false, GSZ_COL_MACHINE},
+    [K_CONFIG] = {"configuration", "Configuration", false, GSZ_COL_HUMAN},
+    [K_GPU] = {"gpu_sku", "", false, GSZ_COL_MACHINE},
+    [K_SERVER] = {"server_sku", "", false, GSZ_COL_MACHINE},
+    [K_PER_NODE] = {"gpus_per_node", "", true, GSZ_COL_MACHINE},
+    [K_NODES] = {"nodes", "", true, GSZ_COL_MACHINE},
+    [K_TOTAL_GPUS] = {"total_gpus", "GPUs", true, GSZ_COL_BOTH},
+    [K_TP] = {"tp", "", true, GSZ_COL_MACHINE},
+    [K_PP] = {"pp", "", true, GSZ_COL_MACHINE},
+    [K_DP] = {"dp", "", true, GSZ_COL_MACHINE},
+    [K_ZERO] = {"zero", "", true, GSZ_COL_MACHINE},
+    [K_NEED_H] = {"need", "Need/GPU", true, GSZ_COL_HUMAN},
+    [K_NEED] = {"per_gpu_bytes", "", true, GSZ_COL_MACHINE},
+    [K_USABLE] = {"usable_bytes", "", true, GSZ_COL_MACHINE},
+    [K_BUDGET] = {"budget_bytes", "Budget/GPU", true, GSZ_COL_BOTH},
+    [K_HEADROOM] = {"headroom_pct", "Headroom", true, GSZ_COL_BOTH},
+    [K_PRICE_H] = {"price", "Price", true, GSZ_COL_HUMAN},
+    [K_TOTAL] = {"total_minor", "", true, GSZ_COL_MACHINE},
+    [K_CURRENCY] = {"currency", "", false, GSZ_COL_MACHINE},
+    [K_BUILDABLE] = {"buildable_from_stock", "", false, GSZ_COL_MACHINE},
+    [K_STOCK_H] = {"stock", "Stock", false, GSZ_COL_HUMAN},
+    [K_LEAD] = {"lead_time_days", "", true, GSZ_COL_MACHINE},
+    [K_REASONS] = {"reasons", "", false, GSZ_COL_MACHINE},
+    [K_PRICING] = {"pricing", "", false, GSZ_COL_MACHINE},
+};
+
+static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
+                       const gsz_candidate *c, const char *pricing) {
+  char a[GSZ_FMT_MAX], cfg[160];
+  gsz__table_row(t);
+  gsz__table_int(t, K_RANK, (int64_t)rank, NULL);
+  gsz__table_str(t, K_ROLE, rank == 1 ? "best" : "alternative", NULL);
+  gsz__table_int(t, K_ZERO, c->zero, NULL);
+  gsz__table_null(t, K_REASONS, NULL);
+  gsz__table_str(t, K_PRICING, pricing, NULL);
+  configuration_short(cfg, sizeof cfg, c);
+  gsz__table_str(t, K_CONFIG, cfg, NULL);
+  gsz__table_str(t, K_GPU, c->gpu->sku, NULL);
+  gsz__table_str(t, K_SERVER, c->server->sku, NULL);
+  gsz__table_int(t, K_PER_NODE, c->gpus_per_node, NULL);
+  gsz__table_int(t, K_NODES, c->nodes, NULL);
+  gsz__table_u64(t, K_TOTAL_GPUS, c->total_gpus, NULL);
+  gsz__table_int(t, K_TP, c->layout.tp, NULL);
+  gsz__table_int(t, K_PP, c->layout.pp, NULL);
+  gsz__table_int(t, K_DP, c->layout.dp, NULL);
+  gsz__table_str(t, K_NEED_H, gsz__fmt_gib(a, c->per_gpu_bytes), NULL);
+  gsz__table_u64(t, K_NEED, c->per_gpu_bytes, NULL);
+  gsz__table_u64(t, K_USABLE, c->usable_bytes, NULL);
+  gsz__table_u64(t, K_BUDGET, c->budget_bytes, gsz__fmt_gib(a, c->budget_bytes));
+  gsz__table_real(t, K_HEADROOM, c->headroom_bp / 100.0, headroom(a, c->headroom_bp));
+  gsz__table_str(t, K_PRICE_H, money(a, res, c->price.total_minor), NULL);
+  gsz__table_int(t, K_TOTAL, c->price.total_minor, NULL);
+  gsz__table_str(t, K_CURRENCY, res->currency, NULL);
+  gsz__table_bool(t, K_BUILDABLE, c->stock.buildable, NULL);
+  gsz__table_str(t, K_STOCK_H, stock_short_words(c), NULL);
+  if (c->stock.lead_time_days >= 0)
+    gsz__table_int(t, K_LEAD, c->stock.lead_time_days, NULL);
+  else
+    gsz__table_null(t, K_LEAD, NULL);
+}
+
+enum { J_GPU, J_CODE, J_DETAIL, J_COLS };
+
+static const gsz__col reject_cols[J_COLS] = {
+    [J_GPU] = {"gpu_sku", "GPU", false, GSZ_COL_BOTH},
+    [J_CODE] = {"code", "Reason", false, GSZ_COL_BOTH},
+    [J_DETAIL] = {"detail", "Detail", false, GSZ_COL_BOTH},
+};
+
+/* People's tables leave out what the request filtered away (listed on one
+ * line after); programs get every GPU. */
+static void reject_table(gsz__table *t, const gsz_match_result *res, bool skip_filtered) {
+  gsz__table_init(t, reject_cols, J_COLS);
+  for (size_t i = 0; i < res->n_rejected; i++) {
+    const gsz_rejection *rj = &res->rejected[i];
+    if (skip_filtered && rj->filtered)
+      continue;
+    for (unsigned k = 0; k < rj->n_reasons; k++) {
+      gsz__table_row(t);
+      gsz__table_str(t, J_GPU, rj->gpu->sku, k == 0 ? NULL : "");
+      gsz__table_str(t, J_CODE, gsz_reason_name(rj->reasons[k].code), NULL);
+      char detail[320];
+      gsz__table_str(t, J_DETAIL,
+                     gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res),
+                     NULL);
+    }
+  }
+}
+
+enum { E_SERVER, E_PER_NODE, E_NODES, E_LAYOUT, E_NEED, E_BUDGET, E_PRICE, E_VERDICT, E_COLS };
+
+static const gsz__col explain_cols[E_COLS] = {
+    [E_SERVER] = {"server_sku", "Server", false, GSZ_COL_BOTH},
+    [E_PER_NODE] = {"gpus_per_node", "GPUs/node", true, GSZ_COL_BOTH},
+    [E_NODES] = {"nodes", "Nodes", true, GSZ_COL_BOTH},
+    [E_LAYOUT] = {"layout", "TPxPPxDP", false, GSZ_COL_BOTH},
+    [E_NEED] = {"per_gpu_bytes", "Need/GPU", true, GSZ_COL_BOTH},
+    [E_BUDGET] = {"budget_bytes", "Budget/GPU", true, GSZ_COL_BOTH},
+    [E_PRICE] = {"total_minor", "Price", true, GSZ_COL_BOTH},
+    [E_VERDICT] = {"verdict", "Verdict", false, GSZ_COL_BOTH},
+};
+
+static void explain_table(gsz__table *t, const gsz_match_result *res) {
+  char a[GSZ_FMT_MAX], v[400], detail[320];
+  gsz__table_init(t, explain_cols, E_COLS);
+  for (size_t i = 0; i < res->n_explained; i++) {
+    const gsz_candidate *c = &res->explained[i];
+    gsz__table_row(t);
+    gsz__table_str(t, E_SERVER, c->server->sku, NULL);
+    gsz__table_int(t, E_PER_NODE, c->gpus_per_node, NULL);
+    if (c->nodes > 0) {
+      gsz__table_int(t, E_NODES, c->nodes, NULL);
+      snprintf(a, sizeof a, "%ux%ux%u", c->layout.tp, c->layout.pp, c->layout.dp);
+      gsz__table_str(t, E_LAYOUT, a, NULL);
+      gsz__table_u64(t, E_NEED, c->per_gpu_bytes, gsz__fmt_gib(a, c->per_gpu_bytes));
+    } else {
+      gsz__table_null(t, E_NODES, "-");
+      gsz__table_null(t, E_LAYOUT, "-");
+      gsz__table_null(t, E_NEED, "-");
+    }
+    if (c->budget_bytes > 0)
+      gsz__table_u64(t, E_BUDGET, c->budget_bytes, gsz__fmt_gib(a, c->budget_bytes));
+    else
+      gsz__table_null(t, E_BUDGET, "-");
+    if (c->price.n_lines > 0)
+      gsz__table_int(t, E_PRICE, c->price.total_minor, money(a, res, c->price.total_minor));
+    else
+      gsz__table_null(t, E_PRICE, "-");
+    if (c->fits)
+      snprintf(v, sizeof v, "fits");
+    else
+      snprintf(v, sizeof v, "%s: %s", gsz_reason_name(c->verdict.code),
+               gsz_reason_describe(detail, sizeof detail, &c->verdict, c->gpu, res));
+    gsz__table_str(t, E_VERDICT, v, NULL);
+  }
+}
+
+static void render_table(gsz__buf *b, gsz__table *t, gsz_output_format fmt) {
+  gsz__table_render(t, fmt, b);
+  gsz__table_free(t);
+}
+
+/* --- Text and Markdown -------------------------------------------------------- */
+
+static void indent_table(gsz__buf *b, gsz__table *t, const char *prefix) {
+  gsz__buf inner;
+  gsz__buf_init(&inner);
+  render_table(&inner, t, GSZ_OUTPUT_TABLE);
+  if (inner.err != GSZ_OK && b->err == GSZ_OK)
+    b->err = inner.err;
+  const char *p = inner.data ? inner.data : "";
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+    gsz__buf_puts(b, prefix);
+    gsz__buf_append(b, p, n);
+    p += n;
+  }
+  gsz__buf_release(&inner);
+}
+
+static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_match_result *res,
+                       bool md) {
+  const gsz_workload *w = req->size.workload;
+  bool training = w->mode != GSZ_MODE_INFERENCE;
+  char a[GSZ_FMT_MAX], c2[GSZ_FMT_MAX], d[GSZ_FMT_MAX];
+  gsz__table t;
+
+  if (md)
+    gsz__text_printf(b, "## Quote: %s\n\n", req->size.model->label);
+  gsz__text_printf(b, "%s%s (%s): ", md ? "**Workload:** " : "workload: ", req->size.model->label,
+                   req->size.model_source);
+  gsz__text_workload(b, &req->size);
+  gsz__text_printf(b, md ? "\n\n**Prices:** %s\n\n" : "\nprices: %s\n\n",
+                   gsz_overlay_describe(req->overlay));
+
+  if (res->found) {
+    const gsz_candidate *best = &res->best;
+    gsz__buf_puts(b, md ? "### Recommended configuration\n\n**" : "BEST: ");
+    configuration_words(b, best);
+    gsz__text_printf(b, "%s: %llu GPU%s for %s\n\n", md ? "**" : "",
+                     (unsigned long long)best->total_gpus, best->total_gpus == 1 ? "" : "s",
+                     money(a, res, best->price.total_minor));
+    const char *bullet = md ? "- " : "  ";
+    char util[GSZ_FMT_MAX], room[GSZ_FMT_MAX];
+    gsz__text_printf(b, "%slayout: ", bullet);
+    layout_words(b, best, w, training);
+    gsz__buf_putc(b, '\n');
+    gsz__text_printf(b,
+                     "%smemory: needs %s per GPU; budget %s (%s usable x %s runtime share); "
+                     "headroom %s\n",
+                     bullet, gsz__fmt_gib(a, best->per_gpu_bytes),
+                     gsz__fmt_gib(c2, best->budget_bytes), gsz__fmt_gib(d, best->usable_bytes),
+                     gsz__fmt_ratio(util, res->best_estimate.mem_util_bp, 10000, 2),
+                     headroom(room, best->headroom_bp));
+    gsz__text_printf(b, "%spower: %u W per node of the %u W its power supplies deliver\n", bullet,
+                     best->node_power_w, best->server->psu_w);
+    gsz__text_printf(b, "%sstock: ", bullet);
+    stock_words(b, best);
+    gsz__buf_putc(b, '\n');
+    if (!best->gpu->verified || !best->server->verified)
+      gsz__text_printf(b,
+                       "%scaution: some specifications of %s%s%s are unverified in the catalog\n",
+                       bullet, !best->gpu->verified ? best->gpu->sku : "",
+                       !best->gpu->verified && !best->server->verified ? " and " : "",
+                       !best->server->verified ? best->server->sku : "");
+    gsz__buf_puts(b, md ? "\n**Price**\n\n" : "\n  price:\n");
+    line_table(&t, res, &best->price);
+    if (md)
+      render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
+    else
+      indent_table(b, &t, "    ");
+  } else {
+    gsz__buf_puts(b, md ? "### No configuration fits\n\n" : "NO CONFIGURATION FITS\n");
+    gsz__text_printf(b,
+                     "%sthe reasons for every GPU follow; relaxing the constraint named in each "
+                     "would change the answer\n",
+                     md ? "" : "  ");
+  }
+
+  if (res->n_alternatives > 0) {
+    gsz__buf_puts(b, md ? "\n### Alternatives\n\n" : "\nalternatives:\n");
+    gsz__table_init(&t, config_cols, K_COLS);
+    for (size_t i = 0; i < res->n_alternatives; i++)
+      config_row(&t, res, i + 2, &res->alternatives[i], NULL);
+    if (md)
+      render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
+    else
+      indent_table(b, &t, "  ");
+  }
+  size_t n_filtered = 0;
+  for (size_t i = 0; i < res->n_rejected; i++)
+    n_filtered += res->rejected[i].filtered;
+  if (res->n_rejected > n_filtered) {
+    gsz__buf_puts(b, md ? "\n### Why not the others\n\n" : "\nwhy not the others:\n");
+    reject_table(&t, res, true);
+    if (md)
+      render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
+    else
+      indent_table(b, &t, "  ");
+  }
+  if (n_filtered > 0) {
+    gsz__buf_puts(b, md ? "\nnot considered (left out by --gpu, --vendor or --form-factor): "
+                        : "\n  not considered (left out by --gpu, --vendor or --form-factor): ");
+    bool first = true;
+    for (size_t i = 0; i < res->n_rejected; i++)
+      if (res->rejected[i].filtered) {
+        gsz__text_printf(b, "%s%s", first ? "" : ", ", res->rejected[i].gpu->sku);
+        first = false;
+      }
+    gsz__buf_putc(b, '\n');
+  }
+  if (res->n_explained > 0) {
+    gsz__text_printf(b, md ? "\n### Every candidate of %s\n\n" : "\nevery candidate of %s:\n",
+                     req->options->explain->sku);
+    explain_table(&t, res);
+    if (md)
+      render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
+    else
+      indent_table(b, &t, "  ");
+  }
+  gsz__text_printf(b, md ? "\n### Memory per GPU (%s)\n\n" : "\nmemory per GPU (%s):\n",
+                   res->found ? "the recommended layout, busiest GPU" : "one GPU");
+  if (md) {
+    gsz__text_breakdown(b, &res->best_estimate, GSZ_OUTPUT_MARKDOWN);
+  } else {
+    gsz__buf inner;
+    gsz__buf_init(&inner);
+    gsz__text_breakdown(&inner, &res->best_estimate, GSZ_OUTPUT_TABLE);
+    if (inner.err != GSZ_OK && b->err == GSZ_OK)
+      b->err = inner.err; /* a lost table fails the quote, never drops out of it */
+    const char *p = inner.data ? inner.data : "";
+    while (*p) {
+      const char *nl = strchr(p, '\n');
+      size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+      gsz__buf_puts(b, "  ");
+      gsz__buf_append(b, p, n);
+      p += n;
+    }
+    gsz__buf_release(&inner);
+  }
+  const gsz_estimate *e = &res->best_estimate;
+  if (e->n_notes > 0) {
+    gsz__buf_puts(b, md ? "\n**Notes**\n\n" : "\nnotes:\n");
+    for (unsigned i = 0; i < e->n_notes; i++)
+      gsz__text_printf(b, "%s%s\n", md ? "- " : "  - ", e->notes[i]);
+  }
+  gsz__text_printf(b,
+                   md ? "\n_%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes._\n"
+                      : "\n%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes.\n",
+                   res->candidates);
+}
+
+/* --- JSON ---------------------------------------------------------------------- */
+
+static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_match_result *res) {
+  json_t *o = json_object();
+  gsz__jb_put(jb, o, "gpu_sku", gsz__json_text(c->gpu->sku));
+  gsz__jb_put(jb, o, "server_sku", gsz__json_text(c->server->sku));
+  gsz__jb_put(jb, o, "gpus_per_node", json_integer(c->gpus_per_node));
+  gsz__jb_put(jb, o, "nodes", json_integer(c->nodes));
+  gsz__jb_put(jb, o, "total_gpus", json_integer((json_int_t)c->total_gpus));
+  json_t *layout = json_object();
+  gsz__jb_put(jb, layout, "tp", json_integer(c->layout.tp));
+  gsz__jb_put(jb, layout, "pp", json_integer(c->layout.pp));
+  gsz__jb_put(jb, layout, "dp", json_integer(c->layout.dp));
+  gsz__jb_put(jb, layout, "zero", json_integer(c->zero));
+  gsz__jb_put(jb, o, "layout", layout);
+  gsz__jb_put(jb, o, "per_gpu_bytes", json_integer((json_int_t)c->per_gpu_bytes));
+  gsz__jb_put(jb, o, "usable_bytes", json_integer((json_int_t)c->usable_bytes));
+  gsz__jb_put(jb, o, "budget_bytes", json_integer((json_int_t)c->budget_bytes));
+  gsz__jb_put(jb, o, "headroom_pct", json_real(c->headroom_bp / 100.0));
+  gsz__jb_put(jb, o, "node_power_w", json_integer(c->node_power_w));
+  gsz__jb_put(jb, o, "psu_w", json_integer(c->server->psu_w));
+  json_t *price = json_object();
+  gsz__jb_put(jb, price, "total_minor", json_integer(c->price.total_minor));
+  gsz__jb_put(jb, price, "currency", gsz__json_text(res->currency));
+  gsz__jb_put(jb, price, "minor_digits", json_integer(res->minor_digits));
+  gsz__table t;
+  line_table(&t, res, &c->price);
+  json_t *lines = NULL; /* NULL marks jb failed below */
+  if (t.err == GSZ_OK && t.rows > 0) {
+    t.rows--; /* the total row is for people */
+    lines = gsz__table_json(&t);
+    t.rows++;
+  }
+  gsz__table_free(&t);
+  gsz__jb_put(jb, price, "lines", lines);
+  gsz__jb_put(jb, o, "price", price);
+  json_t *stock = json_object();
+  gsz__jb_put(jb, stock, "buildable", json_boolean(c->stock.buildable));
+  gsz__jb_put(jb, stock, "known", json_boolean(c->stock.known));
+  gsz__jb_put(jb, stock, "lead_time_days",
+              c->stock.lead_time_days >= 0 ? json_integer(c->stock.lead_time_days) : json_null());
+  json_t *need = json_array();
+  json_t *item = json_object();
+  gsz__jb_put(jb, item, "kind", gsz__json_text("gpu"));
+  gsz__jb_put(jb, item, "sku", gsz__json_text(c->gpu->sku));
+  gsz__jb_put(jb, item, "needed", json_integer((json_int_t)c->stock.gpus_needed));
+  gsz__jb_put(jb, item, "available", json_integer(c->stock.gpus_available));
+  gsz__jb_put(jb, item, "short", json_integer((json_int_t)c->stock.gpus_short));
+  gsz__jb_append(jb, need, item); /* frees item when need is NULL */
+  item = json_object();
+  gsz__jb_put(jb, item, "kind", gsz__json_text("server"));
+  gsz__jb_put(jb, item, "sku", gsz__json_text(c->server->sku));
+  gsz__jb_put(jb, item, "needed", json_integer((json_int_t)c->stock.servers_needed));
+  gsz__jb_put(jb, item, "available", json_integer(c->stock.servers_available));
+  gsz__jb_put(jb, item, "short", json_integer((json_int_t)c->stock.servers_short));
+  gsz__jb_append(jb, need, item); /* frees item when need is NULL */
+  gsz__jb_put(jb, stock, "items", need);
+  json_t *shortfall = json_array();
+  if (c->stock.gpus_short > 0 && shortfall)
+    gsz__jb_append(jb, shortfall, gsz__json_text(c->gpu->sku));
+  if (c->stock.servers_short > 0 && shortfall)
+    gsz__jb_append(jb, shortfall, gsz__json_text(c->server->sku));
+  gsz__jb_put(jb, stock, "short", shortfall);
+  gsz__jb_put(jb, o, "stock", stock);
+  return o;
+}
+
+static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_match_result *res) {
+  json_t *doc = json_object();
+  json_t *request = gsz__json_request(jb, &req->size);
+  const gsz_match_options *o = req->options;
+  if (request != NULL) {
+    json_object_del(request, "layout"); /* quote chooses the layout */
+    gsz__jb_put(jb, request, "max_nodes", json_integer(o->max_nodes));
+    gsz__jb_put(jb, request, "max_gpus",
+                o->max_gpus ? json_integer((json_int_t)o->max_gpus) : json_null());
+    gsz__jb_put(jb, request, "budget_minor",
+                o->has_budget ? json_integer(o->budget_minor) : json_null());
+    gsz__jb_put(jb, request, "stock", gsz__json_text(gsz_stock_policy_name(o->stock)));
+    gsz__jb_put(jb, request, "allow_consumer", json_boolean(o->allow_consumer));
+    gsz__jb_put(jb, request, "top", json_integer(o->top));
+  }
+  gsz__jb_put(jb, doc, "request", request);
+  json_t *pricing = json_object();
+  gsz__jb_put(jb, pricing, "description", gsz__json_text(gsz_overlay_describe(req->overlay)));
+  gsz__jb_put(jb, pricing, "currency", gsz__json_text(gsz_overlay_currency(req->overlay)));
+  json_t *files = json_array();
+  for (size_t i = 0; i < gsz_overlay_file_count(req->overlay) && files; i++)
+    gsz__jb_append(jb, files, gsz__json_text(gsz_overlay_file(req->overlay, i)));
+  gsz__jb_put(jb, pricing, "files", files);
+  const char *valid = gsz_overlay_valid_until(req->overlay);
+  gsz__jb_put(jb, pricing, "valid_until", valid ? gsz__json_text(valid) : json_null());
+  gsz__jb_put(jb, doc, "pricing", pricing);
+  gsz__jb_put(jb, doc, "model", gsz__json_model(jb, &req->size, &res->best_estimate));
+  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate));
+  gsz__jb_put(jb, doc, "found", json_boolean(res->found));
+  gsz__jb_put(jb, doc, "best", res->found ? candidate_json(jb, &res->best, res) : json_null());
+  json_t *alts = json_array();
+  for (size_t i = 0; i < res->n_alternatives && alts; i++)
+    gsz__jb_append(jb, alts, candidate_json(jb, &res->alternatives[i], res));
+  gsz__jb_put(jb, doc, "alternatives", alts);
+  json_t *rejected = json_array();
+  for (size_t i = 0; i < res->n_rejected && rejected; i++) {
+    const gsz_rejection *rj = &res->rejected[i];
+    json_t *r = json_object();
+    gsz__jb_put(jb, r, "gpu_sku", gsz__json_text(rj->gpu->sku));
+    gsz__jb_put(jb, r, "filtered", json_boolean(rj->filtered));
+    json_t *reasons = json_array();
+    for (unsigned k = 0; k < rj->n_reasons && reasons; k++) {
+      json_t *reason = json_object();
+      gsz__jb_put(jb, reason, "code", gsz__json_text(gsz_reason_name(rj->reasons[k].code)));
+      char detail[320];
+      gsz__jb_put(jb, reason, "detail",
+                  gsz__json_text(
+                      gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res)));
+      gsz__jb_append(jb, reasons, reason);
+    }
+    gsz__jb_put(jb, r, "reasons", reasons);
+    gsz__jb_append(jb, rejected, r);
+  }
+  gsz__jb_put(jb, doc, "rejected", rejected);
+  if (o->explain != NULL) {
+    gsz__table t;
+    explain_table(&t, res);
+    gsz__jb_put(jb, doc, "explain", gsz__table_json(&t));
+    gsz__table_free(&t);
+  }
+  gsz__jb_put(jb, doc, "candidates", json_integer((json_int_t)res->candidates));
+  return doc;
+}
+
+gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *req,
+                         const gsz_match_result *res, gsz_output_format format, gsz_diag *diag) {
+  gsz_err err = gsz__check_estimate(&req->size, &res->best_estimate, format, diag);
+  if (err != GSZ_OK)
+    return err;
+  gsz__buf b;
+  gsz__buf_init(&b);
+  gsz__table t;
+  switch (format) {
+  case GSZ_OUTPUT_TABLE:
+    text_quote(&b, req, res, false);
+    break;
+  case GSZ_OUTPUT_MARKDOWN:
+    text_quote(&b, req, res, true);
+    break;
+  case GSZ_OUTPUT_CSV:
+  case GSZ_OUTPUT_CSV_RAW: {
+    /* One row per configuration, then one per GPU that lost, with its
+     * reasons: programs see why even when nothing fits. */
+    const char *pricing = gsz_overlay_describe(req->overlay);
+    gsz__table_init(&t, config_cols, K_COLS);
+    if (res->found)
+      config_row(&t, res, 1, &res->best, pricing);
+    for (size_t i = 0; i < res->n_alternatives; i++)
+      config_row(&t, res, i + 2, &res->alternatives[i], pricing);
+    for (size_t i = 0; i < res->n_rejected; i++) {
+      const gsz_rejection *rj = &res->rejected[i];
+      gsz__table_row(&t);
+      for (int col = 0; col < K_COLS; col++)
+        gsz__table_null(&t, (size_t)col, NULL);
+      gsz__table_str(&t, K_ROLE, "rejected", NULL);
+      gsz__table_str(&t, K_GPU, rj->gpu->sku, NULL);
+      gsz__table_str(&t, K_CURRENCY, res->currency, NULL);
+      gsz__table_str(&t, K_PRICING, pricing, NULL);
+      char reasons[1600] = "", one[320];
+      for (unsigned k = 0; k < rj->n_reasons; k++)
+        snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s: %s",
+                 k ? "; " : "", gsz_reason_name(rj->reasons[k].code),
+                 gsz_reason_describe(one, sizeof one, &rj->reasons[k], rj->gpu, res));
+      gsz__table_str(&t, K_REASONS, reasons, NULL);
+    }
+    render_table(&b, &t, format);
+    break;
+  }
+  case GSZ_OUTPUT_JSON: {
+    gsz__jb jb = {false};
+    json_t *doc = quote_json(&jb, req, res);
+    gsz__jb_emit(&b, &jb, doc);
+    json_decref(doc);
+    break;
+  }
+  }
+  return gsz__report_finish(&b, format, out, out_len, diag);
+}

@@ -1,0 +1,324 @@
+/* report_size.c: `gpusizer size` output: the request, the model, and the
+ * memory breakdown with every component in bytes (exact) and in GB and GiB
+ * (for people, labelled), in table, Markdown, CSV or JSON. */
+#include "util/fmt_int.h"
+#include "report/report_int.h"
+#include "util/table_int.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp) {
+  unsigned __int128 n = (unsigned __int128)need * 10000 + mem_util_bp - 1;
+  n /= mem_util_bp;
+  return n > UINT64_MAX ? UINT64_MAX : (uint64_t)n;
+}
+
+/* One number the size and quote outputs carry, for gsz__check_estimate. */
+typedef struct checked_value {
+  const char *name;
+  uint64_t value;
+  bool bytes;
+} checked_value;
+
+gsz_err gsz__check_estimate(const gsz_size_request *req, const gsz_estimate *e,
+                            gsz_output_format fmt, gsz_diag *diag) {
+  checked_value v[GSZ_COMP_COUNT + 8];
+  size_t n = 0;
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    if (e->included[i])
+      v[n++] = (checked_value){gsz_component_name((gsz_component)i), e->component[i], true};
+  v[n++] = (checked_value){"per_gpu_bytes", e->per_gpu_bytes, true};
+  v[n++] = (checked_value){"total_bytes", e->total_bytes, true};
+  v[n++] =
+      (checked_value){"min_usable_bytes", gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp), true};
+  v[n++] = (checked_value){"kv_bytes_per_token", e->kv_bytes_per_token, true};
+  v[n++] = (checked_value){"total_params", e->total_params, false};
+  v[n++] = (checked_value){"active_params", e->active_params, false};
+  v[n++] = (checked_value){"trainable_params", e->trainable_params, false};
+  if (req->model->arch == NULL)
+    v[n++] = (checked_value){"params", req->model->count.total, false};
+  for (size_t i = 0; i < n; i++) {
+    if (v[i].value <= (uint64_t)INT64_MAX)
+      continue;
+    char num[GSZ_FMT_MAX];
+    return gsz__diag_set(diag, GSZ_EOVERFLOW,
+                         "%s (%s%s) is too large for the %s output: every format stops at "
+                         "9,223,372,036,854,775,807",
+                         v[i].name, gsz__fmt_group(num, v[i].value), v[i].bytes ? " bytes" : "",
+                         gsz_output_format_name(fmt));
+  }
+  return GSZ_OK;
+}
+
+/* Counts and sizes: gsz__check_estimate has refused any above INT64_MAX
+ * (the request's own numbers are bounded when parsed). */
+static json_t *uint_json(uint64_t v) {
+  assert(v <= (uint64_t)INT64_MAX);
+  return json_integer((json_int_t)v);
+}
+
+json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
+  const gsz_workload *w = req->workload;
+  json_t *o = json_object();
+  gsz__jb_put(jb, o, "model", gsz__json_text(req->model->label ? req->model->label : ""));
+  gsz__jb_put(jb, o, "model_source", gsz__json_text(req->model_source));
+  if (req->hf_config != NULL)
+    gsz__jb_put(jb, o, "hf_config", gsz__json_text(req->hf_config));
+  if (req->model->arch == NULL)
+    gsz__jb_put(jb, o, "params", uint_json(req->model->count.total));
+  gsz__jb_put(jb, o, "mode", gsz__json_text(gsz_mode_name(w->mode)));
+  gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(w->method)));
+  gsz__jb_put(jb, o, "precision", gsz__json_text(w->weight_format->name));
+  if (w->mode == GSZ_MODE_INFERENCE) {
+    gsz__jb_put(jb, o, "kv_precision", gsz__json_text(w->kv_format->name));
+    gsz__jb_put(jb, o, "context", uint_json(w->context));
+    gsz__jb_put(jb, o, "concurrency", uint_json(w->concurrency));
+  } else {
+    gsz__jb_put(jb, o, "context", uint_json(w->context));
+    gsz__jb_put(jb, o, "batch", uint_json(w->micro_batch));
+    gsz__jb_put(jb, o, "optimizer", gsz__json_text(gsz_optimizer_name(w->optimizer)));
+    gsz__jb_put(jb, o, "recipe", gsz__json_text(gsz_recipe_name(w->recipe)));
+    gsz__jb_put(jb, o, "zero", json_integer(w->zero));
+    gsz__jb_put(jb, o, "recompute", gsz__json_text(gsz_recompute_name(w->recompute)));
+    gsz__jb_put(jb, o, "flash_attention", json_boolean(w->flash_attention));
+    if (w->mode != GSZ_MODE_TRAIN)
+      gsz__jb_put(jb, o, "lora_rank", json_integer(w->lora_rank));
+  }
+  gsz__jb_put(jb, o, "runtime", gsz__json_text(w->runtime->name));
+  json_t *layout = json_object();
+  gsz__jb_put(jb, layout, "tp", json_integer(req->layout.tp));
+  gsz__jb_put(jb, layout, "pp", json_integer(req->layout.pp));
+  gsz__jb_put(jb, layout, "dp", json_integer(req->layout.dp));
+  gsz__jb_put(jb, o, "layout", layout);
+  if (req->gpu != NULL)
+    gsz__jb_put(jb, o, "gpu", gsz__json_text(req->gpu->sku));
+  return o;
+}
+
+json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_estimate *e) {
+  json_t *o = json_object();
+  gsz__jb_put(jb, o, "name", gsz__json_text(req->model->label ? req->model->label : ""));
+  gsz__jb_put(jb, o, "architecture", json_boolean(req->model->arch != NULL));
+  if (req->model->arch != NULL)
+    gsz__jb_put(jb, o, "model_type", gsz__json_text(req->model->arch->model_type));
+  gsz__jb_put(jb, o, "total_params", uint_json(e->total_params));
+  gsz__jb_put(jb, o, "active_params", uint_json(e->active_params));
+  gsz__jb_put(jb, o, "trainable_params", uint_json(e->trainable_params));
+  gsz__jb_put(jb, o, "kv_bytes_per_token",
+              req->model->arch != NULL ? uint_json(e->kv_bytes_per_token) : json_null());
+  return o;
+}
+
+json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e) {
+  json_t *o = json_object();
+  gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(e->method)));
+  gsz__jb_put(jb, o, "total_bytes", uint_json(e->total_bytes));
+  gsz__jb_put(jb, o, "per_gpu_bytes", uint_json(e->per_gpu_bytes));
+  gsz__jb_put(jb, o, "min_usable_bytes",
+              uint_json(gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp)));
+  gsz__jb_put(jb, o, "mem_util_bp", json_integer(e->mem_util_bp));
+  json_t *layout = json_object();
+  gsz__jb_put(jb, layout, "tp", json_integer(e->layout.tp));
+  gsz__jb_put(jb, layout, "pp", json_integer(e->layout.pp));
+  gsz__jb_put(jb, layout, "dp", json_integer(e->layout.dp));
+  gsz__jb_put(jb, o, "layout", layout);
+  gsz__jb_put(jb, o, "busiest_stage", json_integer(e->busiest_stage));
+  json_t *components = json_object();
+  json_t *excluded = json_array();
+  for (int i = 0; i < GSZ_COMP_COUNT; i++) {
+    gsz__jb_put(jb, components, gsz_component_name((gsz_component)i),
+                e->included[i] ? uint_json(e->component[i]) : json_null());
+    if (!e->included[i] && excluded != NULL)
+      gsz__jb_append(jb, excluded, gsz__json_text(gsz_component_name((gsz_component)i)));
+  }
+  gsz__jb_put(jb, o, "components", components);
+  gsz__jb_put(jb, o, "excluded", excluded);
+  json_t *notes = json_array();
+  for (unsigned i = 0; i < e->n_notes && notes != NULL; i++)
+    gsz__jb_append(jb, notes, gsz__json_text(e->notes[i]));
+  gsz__jb_put(jb, o, "notes", notes);
+  return o;
+}
+
+static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_gpu *g, const gsz_estimate *e) {
+  uint64_t usable = (uint64_t)g->usable_mib << 20;
+  uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
+  json_t *o = json_object();
+  gsz__jb_put(jb, o, "sku", gsz__json_text(g->sku));
+  gsz__jb_put(jb, o, "usable_bytes", uint_json(usable));
+  gsz__jb_put(jb, o, "budget_bytes", uint_json(budget));
+  gsz__jb_put(jb, o, "fits", json_boolean(e->per_gpu_bytes <= budget));
+  gsz__jb_put(jb, o, "headroom_bytes", /* both checked: at most INT64_MAX */
+              json_integer((json_int_t)budget - (json_int_t)e->per_gpu_bytes));
+  gsz__jb_put(jb, doc, "gpu", o);
+}
+
+/* --- Text ---------------------------------------------------------------- */
+
+void gsz__text_workload(gsz__buf *b, const gsz_size_request *req) {
+  const gsz_workload *w = req->workload;
+  char n[GSZ_FMT_MAX], m[GSZ_FMT_MAX];
+  gsz__text_printf(b, "%s", gsz_mode_name(w->mode));
+  if (w->mode == GSZ_MODE_INFERENCE) {
+    gsz__text_printf(b, ", %s weights, %s KV cache, context %s", w->weight_format->name,
+                     w->kv_format->name, gsz__fmt_group(n, w->context));
+    gsz__text_printf(b, ", %s concurrent sequence%s", gsz__fmt_group(n, w->concurrency),
+                     w->concurrency == 1 ? "" : "s");
+  } else {
+    if (w->mode == GSZ_MODE_TRAIN)
+      gsz__text_printf(b, ", %s recipe with %s weights", gsz_recipe_name(w->recipe),
+                       w->weight_format->name);
+    else
+      gsz__text_printf(b, " rank %u, %s base weights, %s adapters", w->lora_rank,
+                       w->weight_format->name, gsz_recipe_name(w->recipe));
+    gsz__text_printf(b, ", %s, context %s, micro-batch %s", gsz_optimizer_name(w->optimizer),
+                     gsz__fmt_group(n, w->context), gsz__fmt_group(m, w->micro_batch));
+    if (w->zero > 0)
+      gsz__text_printf(b, ", ZeRO-%u", w->zero);
+    if (w->recompute != GSZ_RECOMPUTE_NONE)
+      gsz__text_printf(b, ", %s recomputation", gsz_recompute_name(w->recompute));
+    gsz__text_printf(b, ", flash attention %s", w->flash_attention ? "on" : "off");
+  }
+}
+
+enum { C_NAME, C_BYTES, C_GB, C_GIB, C_INCLUDED, C_COLS };
+
+static const gsz__col breakdown_cols[C_COLS] = {
+    [C_NAME] = {"component", "Component", false, GSZ_COL_BOTH},
+    [C_BYTES] = {"bytes", "Bytes", true, GSZ_COL_BOTH},
+    [C_GB] = {"gb", "GB", true, GSZ_COL_HUMAN},
+    [C_GIB] = {"gib", "GiB", true, GSZ_COL_HUMAN},
+    [C_INCLUDED] = {"included", "", false, GSZ_COL_MACHINE},
+};
+
+static void breakdown_row(gsz__table *t, const char *name, uint64_t bytes, bool included) {
+  char buf[GSZ_FMT_MAX], num[GSZ_FMT_MAX];
+  gsz__table_row(t);
+  gsz__table_str(t, C_NAME, name, NULL);
+  if (!included) {
+    gsz__table_null(t, C_BYTES, "not included");
+    gsz__table_null(t, C_GB, "-");
+    gsz__table_null(t, C_GIB, "-");
+  } else {
+    gsz__table_u64(t, C_BYTES, bytes, gsz__fmt_group(num, bytes));
+    gsz__table_str(t, C_GB, gsz__fmt_ratio(buf, bytes, 1000000000u, 2), NULL);
+    gsz__table_str(t, C_GIB, gsz__fmt_ratio(buf, bytes, (uint64_t)1 << 30, 2), NULL);
+  }
+  gsz__table_bool(t, C_INCLUDED, included, NULL);
+}
+
+void gsz__text_breakdown(gsz__buf *b, const gsz_estimate *e, gsz_output_format fmt) {
+  gsz__table t;
+  gsz__table_init(&t, breakdown_cols, C_COLS);
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    breakdown_row(&t, gsz_component_name((gsz_component)i), e->component[i], e->included[i]);
+  breakdown_row(&t, "per GPU", e->per_gpu_bytes, true);
+  uint64_t gpus = (uint64_t)e->layout.tp * e->layout.pp * e->layout.dp;
+  char label[64];
+  snprintf(label, sizeof label, "all %llu GPU%s", (unsigned long long)gpus, gpus == 1 ? "" : "s");
+  breakdown_row(&t, label, e->total_bytes, true);
+  gsz__table_render(&t, fmt, b);
+  gsz__table_free(&t);
+}
+
+static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estimate *e,
+                      bool markdown) {
+  char n[GSZ_FMT_MAX], gib[GSZ_FMT_MAX];
+  const gsz_workload *w = req->workload;
+  const char *bullet = markdown ? "- " : "";
+  if (markdown)
+    gsz__text_printf(b, "## Memory: %s\n\n", req->model->label);
+  gsz__text_printf(b, "%smodel: %s (%s), %s parameters", bullet, req->model->label,
+                   req->model_source, gsz__fmt_group(n, e->total_params));
+  if (e->active_params != e->total_params)
+    gsz__text_printf(b, ", %s active per token", gsz__fmt_group(n, e->active_params));
+  if (e->trainable_params != 0 && e->trainable_params != e->total_params)
+    gsz__text_printf(b, ", %s trainable", gsz__fmt_group(n, e->trainable_params));
+  gsz__buf_putc(b, '\n');
+  gsz__text_printf(b, "%sworkload: ", bullet);
+  gsz__text_workload(b, req);
+  gsz__buf_putc(b, '\n');
+  if (req->model->arch != NULL && w->mode == GSZ_MODE_INFERENCE)
+    gsz__text_printf(b, "%sKV cache: %s bytes per token (all layers, %s)\n", bullet,
+                     gsz__fmt_group(n, e->kv_bytes_per_token), w->kv_format->name);
+  gsz__text_printf(b, "%smethod %s, layout tp %u x pp %u x dp %u", bullet,
+                   gsz_method_name(e->method), e->layout.tp, e->layout.pp, e->layout.dp);
+  if (e->method == GSZ_METHOD_FULL)
+    gsz__text_printf(b, ", runtime %s (%s %s)", w->runtime->name, w->runtime->engine,
+                     w->runtime->engine_version);
+  gsz__buf_puts(b, markdown ? "\n\n" : "\n\n");
+  gsz__text_breakdown(b, e, markdown ? GSZ_OUTPUT_MARKDOWN : GSZ_OUTPUT_TABLE);
+  gsz__buf_putc(b, '\n');
+
+  uint64_t min_usable = gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp);
+  char util[GSZ_FMT_MAX], gb[GSZ_FMT_MAX];
+  gsz__fmt_ratio(util, e->mem_util_bp, 10000, 2);
+  if (e->mem_util_bp < 10000)
+    gsz__text_printf(b,
+                     "%sneeds %s per GPU; the runtime uses %s of GPU memory, so each GPU must "
+                     "expose at least %s (%s)\n",
+                     bullet, gsz__fmt_gib(gib, e->per_gpu_bytes), util, gsz__fmt_gib(n, min_usable),
+                     gsz__fmt_gb(gb, min_usable));
+  else
+    gsz__text_printf(b, "%sneeds %s (%s) per GPU\n", bullet, gsz__fmt_gib(gib, e->per_gpu_bytes),
+                     gsz__fmt_gb(n, e->per_gpu_bytes));
+  if (req->gpu != NULL) {
+    const gsz_gpu *g = req->gpu;
+    uint64_t usable = (uint64_t)g->usable_mib << 20;
+    uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
+    char budget_s[GSZ_FMT_MAX];
+    gsz__fmt_gib(budget_s, budget);
+    if (e->per_gpu_bytes <= budget)
+      gsz__text_printf(b, "%son %s: fits; budget %s of %s usable, %s to spare\n", bullet, g->sku,
+                       budget_s, gsz__fmt_gib(gib, usable),
+                       gsz__fmt_gib(n, budget - e->per_gpu_bytes));
+    else
+      gsz__text_printf(b, "%son %s: does not fit; budget %s of %s usable, %s short\n", bullet,
+                       g->sku, budget_s, gsz__fmt_gib(gib, usable),
+                       gsz__fmt_gib(n, e->per_gpu_bytes - budget));
+  }
+  if (e->n_notes > 0) {
+    gsz__buf_puts(b, markdown ? "\n**Notes**\n\n" : "\nnotes:\n");
+    for (unsigned i = 0; i < e->n_notes; i++)
+      gsz__text_printf(b, "%s%s\n", markdown ? "- " : "  - ", e->notes[i]);
+  }
+  gsz__buf_puts(b, markdown ? "\n_GB = 10^9 bytes, GiB = 2^30 bytes._\n"
+                            : "\nGB = 10^9 bytes, GiB = 2^30 bytes.\n");
+}
+
+gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req,
+                        const gsz_estimate *e, gsz_output_format format, gsz_diag *diag) {
+  gsz_err err = gsz__check_estimate(req, e, format, diag);
+  if (err != GSZ_OK)
+    return err;
+  gsz__buf b;
+  gsz__buf_init(&b);
+  switch (format) {
+  case GSZ_OUTPUT_TABLE:
+    text_size(&b, req, e, false);
+    break;
+  case GSZ_OUTPUT_MARKDOWN:
+    text_size(&b, req, e, true);
+    break;
+  case GSZ_OUTPUT_CSV:
+  case GSZ_OUTPUT_CSV_RAW:
+    gsz__text_breakdown(&b, e, format);
+    break;
+  case GSZ_OUTPUT_JSON: {
+    gsz__jb jb = {false};
+    json_t *doc = json_object();
+    gsz__jb_put(&jb, doc, "request", gsz__json_request(&jb, req));
+    gsz__jb_put(&jb, doc, "model", gsz__json_model(&jb, req, e));
+    gsz__jb_put(&jb, doc, "memory", gsz__json_memory(&jb, e));
+    if (req->gpu != NULL)
+      gpu_fit_json(&jb, doc, req->gpu, e);
+    gsz__jb_emit(&b, &jb, doc);
+    json_decref(doc);
+    break;
+  }
+  }
+  return gsz__report_finish(&b, format, out, out_len, diag);
+}

@@ -1,0 +1,621 @@
+/* memory.c: the memory estimator (memory.h): bytes per GPU for a model,
+ * a workload and a layout, component by component.
+ *
+ * Sources of the formulas:
+ *  - weights: exact parameter counts (model_count.c) in the number format,
+ *    ceil(values x block_bytes / block_elems);
+ *  - KV cache: tokens x sequences x per-layer K/V values (GQA heads split
+ *    by TP, replicated past the KV head count; MLA latent; sliding-window
+ *    layers hold at most the window);
+ *  - training activations: Korthikanti et al. 2022, "Reducing Activation
+ *    Recomputation in Large Transformer Models", eq. (2) per layer:
+ *    s b h (34 + 5 a s / h) bytes with 16-bit activations; selective
+ *    recomputation or flash attention drops the 5 a s^2 b term; full
+ *    recomputation keeps 2 s b h; sequence parallelism divides by t; with
+ *    1F1B pipelining stage i holds (p - i) micro-batches in flight;
+ *  - logits: 4 s b V / t bytes (fp32 for the loss) on the last stage;
+ *  - training states per recipe (memory.h); ZeRO stage k shards the first
+ *    k of (optimizer + master, gradients, weights) across dp;
+ *  - runtime: a profile's CUDA context, communication buffers when more
+ *    than one GPU cooperates, inference activation workspace, and the share
+ *    of GPU memory the runtime may use (gsz_memory_budget). */
+#include "sizing/memory_int.h"
+
+#include <string.h>
+
+/* --- Names ------------------------------------------------------------- */
+
+static const char *const method_names[] = {"full", "quick"};
+static const char *const mode_names[] = {"inference", "train", "lora", "qlora"};
+static const char *const optimizer_names[] = {"adamw", "adam8bit", "sgd", "sgd-momentum"};
+static const char *const recipe_names[] = {"mixed", "fp32", "bf16"};
+static const char *const recompute_names[] = {"none", "selective", "full"};
+static const char *const component_names[] = {
+    "weights", "kv_cache", "activations", "gradients", "optimizer", "master_weights", "overhead"};
+
+const char *gsz_method_name(gsz_method m) {
+  return method_names[m];
+}
+const char *gsz_mode_name(gsz_mode m) {
+  return mode_names[m];
+}
+const char *gsz_optimizer_name(gsz_optimizer o) {
+  return optimizer_names[o];
+}
+const char *gsz_recipe_name(gsz_recipe r) {
+  return recipe_names[r];
+}
+const char *gsz_recompute_name(gsz_recompute r) {
+  return recompute_names[r];
+}
+const char *gsz_component_name(gsz_component c) {
+  return component_names[c];
+}
+
+static gsz_err parse_name(int *out, const char *s, const char *const *names, size_t n,
+                          const char *what, const char *choices, gsz_diag *diag) {
+  for (size_t i = 0; i < n; i++)
+    if (gsz__str_ieq(s, names[i])) {
+      *out = (int)i;
+      return GSZ_OK;
+    }
+  return gsz__diag_set(diag, GSZ_EINVAL, "unknown %s '%s' (expected %s)", what, s, choices);
+}
+
+#define DEFINE_PARSE(fn, type, names, what, choices)                                               \
+  gsz_err fn(type *out, const char *s, gsz_diag *diag) {                                           \
+    int v = 0;                                                                                     \
+    gsz_err err = parse_name(&v, s, names, GSZ_ARRAY_LEN(names), what, choices, diag);             \
+    if (err == GSZ_OK)                                                                             \
+      *out = (type)v;                                                                              \
+    return err;                                                                                    \
+  }
+
+DEFINE_PARSE(gsz_method_parse, gsz_method, method_names, "method", "full or quick")
+DEFINE_PARSE(gsz_mode_parse, gsz_mode, mode_names, "mode", "inference, train, lora or qlora")
+DEFINE_PARSE(gsz_optimizer_parse, gsz_optimizer, optimizer_names, "optimizer",
+             "adamw, adam8bit, sgd or sgd-momentum")
+DEFINE_PARSE(gsz_recipe_parse, gsz_recipe, recipe_names, "recipe", "mixed, fp32 or bf16")
+DEFINE_PARSE(gsz_recompute_parse, gsz_recompute, recompute_names, "recompute",
+             "none, selective or full")
+
+/* --- Model references and workloads ----------------------------------- */
+
+gsz_err gsz_model_ref_from_arch(gsz_model_ref *out, const gsz_arch *arch, gsz_diag *diag) {
+  gsz_model_ref ref;
+  memset(&ref, 0, sizeof ref);
+  gsz_err err = gsz_model_count(&ref.count, arch, diag);
+  if (err != GSZ_OK)
+    return err;
+  ref.arch = arch;
+  ref.label = arch->name;
+  if (gsz__mul_u64(&ref.kv_values_per_token, gsz_model_kv_values_per_layer(arch, 1),
+                   arch->num_hidden_layers))
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "model '%s': KV size overflows", arch->name);
+  *out = ref;
+  return GSZ_OK;
+}
+
+void gsz_model_ref_from_params(gsz_model_ref *out, uint64_t params, const char *label) {
+  memset(out, 0, sizeof *out);
+  out->label = label;
+  out->count.total = params;
+  out->count.active = params;
+}
+
+gsz_err gsz_workload_defaults(gsz_workload *out, const gsz_catalog_data *data, gsz_mode mode,
+                              gsz_diag *diag) {
+  gsz_workload w;
+  memset(&w, 0, sizeof w);
+  w.method = GSZ_METHOD_FULL;
+  w.mode = mode;
+  w.compute_format = gsz_catalog_find_format(data, "bf16");
+  w.weight_format =
+      mode == GSZ_MODE_QLORA ? gsz_catalog_find_format(data, "nf4") : w.compute_format;
+  w.kv_format = w.compute_format;
+  w.optimizer = GSZ_OPT_ADAMW;
+  w.recipe = GSZ_RECIPE_MIXED;
+  w.context = 4096;
+  w.concurrency = 1;
+  w.micro_batch = 1;
+  w.zero = 0;
+  /* LoRA and QLoRA recipes (PEFT, the QLoRA paper) train with gradient
+   * checkpointing; full fine-tunes are sized without it unless asked. */
+  w.recompute =
+      mode == GSZ_MODE_LORA || mode == GSZ_MODE_QLORA ? GSZ_RECOMPUTE_FULL : GSZ_RECOMPUTE_NONE;
+  w.flash_attention = true;
+  w.lora_rank = 16;
+  w.lora_targets = GSZ_LORA_ALL;
+  const char *runtime_mode = mode == GSZ_MODE_INFERENCE ? "inference" : "training";
+  w.runtime = gsz_catalog_default_runtime(data, runtime_mode);
+  if (w.compute_format == NULL || w.weight_format == NULL)
+    return gsz__diag_set(
+        diag, GSZ_ESCHEMA,
+        "the catalog lacks the number format '%s' (see 'gpusizer catalog formats')",
+        w.compute_format == NULL ? "bf16" : "nf4");
+  if (w.runtime == NULL)
+    return gsz__diag_set(diag, GSZ_ESCHEMA,
+                         "the catalog has no default %s runtime profile (set runtime.default_for, "
+                         "or pass --runtime)",
+                         runtime_mode);
+  *out = w;
+  return GSZ_OK;
+}
+
+static bool is_training(gsz_mode m) {
+  return m != GSZ_MODE_INFERENCE;
+}
+
+gsz_err gsz_workload_check(const gsz_workload *w, const gsz_model_ref *model, gsz_diag *diag) {
+  if (w->weight_format == NULL || w->kv_format == NULL || w->compute_format == NULL ||
+      w->runtime == NULL)
+    return gsz__diag_set(diag, GSZ_EINVAL, "workload is missing a format or runtime profile");
+  if (w->context == 0 || w->concurrency == 0 || w->micro_batch == 0)
+    return gsz__diag_set(diag, GSZ_EINVAL, "context, concurrency and batch must be at least 1");
+  if (w->zero > 3)
+    return gsz__diag_set(diag, GSZ_EINVAL, "--zero must be 0, 1, 2 or 3");
+  const char *wf = w->weight_format->name;
+  if (w->method == GSZ_METHOD_QUICK) {
+    if (w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA)
+      return gsz__diag_set(diag, GSZ_EINVAL,
+                           "--method quick covers inference and full training only; use "
+                           "--method full for LoRA and QLoRA");
+    if (w->mode == GSZ_MODE_TRAIN && w->optimizer == GSZ_OPT_ADAM8BIT)
+      return gsz__diag_set(diag, GSZ_EINVAL,
+                           "--method quick knows AdamW (2 states) and SGD (1); use --method full "
+                           "for adam8bit");
+  }
+  if (w->mode == GSZ_MODE_TRAIN) {
+    if (!w->weight_format->trainable)
+      return gsz__diag_set(diag, GSZ_EINVAL,
+                           "training in '%s' is refused: quantised weights do not train "
+                           "(it does not converge); use --precision bf16, or --mode qlora to "
+                           "fine-tune a 4-bit model",
+                           wf);
+    bool fp32 = w->weight_format->block_bytes == 4 * w->weight_format->block_elems;
+    if (w->method == GSZ_METHOD_FULL) {
+      if (w->recipe == GSZ_RECIPE_FP32 && !fp32)
+        return gsz__diag_set(diag, GSZ_EINVAL,
+                             "--recipe fp32 keeps weights in fp32, but --precision is '%s'; "
+                             "use --precision fp32 or another recipe",
+                             wf);
+      if (w->recipe != GSZ_RECIPE_FP32 && fp32)
+        return gsz__diag_set(diag, GSZ_EINVAL,
+                             "--recipe %s keeps weights in 16 bits, but --precision is fp32; "
+                             "use --recipe fp32 or --precision bf16",
+                             gsz_recipe_name(w->recipe));
+    }
+  }
+  /* QLoRA is LoRA on a quantised base: a 16- or 32-bit base is LoRA, and
+   * sizing it under the QLoRA name would mislabel the quote. */
+  if (w->mode == GSZ_MODE_QLORA && w->weight_format != NULL &&
+      (uint64_t)w->weight_format->block_bytes * 8 >= 16 * (uint64_t)w->weight_format->block_elems)
+    return gsz__diag_set(diag, GSZ_EINVAL,
+                         "--mode qlora keeps the frozen base quantised (nf4 by default); "
+                         "--precision %s is not a quantised format: use --mode lora for a %s base",
+                         w->weight_format->name, w->weight_format->name);
+  if ((w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) && model->arch == NULL)
+    return gsz__diag_set(diag, GSZ_EINVAL,
+                         "LoRA and QLoRA size their adapters from the architecture; give "
+                         "--model or --hf-config instead of --params");
+  if ((w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) && w->lora_rank == 0)
+    return gsz__diag_set(diag, GSZ_EINVAL, "--lora-rank must be at least 1");
+  return GSZ_OK;
+}
+
+bool gsz_layout_tp_ok(const gsz_model_ref *model, uint32_t tp, const char **why) {
+  const gsz_arch *a = model->arch;
+  if (a == NULL || tp <= 1)
+    return tp >= 1;
+  if (a->num_attention_heads % tp != 0) {
+    if (why)
+      *why = "tensor parallelism must divide the attention heads";
+    return false;
+  }
+  if (a->kv_lora_rank == 0) { /* GQA: KV heads split evenly or replicate evenly */
+    uint32_t kv = gsz_model_kv_heads(a);
+    if ((kv >= tp && kv % tp != 0) || (kv < tp && tp % kv != 0)) {
+      if (why)
+        *why = "tensor parallelism must divide the KV heads or be a multiple of them";
+      return false;
+    }
+  }
+  return true;
+}
+
+uint64_t gsz_memory_budget(uint64_t usable_bytes, uint32_t mem_util_bp) {
+  /* Called per candidate: in 64 bits (a division by a constant, which the
+   * compiler turns into a multiplication) whenever the product fits, which
+   * is any real GPU; 128 bits otherwise. */
+  uint64_t product;
+  if (!gsz__mul_u64(&product, usable_bytes, mem_util_bp))
+    return product / 10000;
+  unsigned __int128 b = (unsigned __int128)usable_bytes * mem_util_bp / 10000;
+  return (uint64_t)b;
+}
+
+/* --- Arithmetic with a sticky overflow flag ---------------------------- */
+
+typedef struct calc {
+  bool overflow;
+} calc;
+
+static uint64_t mul(calc *c, uint64_t a, uint64_t b) {
+  uint64_t r;
+  if (gsz__mul_u64(&r, a, b)) {
+    c->overflow = true;
+    return 0;
+  }
+  return r;
+}
+
+static uint64_t add(calc *c, uint64_t a, uint64_t b) {
+  uint64_t r;
+  if (gsz__add_u64(&r, a, b)) {
+    c->overflow = true;
+    return 0;
+  }
+  return r;
+}
+
+static uint64_t in_format(calc *c, uint64_t values, const gsz_format *f) {
+  uint64_t bytes;
+  if (gsz_format_bytes(&bytes, values, f, NULL) != GSZ_OK) {
+    c->overflow = true;
+    return 0;
+  }
+  return bytes;
+}
+
+static uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return gsz__ceil_div_u64(a, b);
+}
+
+static void note(gsz_estimate *e, const char *text) {
+  if (e->n_notes < GSZ_ESTIMATE_MAX_NOTES)
+    e->notes[e->n_notes++] = text;
+}
+
+/* --- Parameters on one GPU --------------------------------------------- */
+
+/* One layer's parameters on one TP rank. */
+static uint64_t layer_on_rank(calc *c, const gsz_layer_params *p, const gsz_arch *a, uint32_t tp) {
+  uint64_t kv_rank = 0;
+  if (p->kv > 0) {
+    uint64_t heads = gsz_model_kv_heads(a);
+    uint64_t per_rank = heads >= tp ? ceil_div(heads, tp) : 1;
+    kv_rank = mul(c, p->kv / heads, per_rank);
+  }
+  return add(c, add(c, ceil_div(p->split, tp), kv_rank), p->replicated);
+}
+
+typedef struct stage_params {
+  uint64_t params; /* on one GPU of this stage */
+  uint64_t linear; /* of which in linear layers (QLoRA quantises these) */
+  uint32_t first_layer, n_layers;
+} stage_params;
+
+static stage_params params_on_gpu(calc *c, const gsz_model_ref *m, gsz_layout l, uint32_t stage) {
+  stage_params sp = {0, 0, 0, 0};
+  const gsz_arch *a = m->arch;
+  const gsz_param_count *pc = &m->count;
+  if (a == NULL) { /* a bare count: split evenly */
+    sp.params = ceil_div(pc->total, (uint64_t)l.tp * l.pp);
+    return sp;
+  }
+  uint32_t L = a->num_hidden_layers;
+  sp.first_layer = (uint32_t)((uint64_t)stage * L / l.pp);
+  uint32_t end = (uint32_t)((uint64_t)(stage + 1) * L / l.pp);
+  sp.n_layers = end - sp.first_layer;
+  /* Dense layers are the first n_dense_layers. */
+  uint32_t dense_end = pc->n_dense_layers;
+  uint32_t n_dense = 0;
+  if (sp.first_layer < dense_end)
+    n_dense = (end < dense_end ? end : dense_end) - sp.first_layer;
+  uint32_t n_moe = sp.n_layers - n_dense;
+  sp.params = add(c, mul(c, n_dense, layer_on_rank(c, &pc->dense_layer, a, l.tp)),
+                  mul(c, n_moe, layer_on_rank(c, &pc->moe_layer, a, l.tp)));
+  sp.linear = add(c, mul(c, n_dense, ceil_div(pc->dense_layer.linear, l.tp)),
+                  mul(c, n_moe, ceil_div(pc->moe_layer.linear, l.tp)));
+  if (stage == 0)
+    sp.params = add(c, sp.params, ceil_div(pc->embedding, l.tp)); /* vocab-parallel */
+  if (stage == l.pp - 1) {
+    /* Tied embeddings across pipeline stages: the last stage keeps its own
+     * copy of the matrix to compute logits. */
+    uint64_t head = pc->lm_head ? pc->lm_head : (l.pp > 1 ? pc->embedding : 0);
+    sp.params = add(c, sp.params, add(c, ceil_div(head, l.tp), pc->final_norm));
+  }
+  return sp;
+}
+
+/* --- Components ------------------------------------------------------- */
+
+static uint64_t kv_cache(calc *c, const gsz_model_ref *m, const gsz_workload *w, gsz_layout l,
+                         const stage_params *sp) {
+  const gsz_arch *a = m->arch;
+  uint64_t per_layer = gsz_model_kv_values_per_layer(a, l.tp);
+  /* Windowed layers of [first, end), counted not scanned: with a pattern
+   * N, layer i attends fully when (i + 1) is a multiple of N (see
+   * gsz_model_layer_windowed). */
+  uint64_t first = sp->first_layer, end = first + sp->n_layers, windowed = 0;
+  if (a->sliding_window > 0) {
+    uint64_t n = a->sliding_window_pattern;
+    windowed = sp->n_layers;
+    if (n > 1)
+      windowed -= end / n - first / n;
+  }
+  uint64_t window = a->sliding_window < w->context ? a->sliding_window : w->context;
+  uint64_t tokens = add(c, mul(c, windowed, window), mul(c, sp->n_layers - windowed, w->context));
+  uint64_t values = mul(c, mul(c, tokens, w->concurrency), per_layer);
+  return in_format(c, values, w->kv_format);
+}
+
+/* Activation bytes one layer keeps for one micro-batch (Korthikanti). */
+static uint64_t layer_activations(calc *c, const gsz_arch *a, const gsz_workload *w, uint32_t tp) {
+  uint64_t s = w->context, b = w->micro_batch, h = a->hidden_size, heads = a->num_attention_heads;
+  uint64_t sbh = mul(c, mul(c, s, b), h);
+  uint64_t bytes;
+  if (w->recompute == GSZ_RECOMPUTE_FULL) {
+    bytes = mul(c, 2, sbh);
+  } else {
+    bytes = mul(c, 34, sbh);
+    if (w->recompute == GSZ_RECOMPUTE_NONE && !w->flash_attention)
+      bytes = add(c, bytes, mul(c, mul(c, 5, heads), mul(c, mul(c, s, s), b)));
+  }
+  if (w->recipe == GSZ_RECIPE_FP32 && w->mode == GSZ_MODE_TRAIN)
+    bytes = mul(c, bytes, 2); /* the formula assumes 16-bit activations */
+  return ceil_div(bytes, tp);
+}
+
+/* Bytes per parameter of each training state, by recipe and optimizer. */
+typedef struct state_bytes {
+  uint64_t gradient, master, optimizer;
+} state_bytes;
+
+static state_bytes training_states(const gsz_workload *w) {
+  state_bytes sb = {0, 0, 0};
+  bool fp32 = w->recipe == GSZ_RECIPE_FP32;
+  bool pure16 = w->recipe == GSZ_RECIPE_BF16;
+  sb.gradient = fp32 ? 4 : 2;
+  sb.master = w->recipe == GSZ_RECIPE_MIXED ? 4 : 0;
+  switch (w->optimizer) {
+  case GSZ_OPT_ADAMW:
+    sb.optimizer = pure16 ? 4 : 8;
+    break;
+  case GSZ_OPT_ADAM8BIT:
+    sb.optimizer = 2;
+    break;
+  case GSZ_OPT_SGD:
+    sb.optimizer = 0;
+    break;
+  case GSZ_OPT_SGD_MOMENTUM:
+    sb.optimizer = pure16 ? 2 : 4;
+    break;
+  }
+  return sb;
+}
+
+static uint64_t shard(uint64_t bytes, bool sharded, uint32_t dp) {
+  return sharded ? ceil_div(bytes, dp) : bytes;
+}
+
+static uint64_t overhead(calc *c, const gsz_workload *w, gsz_layout l) {
+  uint64_t world = mul(c, mul(c, l.tp, l.pp), is_training(w->mode) ? l.dp : 1);
+  uint64_t bytes = w->runtime->cuda_context_bytes;
+  if (world > 1)
+    bytes = add(c, bytes, w->runtime->comm_buffer_bytes);
+  return bytes;
+}
+
+/* The components of one GPU of one pipeline stage, into comp. */
+static void full_stage(calc *c, uint64_t comp[GSZ_COMP_COUNT], const gsz_model_ref *m,
+                       const gsz_workload *w, gsz_layout l, uint32_t stage, uint64_t adapters) {
+  const gsz_arch *a = m->arch;
+  stage_params sp = params_on_gpu(c, m, l, stage);
+  memset(comp, 0, GSZ_COMP_COUNT * sizeof *comp);
+  comp[GSZ_COMP_OVERHEAD] = overhead(c, w, l);
+
+  if (w->mode == GSZ_MODE_INFERENCE) {
+    comp[GSZ_COMP_WEIGHTS] = in_format(c, sp.params, w->weight_format);
+    comp[GSZ_COMP_ACTIVATIONS] = w->runtime->activation_bytes;
+    if (a != NULL)
+      comp[GSZ_COMP_KV_CACHE] = kv_cache(c, m, w, l, &sp);
+    return;
+  }
+
+  state_bytes sb = training_states(w);
+  uint64_t trainable = sp.params;
+  uint64_t frozen = 0;
+  if (w->mode == GSZ_MODE_TRAIN) {
+    comp[GSZ_COMP_WEIGHTS] = shard(in_format(c, sp.params, w->weight_format), w->zero >= 3, l.dp);
+  } else {
+    /* LoRA: the frozen base plus adapters spread like the layers. */
+    trainable = ceil_div(mul(c, adapters, sp.n_layers), mul(c, a->num_hidden_layers, l.tp));
+    if (w->mode == GSZ_MODE_QLORA)
+      frozen = add(c, in_format(c, sp.linear, w->weight_format),
+                   in_format(c, sp.params - sp.linear, w->compute_format));
+    else
+      frozen = in_format(c, sp.params, w->weight_format);
+    /* Trainable adapters are held like trained weights: fp32 in the fp32
+     * recipe, else in the 16-bit compute format (with an fp32 master). */
+    uint64_t adapter_weights = w->recipe == GSZ_RECIPE_FP32
+                                   ? mul(c, trainable, 4)
+                                   : in_format(c, trainable, w->compute_format);
+    comp[GSZ_COMP_WEIGHTS] =
+        add(c, shard(frozen, w->zero >= 3, l.dp), shard(adapter_weights, w->zero >= 3, l.dp));
+  }
+  comp[GSZ_COMP_GRADIENTS] = shard(mul(c, trainable, sb.gradient), w->zero >= 2, l.dp);
+  comp[GSZ_COMP_MASTER_WEIGHTS] = shard(mul(c, trainable, sb.master), w->zero >= 1, l.dp);
+  comp[GSZ_COMP_OPTIMIZER] = shard(mul(c, trainable, sb.optimizer), w->zero >= 1, l.dp);
+
+  if (a != NULL) {
+    /* 1F1B: stage i keeps (pp - i) micro-batches of its layers in flight. */
+    uint64_t in_flight = l.pp - stage;
+    uint64_t act = mul(c, mul(c, layer_activations(c, a, w, l.tp), sp.n_layers), in_flight);
+    if (stage == l.pp - 1) {
+      uint64_t logits = mul(c, mul(c, mul(c, 4, w->context), w->micro_batch), a->vocab_size);
+      act = add(c, act, ceil_div(logits, l.tp));
+    }
+    comp[GSZ_COMP_ACTIVATIONS] = act;
+  }
+}
+
+static uint64_t sum_included(calc *c, const gsz_estimate *e, const uint64_t comp[GSZ_COMP_COUNT]) {
+  uint64_t total = 0;
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    if (e->included[i])
+      total = add(c, total, comp[i]);
+  return total;
+}
+
+/* Stage shapes already evaluated, when only the busiest GPU is wanted. */
+typedef struct stage_shapes {
+  uint64_t key[32];
+  unsigned n;
+} stage_shapes;
+
+/* Whether stage s has the shape of an earlier evaluated stage. The first
+ * and last stages (embedding, LM head, logits) are always evaluated. */
+static bool seen_shape(stage_shapes *seen, const gsz_model_ref *m, gsz_layout l, uint32_t s) {
+  const gsz_arch *a = m->arch;
+  if (s == 0 || s == l.pp - 1)
+    return false;
+  uint64_t L = a->num_hidden_layers;
+  uint64_t first = s * L / l.pp, end = (s + 1) * L / l.pp;
+  uint64_t pattern = a->sliding_window > 0 ? a->sliding_window_pattern : 0;
+  uint64_t phase = pattern > 1 ? first % pattern : 0;
+  bool mixed = first < m->count.n_dense_layers && m->count.n_moe_layers > 0;
+  uint64_t key = ((end - first) << 40) | (phase << 20) | (mixed ? s + 1 : 0);
+  for (unsigned i = 0; i < seen->n; i++)
+    if (seen->key[i] == key)
+      return true;
+  if (seen->n < 32)
+    seen->key[seen->n++] = key;
+  return false;
+}
+
+static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w,
+                          gsz_layout l, bool with_total) {
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    e->included[i] = true;
+  if (m->arch == NULL) {
+    if (w->mode == GSZ_MODE_INFERENCE) {
+      e->included[GSZ_COMP_KV_CACHE] = false;
+      note(e, "KV cache not included: a bare parameter count has no architecture (give "
+              "--model or --hf-config)");
+    } else {
+      e->included[GSZ_COMP_ACTIVATIONS] = false;
+      note(e, "training activations not included: they need the architecture (give --model "
+              "or --hf-config)");
+    }
+    if (l.tp * l.pp > 1)
+      note(e, "without an architecture the weights are split evenly across GPUs and no "
+              "head-divisibility rule is checked");
+  }
+  uint64_t best_total = 0, all = 0;
+  uint32_t stages = m->arch != NULL ? l.pp : 1;
+  stage_shapes seen = {{0}, 0};
+  for (uint32_t s = 0; s < stages; s++) {
+    if (!with_total && m->arch != NULL && seen_shape(&seen, m, l, s))
+      continue;
+    uint64_t comp[GSZ_COMP_COUNT];
+    full_stage(c, comp, m, w, l, m->arch != NULL ? s : l.pp - 1, e->trainable_params);
+    uint64_t total = sum_included(c, e, comp);
+    all = add(c, all, mul(c, total, mul(c, l.tp, l.dp)));
+    if (s == 0 || total > best_total) {
+      memcpy(e->component, comp, sizeof comp);
+      best_total = total;
+      e->busiest_stage = s;
+    }
+  }
+  if (m->arch == NULL)
+    all = mul(c, best_total, mul(c, mul(c, l.tp, l.pp), l.dp));
+  if (!with_total)
+    all = 0;
+  for (int i = 0; i < GSZ_COMP_COUNT; i++)
+    if (!e->included[i])
+      e->component[i] = 0;
+  e->per_gpu_bytes = best_total;
+  e->total_bytes = all;
+}
+
+static void estimate_quick(calc *c, gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w,
+                           gsz_layout l) {
+  uint64_t gpus = mul(c, mul(c, l.tp, l.pp), l.dp);
+  uint64_t weights = in_format(c, m->count.total, w->weight_format);
+  uint64_t states = 0;
+  e->included[GSZ_COMP_WEIGHTS] = true;
+  if (w->mode == GSZ_MODE_TRAIN) {
+    states = w->optimizer == GSZ_OPT_ADAMW ? 2 : 1; /* AdamW 2 states, SGD 1 */
+    e->included[GSZ_COMP_GRADIENTS] = e->included[GSZ_COMP_OPTIMIZER] = true;
+    e->component[GSZ_COMP_GRADIENTS] = ceil_div(weights, gpus);
+    e->component[GSZ_COMP_OPTIMIZER] = ceil_div(mul(c, weights, states), gpus);
+  }
+  e->component[GSZ_COMP_WEIGHTS] = ceil_div(weights, gpus);
+  e->total_bytes = mul(c, weights, w->mode == GSZ_MODE_TRAIN ? 2 + states : 1);
+  e->per_gpu_bytes = ceil_div(e->total_bytes, gpus);
+  note(e, w->mode == GSZ_MODE_TRAIN
+              ? "quick method: weights x (2 + optimizer states) in the weight format "
+                "(AdamW 4x, SGD 3x); no activations, KV cache or runtime overhead"
+              : "quick method: weights only (parameters x bytes per parameter); no KV cache, "
+                "activations or runtime overhead");
+}
+
+gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
+                            gsz_layout l, gsz_diag *diag) {
+  return gsz__memory_estimate(out, m, w, l, true, diag);
+}
+
+gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
+                             gsz_layout l, bool with_total, gsz_diag *diag) {
+  if (l.tp == 0 || l.pp == 0 || l.dp == 0)
+    return gsz__diag_set(diag, GSZ_EINVAL, "--tp, --pp and --dp must be at least 1");
+  const char *why = NULL;
+  if (w->method == GSZ_METHOD_FULL && !gsz_layout_tp_ok(m, l.tp, &why))
+    return gsz__diag_set(diag, GSZ_EINVAL, "--tp %u does not fit '%s': %s (%u heads, %u KV heads)",
+                         l.tp, m->label, why, m->arch->num_attention_heads,
+                         gsz_model_kv_heads(m->arch));
+  if (w->method == GSZ_METHOD_FULL && m->arch != NULL && l.pp > m->arch->num_hidden_layers)
+    return gsz__diag_set(diag, GSZ_EINVAL, "--pp %u exceeds the %u layers of '%s'", l.pp,
+                         m->arch->num_hidden_layers, m->label);
+  gsz_estimate e;
+  memset(&e, 0, sizeof e);
+  e.method = w->method;
+  e.layout = l;
+  e.total_params = m->count.total;
+  e.active_params = m->count.active;
+  e.mem_util_bp = w->method == GSZ_METHOD_QUICK ? 10000 : w->runtime->mem_util_bp;
+  calc c = {false};
+  if (m->arch != NULL)
+    e.kv_bytes_per_token = in_format(&c, m->kv_values_per_token, w->kv_format);
+  if (w->mode == GSZ_MODE_TRAIN)
+    e.trainable_params = m->count.total;
+  else if (w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) {
+    gsz_err err =
+        gsz_model_lora_params(&e.trainable_params, m->arch, w->lora_targets, w->lora_rank, diag);
+    if (err != GSZ_OK)
+      return err;
+  }
+  if (w->method == GSZ_METHOD_QUICK) {
+    estimate_quick(&c, &e, m, w, l);
+  } else {
+    estimate_full(&c, &e, m, w, l, with_total);
+    if (m->arch != NULL && m->arch->max_position_embeddings &&
+        w->context > m->arch->max_position_embeddings)
+      note(&e, "the context is longer than the model's max_position_embeddings");
+    if (w->mode == GSZ_MODE_INFERENCE && w->weight_format->block_elems > 1)
+      note(&e, "all weights are counted in the block format, embeddings and norms included "
+               "(GGUF files often keep some tensors at higher precision)");
+    if (is_training(w->mode) && m->arch != NULL)
+      note(&e, "activations per Korthikanti et al. 2022 (16-bit, with dropout masks; an upper "
+               "bound for GQA models without dropout)");
+    if (w->mode == GSZ_MODE_TRAIN && w->optimizer == GSZ_OPT_ADAM8BIT)
+      note(&e, "8-bit Adam: 2 bytes per parameter; its block scales (under 0.5%) are not counted");
+  }
+  if (c.overflow)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW,
+                         "the memory of this request overflows 64 bits; check the parameter "
+                         "count, context, concurrency and batch sizes");
+  *out = e;
+  return GSZ_OK;
+}

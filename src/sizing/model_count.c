@@ -1,0 +1,380 @@
+/* model_count.c: exact parameter counts per architecture family, split by
+ * how tensor parallelism places them; KV values per token; LoRA adapter
+ * sizes. The family rules live in one table; the arithmetic is checked.
+ *
+ * Layer anatomy (Hugging Face module names):
+ *   attention  q_proj h x (a*d), k_proj/v_proj h x (kv*d), o_proj (a*d) x h,
+ *              biases on q,k,v (qkv_bias) and o (o_bias);
+ *              qwen3 adds q_norm and k_norm (d each);
+ *              MLA (deepseek_v3): q_a_proj, q_a_layernorm, q_b_proj,
+ *              kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj, o_proj;
+ *   MLP        gate_proj, up_proj h x i and down_proj i x h (phi3 fuses
+ *              gate_up: same count); MoE: that per expert, plus a router
+ *              h x E (and deepseek_v3's e_score_correction_bias, E);
+ *   norms      2 x h per layer (gemma2: 4 x h), final norm h;
+ *   embedding  vocab x h; lm_head vocab x h unless tied. */
+#include "util/common_int.h"
+#include "gpusizer/model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct family_rules {
+  const char *name;
+  unsigned norms_per_layer;
+  bool qk_norm; /* per-head RMSNorm on q and k (qwen3) */
+  bool moe;     /* every layer from first_k_dense_replace on is MoE */
+  bool mla;     /* multi-head latent attention */
+  bool score_bias; /* router has a per-expert correction bias */
+} family_rules;
+
+static const family_rules families[] = {
+    {"llama", 2, false, false, false, false},   {"mistral", 2, false, false, false, false},
+    {"qwen2", 2, false, false, false, false},   {"qwen3", 2, true, false, false, false},
+    {"phi3", 2, false, false, false, false},    {"gemma2", 4, false, false, false, false},
+    {"mixtral", 2, false, true, false, false},  {"deepseek_v3", 2, false, true, true, true},
+};
+
+static const family_rules *find_family(const char *name) {
+  for (size_t i = 0; i < GSZ_ARRAY_LEN(families); i++)
+    if (name != NULL && strcmp(families[i].name, name) == 0)
+      return &families[i];
+  return NULL;
+}
+
+const char *gsz_model_known_types(void) {
+  return "llama, mistral, qwen2, qwen3, phi3, gemma2, mixtral, deepseek_v3";
+}
+
+bool gsz_model_type_known(const char *model_type) { return find_family(model_type) != NULL; }
+
+uint32_t gsz_model_head_dim(const gsz_arch *a) {
+  if (a->head_dim)
+    return a->head_dim;
+  return a->num_attention_heads ? a->hidden_size / a->num_attention_heads : 0;
+}
+
+uint32_t gsz_model_kv_heads(const gsz_arch *a) {
+  return a->num_key_value_heads ? a->num_key_value_heads : a->num_attention_heads;
+}
+
+bool gsz_model_layer_windowed(const gsz_arch *a, uint32_t layer) {
+  if (a->sliding_window == 0)
+    return false;
+  /* Every Nth layer attends fully (Gemma 2: layers 1, 3, 5, ... with N = 2). */
+  if (a->sliding_window_pattern > 1)
+    return (layer + 1) % a->sliding_window_pattern != 0;
+  return true;
+}
+
+/* Checked arithmetic with a sticky overflow flag, so formulas read plainly. */
+typedef struct calc {
+  bool overflow;
+} calc;
+
+static uint64_t mul(calc *c, uint64_t a, uint64_t b) {
+  uint64_t r;
+  if (gsz__mul_u64(&r, a, b)) {
+    c->overflow = true;
+    return 0;
+  }
+  return r;
+}
+
+static uint64_t add(calc *c, uint64_t a, uint64_t b) {
+  uint64_t r;
+  if (gsz__add_u64(&r, a, b)) {
+    c->overflow = true;
+    return 0;
+  }
+  return r;
+}
+
+static uint64_t mul3(calc *c, uint64_t a, uint64_t b, uint64_t d) { return mul(c, mul(c, a, b), d); }
+
+static gsz_err invalid(gsz_diag *diag, const gsz_arch *a, const char *what) {
+  return gsz__diag_set(diag, GSZ_EINVAL, "model '%s': %s", a->name ? a->name : "?", what);
+}
+
+/* Consistency checks that every formula below relies on. */
+static gsz_err validate(const gsz_arch *a, const family_rules **rules, gsz_diag *diag) {
+  char msg[256];
+  *rules = find_family(a->model_type);
+  if (*rules == NULL) {
+    snprintf(msg, sizeof msg, "unknown model_type '%s' (known: %s)",
+             a->model_type ? a->model_type : "", gsz_model_known_types());
+    return gsz__diag_set(diag, GSZ_EUNSUPPORTED, "model '%s': %s", a->name ? a->name : "?", msg);
+  }
+  static const struct {
+    size_t offset;
+    const char *field;
+  } required[] = {
+      {offsetof(gsz_arch, hidden_size), "hidden_size"},
+      {offsetof(gsz_arch, intermediate_size), "intermediate_size"},
+      {offsetof(gsz_arch, num_hidden_layers), "num_hidden_layers"},
+      {offsetof(gsz_arch, num_attention_heads), "num_attention_heads"},
+      {offsetof(gsz_arch, vocab_size), "vocab_size"},
+  };
+  for (size_t i = 0; i < GSZ_ARRAY_LEN(required); i++) {
+    uint32_t v;
+    memcpy(&v, (const char *)a + required[i].offset, sizeof v);
+    if (v == 0) {
+      snprintf(msg, sizeof msg, "%s must be a positive integer", required[i].field);
+      return invalid(diag, a, msg);
+    }
+  }
+  uint32_t kv = gsz_model_kv_heads(a);
+  if (kv > a->num_attention_heads || a->num_attention_heads % kv != 0) {
+    snprintf(msg, sizeof msg, "num_key_value_heads %u does not divide num_attention_heads %u",
+             kv, a->num_attention_heads);
+    return invalid(diag, a, msg);
+  }
+  if (!(*rules)->mla && gsz_model_head_dim(a) == 0)
+    return invalid(diag, a, "head_dim is not set and hidden_size / num_attention_heads is 0");
+  if ((*rules)->moe) {
+    if (a->num_local_experts == 0 || a->num_experts_per_tok == 0)
+      return invalid(diag, a,
+                     "a mixture-of-experts model needs num_local_experts (n_routed_experts) and "
+                     "num_experts_per_tok");
+    if (a->num_experts_per_tok > a->num_local_experts)
+      return invalid(diag, a, "num_experts_per_tok exceeds num_local_experts");
+    if (a->first_k_dense_replace > a->num_hidden_layers)
+      return invalid(diag, a, "first_k_dense_replace exceeds num_hidden_layers");
+  }
+  if ((*rules)->mla &&
+      (a->kv_lora_rank == 0 || a->qk_nope_head_dim == 0 || a->qk_rope_head_dim == 0 ||
+       a->v_head_dim == 0))
+    return invalid(diag, a,
+                   "multi-head latent attention needs kv_lora_rank, qk_nope_head_dim, "
+                   "qk_rope_head_dim and v_head_dim");
+  return GSZ_OK;
+}
+
+/* Attention parameters of one layer, added into p. */
+static void attention(calc *c, const gsz_arch *a, const family_rules *r, gsz_layer_params *p) {
+  uint64_t h = a->hidden_size, heads = a->num_attention_heads;
+  if (r->mla) {
+    uint64_t qk = (uint64_t)a->qk_nope_head_dim + a->qk_rope_head_dim;
+    if (a->q_lora_rank) {
+      uint64_t q_a = mul(c, h, a->q_lora_rank);
+      p->replicated = add(c, p->replicated, add(c, q_a, a->q_lora_rank)); /* + q_a_layernorm */
+      p->linear = add(c, p->linear, q_a);
+      uint64_t q_b = mul3(c, a->q_lora_rank, heads, qk);
+      p->split = add(c, p->split, q_b);
+      p->linear = add(c, p->linear, q_b);
+    } else {
+      uint64_t q = mul3(c, h, heads, qk);
+      p->split = add(c, p->split, q);
+      p->linear = add(c, p->linear, q);
+    }
+    uint64_t kv_a = mul(c, h, (uint64_t)a->kv_lora_rank + a->qk_rope_head_dim);
+    p->replicated = add(c, p->replicated, add(c, kv_a, a->kv_lora_rank)); /* + kv_a_layernorm */
+    uint64_t kv_b = mul3(c, a->kv_lora_rank, heads, (uint64_t)a->qk_nope_head_dim + a->v_head_dim);
+    uint64_t o = mul3(c, heads, a->v_head_dim, h);
+    p->split = add(c, p->split, add(c, kv_b, o));
+    p->linear = add(c, p->linear, add(c, kv_a, add(c, kv_b, o)));
+    return;
+  }
+  uint64_t d = gsz_model_head_dim(a), kv = gsz_model_kv_heads(a);
+  uint64_t q = mul3(c, h, heads, d), o = mul3(c, heads, d, h), kvw = mul(c, 2, mul3(c, h, kv, d));
+  p->linear = add(c, p->linear, add(c, add(c, q, o), kvw));
+  if (a->qkv_bias) {
+    q = add(c, q, mul(c, heads, d));
+    kvw = add(c, kvw, mul3(c, 2, kv, d));
+  }
+  if (a->o_bias)
+    p->replicated = add(c, p->replicated, h); /* row-parallel bias: added once, kept whole */
+  p->split = add(c, p->split, add(c, q, o));
+  p->kv = add(c, p->kv, kvw);
+  if (r->qk_norm)
+    p->replicated = add(c, p->replicated, mul(c, 2, d));
+}
+
+/* One gated MLP (gate, up, down) of width i. */
+static uint64_t gated_mlp(calc *c, uint64_t h, uint64_t i) { return mul3(c, 3, h, i); }
+
+static void layer(calc *c, const gsz_arch *a, const family_rules *r, bool moe,
+                  gsz_layer_params *p) {
+  memset(p, 0, sizeof *p);
+  uint64_t h = a->hidden_size;
+  attention(c, a, r, p);
+  p->replicated = add(c, p->replicated, mul(c, r->norms_per_layer, h));
+  if (!moe) {
+    uint64_t mlp = gated_mlp(c, h, a->intermediate_size);
+    p->split = add(c, p->split, mlp);
+    p->linear = add(c, p->linear, mlp);
+    return;
+  }
+  uint64_t width = a->moe_intermediate_size ? a->moe_intermediate_size : a->intermediate_size;
+  uint64_t expert = gated_mlp(c, h, width);
+  uint64_t experts = mul(c, a->num_local_experts, expert);
+  uint64_t shared = mul(c, a->n_shared_experts, expert);
+  uint64_t router = mul(c, h, a->num_local_experts);
+  p->split = add(c, p->split, add(c, experts, shared));
+  p->replicated = add(c, p->replicated, router);
+  if (r->score_bias)
+    p->replicated = add(c, p->replicated, a->num_local_experts);
+  p->linear = add(c, p->linear, add(c, add(c, experts, shared), router));
+  p->inactive = mul(c, (uint64_t)a->num_local_experts - a->num_experts_per_tok, expert);
+}
+
+static uint64_t layer_total(calc *c, const gsz_layer_params *p) {
+  return add(c, add(c, p->split, p->kv), p->replicated);
+}
+
+gsz_err gsz_model_count(gsz_param_count *out, const gsz_arch *a, gsz_diag *diag) {
+  const family_rules *r;
+  gsz_err err = validate(a, &r, diag);
+  if (err != GSZ_OK)
+    return err;
+  calc c = {false};
+  gsz_param_count pc;
+  memset(&pc, 0, sizeof pc);
+  pc.n_dense_layers = r->moe ? a->first_k_dense_replace : a->num_hidden_layers;
+  pc.n_moe_layers = a->num_hidden_layers - pc.n_dense_layers;
+  layer(&c, a, r, false, &pc.dense_layer);
+  if (pc.n_moe_layers > 0)
+    layer(&c, a, r, true, &pc.moe_layer);
+  pc.embedding = mul(&c, a->vocab_size, a->hidden_size);
+  pc.lm_head = a->tie_word_embeddings ? 0 : pc.embedding;
+  pc.final_norm = a->hidden_size;
+  uint64_t total = add(&c, add(&c, pc.embedding, pc.lm_head), pc.final_norm);
+  total = add(&c, total, mul(&c, pc.n_dense_layers, layer_total(&c, &pc.dense_layer)));
+  total = add(&c, total, mul(&c, pc.n_moe_layers, layer_total(&c, &pc.moe_layer)));
+  pc.total = total;
+  pc.active = total - mul(&c, pc.n_moe_layers, pc.moe_layer.inactive);
+  if (c.overflow)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW,
+                         "model '%s': the parameter count overflows 64 bits; check the sizes",
+                         a->name ? a->name : "?");
+  *out = pc;
+  return GSZ_OK;
+}
+
+uint64_t gsz_model_kv_values_per_layer(const gsz_arch *a, uint32_t tp) {
+  if (a->kv_lora_rank > 0) /* MLA: only its families set kv_lora_rank */
+    return (uint64_t)a->kv_lora_rank + a->qk_rope_head_dim;
+  uint64_t kv = gsz_model_kv_heads(a);
+  if (tp < 1)
+    tp = 1;
+  uint64_t per_rank = kv >= tp ? gsz__ceil_div_u64(kv, tp) : 1;
+  return 2 * per_rank * (uint64_t)gsz_model_head_dim(a);
+}
+
+gsz_err gsz_format_bytes(uint64_t *out, uint64_t values, const gsz_format *f, gsz_diag *diag) {
+  uint64_t product;
+  if (!gsz__mul_u64(&product, values, f->block_bytes) && product <= UINT64_MAX - f->block_elems) {
+    *out = (product + f->block_elems - 1) / f->block_elems; /* the common, 64-bit case */
+    return GSZ_OK;
+  }
+  unsigned __int128 bytes = (unsigned __int128)values * f->block_bytes;
+  bytes = (bytes + f->block_elems - 1) / f->block_elems;
+  if (bytes > UINT64_MAX)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "size in format '%s' overflows 64 bits", f->name);
+  *out = (uint64_t)bytes;
+  return GSZ_OK;
+}
+
+gsz_err gsz_model_kv_bytes_per_token(uint64_t *out, const gsz_arch *a, uint32_t tp,
+                                     const gsz_format *kv_format, gsz_diag *diag) {
+  const family_rules *r;
+  gsz_err err = validate(a, &r, diag);
+  if (err != GSZ_OK)
+    return err;
+  uint64_t values;
+  if (gsz__mul_u64(&values, gsz_model_kv_values_per_layer(a, tp), a->num_hidden_layers))
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "model '%s': KV size overflows", a->name);
+  return gsz_format_bytes(out, values, kv_format, diag);
+}
+
+/* --- LoRA ---------------------------------------------------------------- */
+
+gsz_err gsz_lora_targets_parse(uint32_t *out, const char *text, gsz_diag *diag) {
+  static const struct {
+    const char *name;
+    uint32_t mask;
+  } names[] = {
+      {"q", GSZ_LORA_Q},       {"q_proj", GSZ_LORA_Q},       {"k", GSZ_LORA_K},
+      {"k_proj", GSZ_LORA_K},  {"v", GSZ_LORA_V},            {"v_proj", GSZ_LORA_V},
+      {"o", GSZ_LORA_O},       {"o_proj", GSZ_LORA_O},       {"gate", GSZ_LORA_GATE},
+      {"gate_proj", GSZ_LORA_GATE}, {"up", GSZ_LORA_UP},     {"up_proj", GSZ_LORA_UP},
+      {"down", GSZ_LORA_DOWN}, {"down_proj", GSZ_LORA_DOWN},
+      {"attn", GSZ_LORA_Q | GSZ_LORA_K | GSZ_LORA_V | GSZ_LORA_O},
+      {"mlp", GSZ_LORA_GATE | GSZ_LORA_UP | GSZ_LORA_DOWN},
+      {"all", GSZ_LORA_ALL},   {"all-linear", GSZ_LORA_ALL},
+  };
+  uint32_t mask = 0;
+  const char *s = text;
+  while (*s) {
+    const char *end = strchr(s, ',');
+    size_t n = end ? (size_t)(end - s) : strlen(s);
+    bool found = false;
+    for (size_t i = 0; i < GSZ_ARRAY_LEN(names); i++)
+      if (strlen(names[i].name) == n && strncmp(names[i].name, s, n) == 0) {
+        mask |= names[i].mask;
+        found = true;
+      }
+    if (!found)
+      return gsz__diag_set(diag, GSZ_EINVAL,
+                           "unknown LoRA target '%.*s' (expected a comma-separated list of q, "
+                           "k, v, o, gate, up, down, or attn, mlp, all)",
+                           (int)n, s);
+    s += n;
+    if (*s == ',')
+      s++;
+  }
+  if (mask == 0)
+    return gsz__diag_set(diag, GSZ_EINVAL, "no LoRA target given");
+  *out = mask;
+  return GSZ_OK;
+}
+
+gsz_err gsz_model_lora_params(uint64_t *out, const gsz_arch *a, uint32_t targets, uint32_t rank,
+                              gsz_diag *diag) {
+  const family_rules *r;
+  gsz_err err = validate(a, &r, diag);
+  if (err != GSZ_OK)
+    return err;
+  calc c = {false};
+  uint64_t h = a->hidden_size, heads = a->num_attention_heads;
+  /* Sum of (in + out) over targeted linear layers, per layer type. */
+  uint64_t attn = 0;
+  if (r->mla) {
+    uint64_t qk = (uint64_t)a->qk_nope_head_dim + a->qk_rope_head_dim;
+    if (targets & GSZ_LORA_Q)
+      attn = add(&c, attn,
+                 a->q_lora_rank ? add(&c, h + a->q_lora_rank, a->q_lora_rank + mul(&c, heads, qk))
+                                : add(&c, h, mul(&c, heads, qk)));
+    if (targets & (GSZ_LORA_K | GSZ_LORA_V))
+      attn = add(&c, attn,
+                 add(&c, h + a->kv_lora_rank + a->qk_rope_head_dim,
+                     a->kv_lora_rank + mul(&c, heads, (uint64_t)a->qk_nope_head_dim + a->v_head_dim)));
+    if (targets & GSZ_LORA_O)
+      attn = add(&c, attn, add(&c, mul(&c, heads, a->v_head_dim), h));
+  } else {
+    uint64_t d = gsz_model_head_dim(a), kv = gsz_model_kv_heads(a);
+    if (targets & GSZ_LORA_Q)
+      attn = add(&c, attn, h + mul(&c, heads, d));
+    if (targets & GSZ_LORA_K)
+      attn = add(&c, attn, h + mul(&c, kv, d));
+    if (targets & GSZ_LORA_V)
+      attn = add(&c, attn, h + mul(&c, kv, d));
+    if (targets & GSZ_LORA_O)
+      attn = add(&c, attn, mul(&c, heads, d) + h);
+  }
+  unsigned mlp_mods = ((targets & GSZ_LORA_GATE) != 0) + ((targets & GSZ_LORA_UP) != 0) +
+                      ((targets & GSZ_LORA_DOWN) != 0);
+  uint64_t dense_layers = r->moe ? a->first_k_dense_replace : a->num_hidden_layers;
+  uint64_t moe_layers = a->num_hidden_layers - dense_layers;
+  uint64_t dense_mlp = mul(&c, mlp_mods, h + a->intermediate_size);
+  uint64_t width = a->moe_intermediate_size ? a->moe_intermediate_size : a->intermediate_size;
+  uint64_t moe_mlp = mul3(&c, mlp_mods, h + width,
+                          (uint64_t)a->num_local_experts + a->n_shared_experts);
+  uint64_t per_rank = add(&c, mul(&c, a->num_hidden_layers, attn),
+                          add(&c, mul(&c, dense_layers, dense_mlp), mul(&c, moe_layers, moe_mlp)));
+  uint64_t total = mul(&c, per_rank, rank);
+  if (c.overflow)
+    return gsz__diag_set(diag, GSZ_EOVERFLOW, "model '%s': LoRA size overflows", a->name);
+  *out = total;
+  return GSZ_OK;
+}

@@ -1,0 +1,112 @@
+/* alloc.c: the allocation wrappers every library file uses, and the hook
+ * that lets tests replace them (fault injection, counting). The hook also
+ * carries SQLite's and jansson's allocations (libcsv's are passed per
+ * parser in batch_read.c); libyaml has no allocator hook and keeps
+ * malloc. Also the small string helpers that allocate. */
+#include "util/common_int.h"
+#include "catalog/sqlite_mem_int.h"
+
+#include <jansson.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *default_malloc(void *ctx, size_t size) {
+  (void)ctx;
+  return malloc(size);
+}
+static void *default_realloc(void *ctx, void *ptr, size_t size) {
+  (void)ctx;
+  return realloc(ptr, size);
+}
+static void default_free(void *ctx, void *ptr) {
+  (void)ctx;
+  free(ptr);
+}
+
+static gsz_allocator current = {default_malloc, default_realloc, default_free, NULL};
+
+static void *json_malloc(size_t size) {
+  return gsz__malloc(size);
+}
+
+void gsz_set_allocator(const gsz_allocator *allocator) {
+  if (allocator == NULL) {
+    current = (gsz_allocator){default_malloc, default_realloc, default_free, NULL};
+    json_set_alloc_funcs(malloc, free);
+    gsz__sqlite_use_hook(false);
+    return;
+  }
+  current = *allocator;
+  json_set_alloc_funcs(json_malloc, gsz__free);
+  gsz__sqlite_use_hook(true);
+}
+
+/* Failed allocations so far: lets code that calls a library which turns
+ * a failed allocation into some other error (jansson's lexer reports a
+ * syntax error) tell the two apart. */
+static size_t failures;
+
+size_t gsz__alloc_failures(void) {
+  return failures;
+}
+
+void *gsz__malloc(size_t size) {
+  void *p = current.malloc_fn(current.ctx, size == 0 ? 1 : size);
+  failures += p == NULL;
+  return p;
+}
+
+void *gsz__calloc(size_t count, size_t size) {
+  size_t total;
+  if (__builtin_mul_overflow(count, size, &total))
+    return NULL;
+  void *p = gsz__malloc(total);
+  if (p != NULL)
+    memset(p, 0, total);
+  return p;
+}
+
+void *gsz__realloc(void *ptr, size_t size) {
+  void *p = current.realloc_fn(current.ctx, ptr, size == 0 ? 1 : size);
+  failures += p == NULL;
+  return p;
+}
+
+void gsz__free(void *ptr) {
+  if (ptr != NULL)
+    current.free_fn(current.ctx, ptr);
+}
+
+void gsz_free(void *ptr) {
+  gsz__free(ptr);
+}
+
+char *gsz__strndup(const char *s, size_t n) {
+  char *copy = gsz__malloc(n + 1);
+  if (copy == NULL)
+    return NULL;
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  return copy;
+}
+
+char *gsz__strdup(const char *s) {
+  return gsz__strndup(s, strlen(s));
+}
+
+static int ascii_lower(int c) {
+  return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+int gsz__str_icmp(const char *a, const char *b) {
+  for (;; a++, b++) {
+    int ca = ascii_lower((unsigned char)*a), cb = ascii_lower((unsigned char)*b);
+    if (ca != cb || ca == 0)
+      return ca - cb;
+  }
+}
+
+bool gsz__str_ieq(const char *a, const char *b) {
+  return gsz__str_icmp(a, b) == 0;
+}
