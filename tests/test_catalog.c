@@ -5,9 +5,9 @@
  * shipped data holds the reference facts. */
 #include "testutil.h"
 
-#include "catalog_image_int.h"
-#include "db_int.h"
-#include "embedded_int.h"
+#include "catalog/catalog_image_int.h"
+#include "catalog/db_int.h"
+#include "catalog/embedded_int.h"
 #include "gpusizer/catalog.h"
 
 #include <sqlite3.h>

@@ -22,7 +22,7 @@
 #define _GNU_SOURCE /* asprintf */
 #include "testutil.h"
 
-#include "db_int.h"
+#include "catalog/db_int.h"
 #include "gpusizer/gpusizer.h"
 
 #include <fcntl.h>

@@ -6,7 +6,7 @@
 
 #include "gpusizer/catalog.h"
 #include "gpusizer/memory.h"
-#include "memory_int.h"
+#include "sizing/memory_int.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -8,9 +8,9 @@
  * a poisoned catalog file, overlay file and batch file. */
 #include "testutil.h"
 
-#include "fmt_int.h"
+#include "util/fmt_int.h"
 #include "gpusizer/gpusizer.h"
-#include "table_int.h"
+#include "util/table_int.h"
 
 #include <jansson.h>
 #include <sqlite3.h>

@@ -5,7 +5,7 @@
 #include "testutil.h"
 
 #include "gpusizer/gpusizer.h"
-#include "yaml_tree_int.h"
+#include "util/yaml_tree_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
