@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "gpusizer/batch.h"
+#include "gpusizer/file.h"
 
 #include <dirent.h>
 #include <stdio.h>

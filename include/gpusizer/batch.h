@@ -1,7 +1,7 @@
 /* batch.h: reading a batch of requests for `gpusizer batch`: a CSV file
  * with a header row (read with libcsv) or a YAML list of mappings. Each
  * row becomes (column, value) pairs of text; which columns are allowed is
- * the caller's business. Also the atomic writer batch output goes through.
+ * the caller's business.
  *
  * Limits: 1,000,000 rows, 64 columns, 4 KiB per value, 256 MiB of input. */
 #ifndef GPUSIZER_BATCH_H
@@ -45,12 +45,6 @@ gsz_err gsz_batch_read(gsz_batch_input **out, const char *path, gsz_diag *diag);
 gsz_err gsz_batch_parse(gsz_batch_input **out, const char *text, size_t len, const char *label,
                         gsz_batch_format format, gsz_diag *diag);
 void gsz_batch_input_free(gsz_batch_input *input);
-
-/* Write len bytes to path so that it appears complete or not at all: an
- * interrupted or failed write leaves no partial file and the old one, if
- * any, untouched. overwrite false refuses an existing file (GSZ_EEXIST). */
-gsz_err gsz_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite,
-                              gsz_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -1,22 +1,25 @@
 /* gpusizer.h: the whole public API of libgpusizer, one include.
- * Modules: error, alloc, parse, money, catalog, model, memory, match,
- * report. See each header for its contract. */
+ * Headers in pipeline order (a header includes only earlier ones):
+ * error, alloc, version, parse, money, suggest, file, batch (utilities);
+ * records (the plain records every stage shares); catalog; model, memory
+ * (sizing); pricing; match; report. See each header for its contract. */
 #ifndef GPUSIZER_GPUSIZER_H
 #define GPUSIZER_GPUSIZER_H
 
-#include "gpusizer/alloc.h"
-#include "gpusizer/batch.h"
-#include "gpusizer/catalog.h"
 #include "gpusizer/error.h"
-#include "gpusizer/match.h"
-#include "gpusizer/memory.h"
-#include "gpusizer/model.h"
-#include "gpusizer/money.h"
+#include "gpusizer/alloc.h"
+#include "gpusizer/version.h"
 #include "gpusizer/parse.h"
+#include "gpusizer/money.h"
+#include "gpusizer/suggest.h"
+#include "gpusizer/file.h"
+#include "gpusizer/batch.h"
+#include "gpusizer/records.h"
+#include "gpusizer/catalog.h"
+#include "gpusizer/model.h"
+#include "gpusizer/memory.h"
 #include "gpusizer/pricing.h"
+#include "gpusizer/match.h"
 #include "gpusizer/report.h"
-
-/* The library version, "MAJOR.MINOR.PATCH". */
-const char *gsz_version(void);
 
 #endif

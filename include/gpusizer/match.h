@@ -28,9 +28,10 @@
 #ifndef GPUSIZER_MATCH_H
 #define GPUSIZER_MATCH_H
 
-#include "gpusizer/catalog.h"
 #include "gpusizer/error.h"
 #include "gpusizer/memory.h"
+#include "gpusizer/pricing.h"
+#include "gpusizer/records.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,66 +39,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* --- Prices ---------------------------------------------------------------- */
-
-typedef enum gsz_line_kind {
-  GSZ_LINE_SERVER,
-  GSZ_LINE_GPU,
-  GSZ_LINE_DISCOUNT,
-  GSZ_LINE_MARKUP,
-  GSZ_LINE_ADDER,
-  GSZ_LINE_TAX
-} gsz_line_kind;
-
-const char *gsz_line_kind_name(gsz_line_kind kind);
-
-/* One line of a quote, in minor units of the quote currency. Percentage
- * lines (discount, markup, tax) have quantity 0 and unit_minor the amount
- * the percentage applies to. */
-typedef struct gsz_price_line {
-  gsz_line_kind kind;
-  const char *item;     /* SKU, or the adder's name; borrowed */
-  const char *detail;   /* where the price comes from; borrowed, may be NULL */
-  uint64_t quantity;
-  int64_t unit_minor;   /* per unit */
-  int64_t amount_minor; /* the line's total (negative for discounts) */
-} gsz_price_line;
-
-#define GSZ_PRICE_MAX_LINES 40
-
-typedef struct gsz_price {
-  int64_t total_minor;
-  char currency[4];
-  unsigned minor_digits;
-  unsigned n_lines;
-  gsz_price_line lines[GSZ_PRICE_MAX_LINES]; /* last: copies stop at n_lines */
-} gsz_price;
-
-/* How configurations are priced. The catalog pricer uses the catalog's
- * prices as they are; the pricing overlay provides another. */
-typedef struct gsz_pricer {
-  /* Price `nodes` servers each holding `gpus_per_node` GPUs. With
-   * with_lines false only out->total_minor is set (the same total, for
-   * ranking many candidates fast); with it, the line items too.
-   * GSZ_ENOTFOUND when an item has no usable price (diag says why, one
-   * line); GSZ_EOVERFLOW when the total does not fit. */
-  gsz_err (*price)(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
-                   uint32_t gpus_per_node, uint32_t nodes, bool with_lines, gsz_price *out,
-                   gsz_diag *diag);
-  /* True when the policy never offers this item: gpu or server (the other
-   * NULL), records of the catalog the matcher runs on. May be NULL. */
-  bool (*excluded)(void *ctx, const gsz_gpu *gpu, const gsz_server *server);
-  void *ctx;
-  char currency[4];      /* the quote currency */
-  unsigned minor_digits; /* its minor digits */
-} gsz_pricer;
-
-/* A pricer over the catalog's current prices. The quote currency is the
- * one most catalog prices use; an item priced in another currency gets no
- * price (a pricing overlay with exchange rates converts it). data must
- * outlive the pricer. */
-void gsz_catalog_pricer(gsz_pricer *out, const gsz_catalog_data *data);
 
 /* --- Constraints --------------------------------------------------------- */
 

@@ -18,9 +18,9 @@
 #ifndef GPUSIZER_MEMORY_H
 #define GPUSIZER_MEMORY_H
 
-#include "gpusizer/catalog.h"
 #include "gpusizer/error.h"
 #include "gpusizer/model.h"
+#include "gpusizer/records.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
 #ifndef GPUSIZER_MODEL_H
 #define GPUSIZER_MODEL_H
 
-#include "gpusizer/catalog.h"
+#include "gpusizer/records.h"
 #include "gpusizer/error.h"
 
 #include <stdbool.h>

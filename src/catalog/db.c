@@ -9,6 +9,7 @@
 #include "catalog/catalog_image_int.h"
 #include "catalog/db_int.h"
 #include "catalog/embedded_int.h"
+#include "catalog/sqlite_mem_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -269,6 +270,7 @@ gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_di
   }
   int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_URI;
   sqlite3 *db = NULL;
+  gsz__sqlite_sync_allocator();
   int rc = sqlite3_open_v2(path, &db, flags, NULL);
   if (rc != SQLITE_OK) {
     /* A failed allocation can leave no handle (or one that says less). */

@@ -4,6 +4,7 @@
  * models against hand-built records links without it. */
 #include "util/common_int.h"
 #include "catalog/lookup_int.h"
+#include "gpusizer/suggest.h"
 
 #include <string.h>
 

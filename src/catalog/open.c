@@ -6,6 +6,7 @@
 #include "catalog/catalog_image_int.h"
 #include "catalog/db_int.h"
 #include "catalog/embedded_int.h"
+#include "catalog/sqlite_mem_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 static gsz_err open_memory(sqlite3 **out, const char *label, gsz_diag *diag) {
   sqlite3 *db = NULL;
+  gsz__sqlite_sync_allocator();
   int rc = sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK) {
     gsz_err err = rc == SQLITE_NOMEM ? gsz__diag_nomem(diag)

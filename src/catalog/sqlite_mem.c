@@ -63,7 +63,7 @@ static const sqlite3_mem_methods routed = {mem_malloc,  mem_free, mem_realloc,  
 static sqlite3_mem_methods original;
 static bool have_original;
 
-void gsz__sqlite_use_hook(bool hooked) {
+static void use_hook(bool hooked) {
   /* SQLite takes a new allocator only while shut down; the hook's contract
    * (alloc.h) is that nothing the library made is alive now. */
   sqlite3_shutdown();
@@ -72,4 +72,16 @@ void gsz__sqlite_use_hook(bool hooked) {
     have_original = true;
   }
   sqlite3_config(SQLITE_CONFIG_MALLOC, hooked ? &routed : &original);
+}
+
+/* The allocator generation SQLite is configured for (0: its own, as
+ * SQLite starts). */
+static unsigned synced;
+
+void gsz__sqlite_sync_allocator(void) {
+  unsigned now = gsz__allocator_generation();
+  if (now == synced)
+    return;
+  use_hook(gsz__allocator_hooked());
+  synced = now;
 }

@@ -5,8 +5,11 @@
 
 #include <stdbool.h>
 
-/* Shuts SQLite down and reconfigures it; call only when no connection is
- * open (gsz_set_allocator's contract). */
-void gsz__sqlite_use_hook(bool hooked);
+/* Make SQLite use the allocator installed now (gsz_set_allocator): when it
+ * changed since SQLite was last configured, SQLite is shut down and
+ * reconfigured. Called before every connection the library opens; safe
+ * then because gsz_set_allocator's contract is that no connection is
+ * alive when the allocator changes. */
+void gsz__sqlite_sync_allocator(void);
 
 #endif

@@ -36,39 +36,8 @@ static void usage(FILE *out) {
           "3 catalog or database problem, 4 system error (out of memory, output not written).\n");
 }
 
-/* Testing aid, for the end-to-end fault tests: GPUSIZER_FAIL_ALLOC=N makes
- * the library's Nth allocation and every later one fail (SQLite's and
- * jansson's included), to show that the program then says "out of memory"
- * in one line and exits 4. Never set in normal use. */
-static unsigned long long fail_from, allocations;
-
-static void *failing_malloc(void *ctx, size_t size) {
-  (void)ctx;
-  return ++allocations >= fail_from ? NULL : malloc(size);
-}
-static void *failing_realloc(void *ctx, void *ptr, size_t size) {
-  (void)ctx;
-  return ++allocations >= fail_from ? NULL : realloc(ptr, size);
-}
-static void plain_free(void *ctx, void *ptr) {
-  (void)ctx;
-  free(ptr);
-}
-
-static void install_fault_injection(void) {
-  const char *n = getenv("GPUSIZER_FAIL_ALLOC");
-  if (n == NULL || *n == '\0')
-    return;
-  char *end = NULL;
-  fail_from = strtoull(n, &end, 10);
-  if (*end != '\0' || fail_from == 0)
-    return;
-  static const gsz_allocator failing = {failing_malloc, failing_realloc, plain_free, NULL};
-  gsz_set_allocator(&failing);
-}
-
 int main(int argc, char **argv) {
-  install_fault_injection();
+  gsz_fault_injection_from_env(); /* a testing aid; see alloc.h */
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;

@@ -2,6 +2,7 @@
  * node count by bisection, constraints, prices, stock, ranking, and the
  * reasons every losing GPU lost. */
 #include "gpusizer/match.h"
+#include "gpusizer/catalog.h"
 #include "util/common_int.h"
 #include "util/fmt_int.h"
 #include "sizing/memory_int.h"

@@ -4,7 +4,8 @@
  * (pricing.c). A server whose price includes its GPUs (DGX) gets a GPU line
  * of zero that says so. */
 #include "util/common_int.h"
-#include "gpusizer/match.h"
+#include "gpusizer/catalog.h"
+#include "gpusizer/pricing.h"
 
 #include <string.h>
 

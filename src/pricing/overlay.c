@@ -9,6 +9,8 @@
 #include "util/fmt_int.h"
 #include "gpusizer/money.h"
 #include "gpusizer/parse.h"
+#include "gpusizer/catalog.h"
+#include "gpusizer/suggest.h"
 #include "util/yaml_tree_int.h"
 
 #include <errno.h>

@@ -20,6 +20,7 @@
  *    than one GPU cooperates, inference activation workspace, and the share
  *    of GPU memory the runtime may use (gsz_memory_budget). */
 #include "sizing/memory_int.h"
+#include "gpusizer/catalog.h" /* finding formats and runtimes: records only */
 
 #include <string.h>
 

@@ -1,10 +1,13 @@
 /* alloc.c: the allocation wrappers every library file uses, and the hook
  * that lets tests replace them (fault injection, counting). The hook also
- * carries SQLite's and jansson's allocations (libcsv's are passed per
- * parser in batch_read.c); libyaml has no allocator hook and keeps
- * malloc. Also the small string helpers that allocate. */
+ * carries jansson's allocations, libcsv's (passed per parser in
+ * batch_read.c) and SQLite's: the catalog stage reconfigures SQLite
+ * itself before it next opens a database, when it sees the allocator's
+ * generation change (catalog/sqlite_mem.c), so this file knows nothing of
+ * SQLite and a program that never opens a catalog does not link it.
+ * libyaml has no allocator hook and keeps malloc. Also the small string
+ * helpers that allocate. */
 #include "util/common_int.h"
-#include "catalog/sqlite_mem_int.h"
 
 #include <jansson.h>
 
@@ -30,16 +33,29 @@ static void *json_malloc(size_t size) {
   return gsz__malloc(size);
 }
 
+/* Which allocator is installed: 0 the C library's from the start; every
+ * gsz_set_allocator call makes a new generation. */
+static unsigned generation;
+static bool hooked;
+
+unsigned gsz__allocator_generation(void) {
+  return generation;
+}
+
+bool gsz__allocator_hooked(void) {
+  return hooked;
+}
+
 void gsz_set_allocator(const gsz_allocator *allocator) {
+  generation++;
+  hooked = allocator != NULL;
   if (allocator == NULL) {
     current = (gsz_allocator){default_malloc, default_realloc, default_free, NULL};
     json_set_alloc_funcs(malloc, free);
-    gsz__sqlite_use_hook(false);
     return;
   }
   current = *allocator;
   json_set_alloc_funcs(json_malloc, gsz__free);
-  gsz__sqlite_use_hook(true);
 }
 
 /* Failed allocations so far: lets code that calls a library which turns

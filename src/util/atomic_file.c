@@ -11,6 +11,7 @@
  * the bytes follow what was already printed instead of overwriting it. */
 #define _GNU_SOURCE
 #include "util/atomic_file_int.h"
+#include "gpusizer/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -204,4 +205,9 @@ static gsz_err write_regular(const char *path, const void *data, size_t len, boo
   if (err == GSZ_OK)
     sync_dir(dir);
   return err;
+}
+
+gsz_err gsz_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite,
+                              gsz_diag *diag) {
+  return gsz__atomic_write(path, data, len, overwrite, diag);
 }

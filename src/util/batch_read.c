@@ -1,7 +1,6 @@
 /* batch_read.c: batch files (batch.h): CSV through libcsv, YAML through the
- * positioned YAML tree, both into rows of (column, value) text. The
- * library's atomic file writer is exposed here for batch output. */
-#include "util/atomic_file_int.h"
+ * positioned YAML tree, both into rows of (column, value) text. */
+#include "util/atomic_file_int.h" /* gsz__not_a_file */
 #include "gpusizer/batch.h"
 #include "util/yaml_tree_int.h"
 
@@ -16,10 +15,6 @@
 #define MAX_VALUE 4096u
 #define MAX_INPUT ((size_t)256 << 20)
 
-gsz_err gsz_write_file_atomic(const char *path, const void *data, size_t len, bool overwrite,
-                              gsz_diag *diag) {
-  return gsz__atomic_write(path, data, len, overwrite, diag);
-}
 
 /* --- Storage: strings and row arrays, freed together ------------------------ */
 

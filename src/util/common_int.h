@@ -36,6 +36,11 @@ char *gsz__strdup(const char *s);
 char *gsz__strndup(const char *s, size_t n);
 /* How many allocations have failed in this process (see alloc.c). */
 size_t gsz__alloc_failures(void);
+/* The allocator's generation (a new one per gsz_set_allocator call; 0 the
+ * C library's from the start) and whether a hook is installed: a library
+ * that keeps its own allocator configuration (SQLite) follows them. */
+unsigned gsz__allocator_generation(void);
+bool gsz__allocator_hooked(void);
 
 /* Checked arithmetic: true when the result overflowed (then *r is junk). */
 static inline bool gsz__add_u64(uint64_t *r, uint64_t a, uint64_t b) {

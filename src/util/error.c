@@ -2,7 +2,7 @@
  * Formatting of messages happens here once, so every module reports the
  * same way (truncated safely, never longer than GSZ_DIAG_MESSAGE_MAX). */
 #include "util/common_int.h"
-#include "gpusizer/gpusizer.h"
+#include "gpusizer/version.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * Levenshtein distance and the nearest catalog name within a third of the
  * typed length. */
 #include "util/common_int.h"
-#include "gpusizer/catalog.h" /* gsz_edit_distance, gsz_suggest_nearest */
+#include "gpusizer/suggest.h"
 
 #include <string.h>
 

@@ -1,0 +1,145 @@
+/* records.h: the plain records every stage of gpusizer shares: GPUs,
+ * servers and which GPU counts they take, number formats, runtime
+ * profiles, model architectures, currencies, prices and stock, and the
+ * catalog that holds them as arrays.
+ *
+ * Plain data: no functions, no SQLite, no allocation. The catalog loader
+ * fills them from a database (catalog.h); tests and embedding programs may
+ * build them by hand. Strings are borrowed from whoever built the records.
+ * Read-only once built: any number of threads may read them at once. */
+#ifndef GPUSIZER_RECORDS_H
+#define GPUSIZER_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Current unit price of an item (table price, latest as_of). */
+typedef struct gsz_unit_price {
+  bool present;         /* false: no price row; the item cannot be quoted */
+  int64_t amount_minor; /* minor units of currency (cents for USD) */
+  char currency[4];     /* ISO 4217 code */
+  const char *as_of, *source, *basis;
+} gsz_unit_price;
+
+/* Stock of an item summed over locations (table inventory). */
+typedef struct gsz_stock_total {
+  bool present;           /* false: no inventory rows at all */
+  int64_t on_hand, reserved;
+  int64_t available;      /* on_hand - reserved */
+  int32_t lead_time_days; /* shortest over locations */
+} gsz_stock_total;
+
+typedef struct gsz_gpu {
+  const char *sku, *vendor, *name, *form_factor;
+  uint32_t memory_mib;    /* nominal */
+  uint32_t usable_mib;    /* what the driver exposes */
+  uint32_t bandwidth_gbs; /* GB/s */
+  double tflops_bf16;     /* dense; for display, never for sizing */
+  uint32_t tdp_w;
+  const char *memory_type, *interconnect; /* may be NULL */
+  bool datacenter_ok; /* false: consumer card, workstations only */
+  bool sellable, verified;
+  const char *usable_basis, *source, *as_of, *notes; /* may be NULL */
+  gsz_unit_price price;
+  gsz_stock_total stock;
+} gsz_gpu;
+
+typedef struct gsz_server {
+  const char *sku, *vendor, *name, *gpu_form_factor;
+  uint32_t max_gpus, rack_units; /* rack_units 0: tower */
+  uint32_t psu_w;                /* deliverable with redundancy kept */
+  uint32_t base_w;               /* everything but the GPUs */
+  bool workstation;              /* chassis = 'workstation' */
+  bool gpus_included;            /* price includes the GPUs (DGX) */
+  bool sellable, verified;
+  const char *psu_config, *cpu, *source, *as_of, *notes; /* may be NULL */
+  gsz_unit_price price;
+  gsz_stock_total stock;
+} gsz_server;
+
+/* One allowed GPU count in one server (table server_gpu), by index into
+ * the catalog's gpus and servers arrays. Sorted by gpu, server, count. */
+typedef struct gsz_fit {
+  uint32_t gpu, server, count;
+} gsz_fit;
+
+/* A number format: n values take ceil(n * block_bytes / block_elems) bytes. */
+typedef struct gsz_format {
+  const char *name;
+  uint32_t block_elems, block_bytes;
+  bool trainable; /* full training in this format is supported */
+  const char *description, *source;
+} gsz_format;
+
+/* Runtime profile: per-GPU memory the runtime itself needs. */
+typedef struct gsz_runtime {
+  const char *name, *engine, *engine_version;
+  uint32_t mem_util_bp; /* basis points of GPU memory it may use: 9000 = 0.90 */
+  uint64_t cuda_context_bytes, comm_buffer_bytes, activation_bytes;
+  const char *default_for; /* "inference", "training" or NULL */
+  const char *source, *as_of;
+} gsz_runtime;
+
+/* A model architecture with Hugging Face config.json field names. Zero in
+ * an optional field means "not set" (the rules in model.h say the default). */
+typedef struct gsz_arch {
+  const char *name, *hf_id, *model_type, *source; /* hf_id, source may be NULL */
+  uint32_t hidden_size, intermediate_size, num_hidden_layers;
+  uint32_t num_attention_heads, num_key_value_heads, head_dim, vocab_size;
+  bool tie_word_embeddings, qkv_bias, o_bias;
+  uint32_t sliding_window, sliding_window_pattern, max_position_embeddings;
+  uint32_t num_local_experts, num_experts_per_tok, moe_intermediate_size;
+  uint32_t n_shared_experts, first_k_dense_replace;
+  uint32_t q_lora_rank, kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim;
+} gsz_arch;
+
+typedef struct gsz_currency {
+  char code[4];
+  uint32_t minor_digits;
+  const char *name;
+} gsz_currency;
+
+typedef struct gsz_alias {
+  const char *alias, *target;
+} gsz_alias;
+
+/* One inventory row, for listings. */
+typedef struct gsz_stock_row {
+  const char *kind, *sku, *location, *as_of, *note; /* as_of, note may be NULL */
+  int64_t on_hand, reserved;
+  int32_t lead_time_days;
+} gsz_stock_row;
+
+/* Everything a command reads, as plain arrays. */
+typedef struct gsz_catalog_data {
+  const char *origin; /* the file path, or "built-in" */
+  int schema_version;
+  const gsz_gpu *gpus;
+  size_t n_gpus;
+  const gsz_server *servers;
+  size_t n_servers;
+  const gsz_fit *fits;
+  size_t n_fits;
+  const gsz_format *formats;
+  size_t n_formats;
+  const gsz_runtime *runtimes;
+  size_t n_runtimes;
+  const gsz_arch *models;
+  size_t n_models;
+  const gsz_currency *currencies;
+  size_t n_currencies;
+  const gsz_alias *gpu_aliases, *model_aliases;
+  size_t n_gpu_aliases, n_model_aliases;
+  const gsz_stock_row *stock;
+  size_t n_stock;
+} gsz_catalog_data;
+
+#ifdef __cplusplus
+}
+#endif
+#endif
