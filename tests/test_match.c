@@ -121,7 +121,7 @@ static const char *detail_of(const gsz_match_result *res, const char *sku, gsz_r
   const gsz_rejection *rj = rejection_of(res, sku);
   for (unsigned i = 0; rj != NULL && i < rj->n_reasons; i++)
     if (rj->reasons[i].code == code)
-      return gsz_reason_describe(buf, sizeof buf, &rj->reasons[i], rj->gpu, res);
+      return gsz_reason_describe(buf, sizeof buf, &rj->reasons[i], rj->gpu, res, &tu_flag_words);
   return "";
 }
 

@@ -296,7 +296,7 @@ static void test_bare_count_says_what_it_cannot_know(void **state) {
   w = workload(GSZ_MODE_LORA);
   gsz_diag diag;
   assert_int_equal(gsz_workload_check(&w, &m, &diag), GSZ_EINVAL);
-  assert_true(tu_contains(diag.message, "--model or --hf-config"));
+  assert_true(tu_contains(tu_diag(&diag), "--model or --hf-config"));
 }
 
 static void test_tp_must_divide_heads(void **state) {
@@ -307,7 +307,7 @@ static void test_tp_must_divide_heads(void **state) {
   gsz_estimate e;
   gsz_diag diag;
   assert_int_equal(gsz_memory_estimate(&e, &m, &w, tp3, &diag), GSZ_EINVAL);
-  assert_true(tu_contains(diag.message, "--tp 3"));
+  assert_true(tu_contains(tu_diag(&diag), "--tp 3"));
   assert_true(tu_contains(diag.message, "attention heads"));
   gsz_layout pp99 = {1, 99, 1};
   assert_int_equal(gsz_memory_estimate(&e, &m, &w, pp99, &diag), GSZ_EINVAL);
@@ -344,7 +344,7 @@ static void test_qlora_keeps_non_linear_parts_in_bf16(void **state) {
   w.weight_format = gsz_catalog_find_format(data, "bf16");
   gsz_diag diag;
   assert_int_equal(gsz_workload_check(&w, &m, &diag), GSZ_EINVAL);
-  assert_string_equal(diag.message,
+  assert_string_equal(tu_diag(&diag),
                       "--mode qlora keeps the frozen base quantised (nf4 by default); --precision "
                       "bf16 is not a quantised format: use --mode lora for a bf16 base");
   w.weight_format = gsz_catalog_find_format(data, "int8");

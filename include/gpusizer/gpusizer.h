@@ -2,7 +2,8 @@
  * Headers in pipeline order (a header includes only earlier ones):
  * error, alloc, version, parse, money, suggest, file, batch (utilities);
  * records (the plain records every stage shares); catalog; model, memory
- * (sizing); pricing; match; report. See each header for its contract. */
+ * (sizing); pricing; match; request (one call per front-end request);
+ * report. See each header for its contract. */
 #ifndef GPUSIZER_GPUSIZER_H
 #define GPUSIZER_GPUSIZER_H
 
@@ -20,6 +21,7 @@
 #include "gpusizer/memory.h"
 #include "gpusizer/pricing.h"
 #include "gpusizer/match.h"
+#include "gpusizer/request.h"
 #include "gpusizer/report.h"
 
 #endif

@@ -82,7 +82,6 @@ void gsz_match_options_init(gsz_match_options *opts);
   XX(MEMORY, "the model does not fit in the GPU's memory")                        \
   XX(MAX_NODES, "it needs more nodes than allowed")                               \
   XX(MAX_GPUS, "it needs more GPUs than allowed")                                 \
-  XX(COUNT_NOT_ALLOWED, "no server takes the GPU count it needs")                 \
   XX(POWER, "the GPUs draw more than the server's power supplies deliver")        \
   XX(TP_DIVISIBILITY, "no parallel layout splits the model on these GPUs")        \
   XX(NO_SERVER, "no server in the catalog takes this GPU")                        \

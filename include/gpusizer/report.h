@@ -15,6 +15,7 @@
 #include "gpusizer/match.h"
 #include "gpusizer/memory.h"
 #include "gpusizer/pricing.h"
+#include "gpusizer/request.h"
 
 #include <stddef.h>
 
@@ -94,34 +95,18 @@ gsz_err gsz_report_prices(char **out, size_t *out_len, const gsz_catalog_data *d
                           const gsz_overlay *overlay, gsz_output_format format, gsz_diag *diag);
 
 /* One sentence with the numbers behind a reason, for gpu (the GPU that
- * lost) in the result's currency: "needs 3 nodes of 8 x H100-SXM5-80GB in
- * XE9680; --max-nodes is 2". Returns buf. */
+ * lost) in the result's currency, naming request fields in words (NULL:
+ * by field name): "needs 3 nodes of 8 x H100-SXM5-80GB in XE9680;
+ * --max-nodes is 2". Returns buf. */
 const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *reason,
-                                const gsz_gpu *gpu, const gsz_match_result *result);
-
-/* What `gpusizer size` was asked, echoed in every output format. */
-typedef struct gsz_size_request {
-  const gsz_model_ref *model;
-  const char *model_source; /* "catalog", "hf-config", "params" */
-  const char *hf_config;    /* path, when model_source is "hf-config" */
-  const gsz_workload *workload;
-  gsz_layout layout;
-  const gsz_gpu *gpu; /* optional: show the fit on this GPU */
-} gsz_size_request;
+                                const gsz_gpu *gpu, const gsz_match_result *result,
+                                const gsz_field_words *words);
 
 /* Render a memory breakdown: every component in bytes, GB and GiB, the
  * per-GPU need, the usable memory it needs (need / runtime utilisation),
  * the fit on req->gpu when given, and the estimate's notes. */
 gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req,
                         const gsz_estimate *estimate, gsz_output_format format, gsz_diag *diag);
-
-/* What `gpusizer quote` was asked and how it was priced. */
-typedef struct gsz_quote_request {
-  gsz_size_request size;            /* the model and workload (layout unused) */
-  const gsz_match_options *options; /* the constraints */
-  const gsz_overlay *overlay;       /* where prices come from (files, validity); not NULL:
-                                       gsz_overlay_load with no files gives catalog prices */
-} gsz_quote_request;
 
 /* Render a quote: the chosen configuration in one sentence, its per-GPU
  * need against the GPU's budget, power, stock and priced line items; the
@@ -133,22 +118,6 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
                          gsz_diag *diag);
 
 /* --- Batch --------------------------------------------------------------- */
-
-typedef enum gsz_batch_status { GSZ_BATCH_OK, GSZ_BATCH_NO_FIT, GSZ_BATCH_ERROR } gsz_batch_status;
-
-/* One answered batch row. Strings are borrowed (the caller keeps them). */
-typedef struct gsz_batch_result {
-  const char *id; /* the row's id column, or NULL */
-  gsz_batch_status status;
-  const char *gpu_sku, *server_sku; /* ok rows */
-  uint32_t gpus_per_node, nodes;
-  uint64_t total_gpus, per_gpu_bytes, usable_bytes;
-  bool gpus_included; /* the server's price includes its GPUs */
-  int64_t total_minor;
-  char currency[4];
-  bool buildable_from_stock;
-  const char *error; /* error rows: "row 12: column 'context': ..."; no_fit: the reasons */
-} gsz_batch_result;
 
 /* One row per request, in input order: id, status (ok|no_fit|error),
  * gpu_sku, server_sku, gpus_per_node, nodes, total_gpus, per_gpu_bytes,

@@ -310,11 +310,11 @@ gsz_err gsz__db_verify_catalog(sqlite3 *db, const char *path, bool require_curre
     if (objects == 0)
       return gsz__diag_set(diag, GSZ_ESCHEMA,
                            "'%s' is an empty database, not a gpusizer catalog (write one with "
-                           "'gpusizer db init --force %s')",
+                           "'gpusizer db init " GSZ_FIELD("force") " %s')",
                            path, path);
     return gsz__diag_set(diag, GSZ_ESCHEMA,
                          "'%s' is an SQLite database but not a gpusizer catalog "
-                         "(application_id %d, expected %d); give --db a file written by "
+                         "(application_id %d, expected %d); give " GSZ_FIELD("db") " a file written by "
                          "'gpusizer db init'",
                          path, app_id, (int)GSZ_CATALOG_APPLICATION_ID);
   }

@@ -49,9 +49,27 @@ int cli_exit_for(gsz_err err) {
   }
 }
 
+/* "max_nodes" -> "--max-nodes". */
+static const char *flag_word(void *ctx, const char *field, bool subject, char *buf, size_t size) {
+  (void)ctx;
+  (void)subject;
+  snprintf(buf, size, "--%s", field);
+  for (char *p = buf + 2; *p; p++)
+    if (*p == '_')
+      *p = '-';
+  return buf;
+}
+
+const gsz_field_words cli_flag_words = {flag_word, NULL};
+
+const char *cli_said(char buf[CLI_SAID_MAX], const gsz_diag *diag) {
+  return gsz_diag_render(buf, CLI_SAID_MAX, diag, &cli_flag_words);
+}
+
 int cli_fail(const char *cmd, gsz_err err, const gsz_diag *diag) {
-  if (diag != NULL && diag->message[0] != '\0')
-    cli_error(cmd, "%s", diag->message);
+  char said[CLI_SAID_MAX];
+  if (diag != NULL && (diag->message[0] != '\0' || diag->field != NULL))
+    cli_error(cmd, "%s", cli_said(said, diag));
   else
     cli_error(cmd, "%s", gsz_strerror(err));
   return cli_exit_for(err);
@@ -70,7 +88,8 @@ int cli_open_catalog(gsz_catalog **out, const char *cmd, const char *db_flag) {
   gsz_err err = gsz_catalog_open(out, cli_catalog_path(db_flag), &diag);
   if (err == GSZ_OK)
     return EXIT_OK;
-  cli_error(cmd, "%s", diag.message[0] ? diag.message : gsz_strerror(err));
+  char said[CLI_SAID_MAX];
+  cli_error(cmd, "%s", cli_said(said, &diag));
   return err == GSZ_ENOMEM ? EXIT_SYSTEM : EXIT_CATALOG;
 }
 
@@ -119,6 +138,7 @@ int cli_bad_option(const char *cmd, int opt, char **argv) {
 
 gsz_err cli_diag_set(gsz_diag *diag, gsz_err code, const char *message) {
   diag->code = code;
+  diag->field = NULL;
   snprintf(diag->message, sizeof diag->message, "%s", message);
   return code;
 }

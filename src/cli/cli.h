@@ -34,7 +34,16 @@ int cmd_batch(int argc, char **argv);
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A usage error: the message, then a pointer to --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Report a library failure and return the exit status for it. */
+/* The command line's words for request fields: "--max-nodes". */
+extern const gsz_field_words cli_flag_words;
+/* A library diag as the command line says it (fields as flags). */
+#define CLI_SAID_MAX (GSZ_DIAG_MESSAGE_MAX + 256)
+const char *cli_said(char buf[CLI_SAID_MAX], const gsz_diag *diag);
+/* The same into a buffer that lives to the end of the enclosing block,
+ * for an argument: cli_error(cmd, "%s", CLI_SAID(&diag)). */
+#define CLI_SAID(diag) cli_said((char[CLI_SAID_MAX]){0}, (diag))
+
+/* Report a library failure (fields as flags) and return the exit status for it. */
 int cli_fail(const char *cmd, gsz_err err, const gsz_diag *diag);
 /* The exit status for a library error code outside catalog opening. */
 int cli_exit_for(gsz_err err);

@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const HELP =
@@ -100,9 +101,8 @@ int cmd_catalog(int argc, char **argv) {
   gsz_output_format format = GSZ_OUTPUT_TABLE;
   bool csv_raw = false;
   const char *db = NULL;
-  cli_request pricing;
-  memset(&pricing, 0, sizeof pricing);
-  const char *why = NULL;
+  gsz_request pricing; /* the prices listing's overlays */
+  gsz_request_init(&pricing);
   gsz_diag diag;
   gsz_diag_clear(&diag);
   int opt;
@@ -115,15 +115,16 @@ int cmd_catalog(int argc, char **argv) {
       filter.form_factor = optarg;
       break;
     case OPT_PRICING:
-      if (!req_set(&pricing, REQ_PRICING, optarg, &why))
-        return cli_usage_error(cmd, "--pricing %s", why);
+      if (!cli_field_set(cmd, &pricing, CLI_FIELD_OPT + GSZ_FIELD_PRICING, optarg))
+        return EXIT_USAGE;
       break;
     case OPT_ALLOW_EXPIRED:
-      pricing.value[REQ_ALLOW_EXPIRED] = "true";
+      if (!cli_field_set(cmd, &pricing, CLI_FIELD_OPT + GSZ_FIELD_ALLOW_EXPIRED, NULL))
+        return EXIT_USAGE;
       break;
     case CLI_OPT_FORMAT:
       if (gsz_output_format_parse(&format, optarg, &diag) != GSZ_OK)
-        return cli_usage_error(cmd, "--format: %s", diag.message);
+        return cli_usage_error(cmd, "--format: %s", CLI_SAID(&diag));
       break;
     case CLI_OPT_CSV_RAW:
       csv_raw = true;
@@ -146,8 +147,8 @@ int cmd_catalog(int argc, char **argv) {
   bool prices = strcmp(argv[optind], "prices") == 0;
   gsz_listing listing = GSZ_LIST_GPUS;
   if (!prices && gsz_listing_parse(&listing, argv[optind], &diag) != GSZ_OK)
-    return cli_usage_error(cmd, "%s (or prices)", diag.message);
-  if (!prices && (pricing.n_list[REQ_PRICING] > 0 || pricing.value[REQ_ALLOW_EXPIRED]))
+    return cli_usage_error(cmd, "%s (or prices)", CLI_SAID(&diag));
+  if (!prices && (pricing.n_list[GSZ_FIELD_PRICING] > 0 || pricing.value[GSZ_FIELD_ALLOW_EXPIRED]))
     return cli_usage_error(cmd, "--pricing and --allow-expired go with 'catalog prices'");
 
   bool vendors_apply = !prices && (listing == GSZ_LIST_GPUS || listing == GSZ_LIST_SERVERS ||
@@ -176,7 +177,10 @@ int cmd_catalog(int argc, char **argv) {
   gsz_err err;
   if (prices) {
     gsz_overlay *overlay = NULL;
-    status = req_load_overlay(&overlay, &pricing, gsz_catalog_get(catalog), cmd);
+    char *env = NULL;
+    if ((status = cli_request_environment(cmd, &pricing, &env)) == EXIT_OK)
+      status = cli_request_overlay(cmd, &overlay, gsz_catalog_get(catalog), &pricing);
+    free(env);
     if (status != EXIT_OK) {
       gsz_catalog_free(catalog);
       return status;

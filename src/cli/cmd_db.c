@@ -55,7 +55,7 @@ static int db_init(const char *path, bool force) {
   gsz_diag_clear(&diag);
   gsz_err err = gsz_db_init(path, force, &diag);
   if (err != GSZ_OK) {
-    cli_error("db init", "%s", diag.message);
+    cli_error("db init", "%s", CLI_SAID(&diag));
     return db_exit_for(err);
   }
   printf("wrote the built-in catalog (schema %d) to '%s'\n", gsz_catalog_schema_version(), path);
@@ -72,7 +72,7 @@ static int db_migrate(const char *path) {
   for (size_t i = 0; i < n && i < 64; i++)
     printf("applied %s (schema %d)\n", steps[i].name, steps[i].version);
   if (err != GSZ_OK) {
-    cli_error("db migrate", "%s", diag.message);
+    cli_error("db migrate", "%s", CLI_SAID(&diag));
     return cli_finish("db migrate", db_exit_for(err));
   }
   if (n == 0)
@@ -88,7 +88,7 @@ static int db_check(const char *path) {
   gsz_problem_list problems = {NULL, 0};
   gsz_err err = gsz_db_check(path, &problems, &diag);
   if (err != GSZ_OK) {
-    cli_error("db check", "%s", diag.message);
+    cli_error("db check", "%s", CLI_SAID(&diag));
     return db_exit_for(err);
   }
   const char *label = path ? path : "built-in catalog";

@@ -3,6 +3,7 @@
 #include "request.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void help(void) {
@@ -16,7 +17,7 @@ static void help(void) {
         "\n"
         "workload and constraints:\n",
         stdout);
-  req_help(stdout, REQ_QUOTE);
+  cli_field_help(stdout, GSZ_SCOPE_QUOTE);
   fputs("\n"
         "output:\n"
         "  --format F               table (default), json, csv or markdown\n" CLI_CSV_RAW_HELP
@@ -52,10 +53,10 @@ int cmd_quote(int argc, char **argv) {
                                         {"db", required_argument, NULL, CLI_OPT_DB},
                                         {"help", no_argument, NULL, CLI_OPT_HELP},
                                         {NULL, 0, NULL, 0}};
-  struct option options[REQ_COUNT + 8];
-  req_options(options, sizeof options / sizeof options[0], REQ_QUOTE, extra);
-  cli_request req;
-  memset(&req, 0, sizeof req);
+  struct option options[GSZ_FIELD_COUNT + 8];
+  cli_field_options(options, sizeof options / sizeof options[0], GSZ_SCOPE_QUOTE, extra);
+  gsz_request req;
+  gsz_request_init(&req);
   gsz_output_format format = GSZ_OUTPUT_TABLE;
   bool csv_raw = false;
   const char *db = NULL;
@@ -63,17 +64,15 @@ int cmd_quote(int argc, char **argv) {
   gsz_diag_clear(&diag);
   int opt;
   while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-    if (opt >= REQ_OPT_BASE && opt < REQ_OPT_BASE + REQ_COUNT) {
-      const char *why = NULL;
-      req_key key = (req_key)(opt - REQ_OPT_BASE);
-      if (!req_set(&req, key, optarg ? optarg : "true", &why))
-        return cli_usage_error(cmd, "--%s %s", req_keys[key].name, why);
+    if (opt > CLI_FIELD_OPT && opt < CLI_FIELD_OPT + GSZ_FIELD_COUNT) {
+      if (!cli_field_set(cmd, &req, opt, optarg))
+        return EXIT_USAGE;
       continue;
     }
     switch (opt) {
     case CLI_OPT_FORMAT:
       if (gsz_output_format_parse(&format, optarg, &diag) != GSZ_OK)
-        return cli_usage_error(cmd, "--format: %s", diag.message);
+        return cli_usage_error(cmd, "--format: %s", CLI_SAID(&diag));
       break;
     case CLI_OPT_CSV_RAW:
       csv_raw = true;
@@ -101,55 +100,34 @@ int cmd_quote(int argc, char **argv) {
     return status;
 
   gsz_catalog *catalog = NULL;
-  status = cli_open_catalog(&catalog, cmd, db);
-  if (status != EXIT_OK)
+  if ((status = cli_open_catalog(&catalog, cmd, db)) != EXIT_OK)
     return status;
   const gsz_catalog_data *data = gsz_catalog_get(catalog);
-  cli_resolved r;
-  gsz_err err = req_resolve(&r, &req, data, false, &diag);
-  if (err != GSZ_OK) {
-    status = cli_fail(cmd, err, &diag);
-    gsz_catalog_free(catalog);
-    return status;
-  }
-  gsz_overlay *overlay = NULL;
-  gsz_pricer pricer;
-  gsz_match_options opts;
-  gsz_match_result *result = NULL;
-  char *text = NULL;
+  char *env = NULL, *text = NULL;
   size_t len = 0;
-  if ((status = req_load_overlay(&overlay, &req, data, cmd)) != EXIT_OK)
+  gsz_overlay *overlay = NULL;
+  gsz_quote_answer *answer = NULL;
+  if ((status = cli_request_environment(cmd, &req, &env)) != EXIT_OK ||
+      (status = cli_request_overlay(cmd, &overlay, data, &req)) != EXIT_OK)
     goto done;
-  gsz_overlay_pricer(&pricer, overlay);
-  if ((err = req_match_options(&opts, &req, &r, data, &pricer, false, &diag)) != GSZ_OK) {
-    status = cli_fail(cmd, err, &diag);
-    goto done;
+  gsz_err err = gsz_quote(&answer, data, overlay, &req, &diag);
+  if (err == GSZ_OK) {
+    answer->request.size.words = &cli_flag_words;
+    err = gsz_report_quote(&text, &len, &answer->request, answer->result, format, &diag);
   }
-  err = gsz_match_run(&result, data, &r.model, &r.workload, &opts, &pricer, &diag);
-  if (err != GSZ_OK) {
+  if (err != GSZ_OK)
     status = cli_fail(cmd, err, &diag);
-    goto done;
-  }
-  gsz_quote_request qreq = {
-      {&r.model, r.model_source, req.value[REQ_HF_CONFIG], &r.workload, r.layout, NULL},
-      &opts,
-      overlay};
-  err = gsz_report_quote(&text, &len, &qreq, result, format, &diag);
-  if (err != GSZ_OK) {
-    status = cli_fail(cmd, err, &diag);
-    goto done;
-  }
-  if (!cli_write(cmd, text, len))
+  else if (!cli_write(cmd, text, len))
     status = EXIT_SYSTEM;
-  else if (!result->found) {
+  else if (!answer->result->found) {
     cli_error(cmd, "no configuration fits; each GPU's reasons are in the output");
     status = EXIT_NO_FIT;
   }
 done:
   gsz_free(text);
-  gsz_match_result_free(result);
+  gsz_quote_answer_free(answer);
   gsz_overlay_free(overlay);
-  req_resolved_free(&r);
+  free(env);
   gsz_catalog_free(catalog);
   return cli_finish(cmd, status);
 }

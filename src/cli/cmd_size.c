@@ -16,7 +16,7 @@ static void help(void) {
         "\n"
         "workload:\n",
         stdout);
-  req_help(stdout, REQ_SIZE);
+  cli_field_help(stdout, GSZ_SCOPE_SIZE);
   fputs("\n"
         "output:\n"
         "  --format F               table (default), json, csv or markdown\n"
@@ -44,10 +44,10 @@ int cmd_size(int argc, char **argv) {
                                         {"db", required_argument, NULL, CLI_OPT_DB},
                                         {"help", no_argument, NULL, CLI_OPT_HELP},
                                         {NULL, 0, NULL, 0}};
-  struct option options[REQ_COUNT + 8];
-  req_options(options, sizeof options / sizeof options[0], REQ_SIZE, extra);
-  cli_request req;
-  memset(&req, 0, sizeof req);
+  struct option options[GSZ_FIELD_COUNT + 8];
+  cli_field_options(options, sizeof options / sizeof options[0], GSZ_SCOPE_SIZE, extra);
+  gsz_request req;
+  gsz_request_init(&req);
   gsz_output_format format = GSZ_OUTPUT_TABLE;
   bool csv_raw = false;
   const char *db = NULL;
@@ -55,17 +55,15 @@ int cmd_size(int argc, char **argv) {
   gsz_diag_clear(&diag);
   int opt;
   while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-    if (opt >= REQ_OPT_BASE && opt < REQ_OPT_BASE + REQ_COUNT) {
-      const char *why = NULL;
-      req_key key = (req_key)(opt - REQ_OPT_BASE);
-      if (!req_set(&req, key, optarg ? optarg : "true", &why))
-        return cli_usage_error(cmd, "--%s %s", req_keys[key].name, why);
+    if (opt > CLI_FIELD_OPT && opt < CLI_FIELD_OPT + GSZ_FIELD_COUNT) {
+      if (!cli_field_set(cmd, &req, opt, optarg))
+        return EXIT_USAGE;
       continue;
     }
     switch (opt) {
     case CLI_OPT_FORMAT:
       if (gsz_output_format_parse(&format, optarg, &diag) != GSZ_OK)
-        return cli_usage_error(cmd, "--format: %s", diag.message);
+        return cli_usage_error(cmd, "--format: %s", CLI_SAID(&diag));
       break;
     case CLI_OPT_CSV_RAW:
       csv_raw = true;
@@ -85,50 +83,26 @@ int cmd_size(int argc, char **argv) {
   int status = cli_csv_raw(cmd, &format, csv_raw);
   if (status != EXIT_OK)
     return status;
-  if (req.n_list[REQ_GPU] > 1)
+  if (req.n_list[GSZ_FIELD_GPU] > 1)
     return cli_usage_error(cmd, "--gpu: size shows the fit on one GPU; give it once");
 
   gsz_catalog *catalog = NULL;
-  status = cli_open_catalog(&catalog, cmd, db);
-  if (status != EXIT_OK)
+  if ((status = cli_open_catalog(&catalog, cmd, db)) != EXIT_OK)
     return status;
-  const gsz_catalog_data *data = gsz_catalog_get(catalog);
-  cli_resolved r;
-  gsz_err err = req_resolve(&r, &req, data, false, &diag);
-  if (err != GSZ_OK) {
-    status = cli_fail(cmd, err, &diag);
-    gsz_catalog_free(catalog);
-    return status;
-  }
-  gsz_size_request sreq = {&r.model, r.model_source, req.value[REQ_HF_CONFIG], &r.workload,
-                           r.layout, NULL};
-  if (req.value[REQ_GPU] != NULL) {
-    sreq.gpu = gsz_catalog_find_gpu(data, req.value[REQ_GPU]);
-    if (sreq.gpu == NULL) {
-      const char *near = gsz_catalog_suggest_gpu(data, req.value[REQ_GPU]);
-      cli_error(cmd, "--gpu: unknown GPU '%s' (see 'gpusizer catalog gpus')%s%s%s",
-                req.value[REQ_GPU], near ? "; did you mean '" : "", near ? near : "",
-                near ? "'?" : "");
-      status = EXIT_USAGE;
-      goto done;
-    }
-  }
-  gsz_estimate estimate;
-  err = gsz_memory_estimate(&estimate, &r.model, &r.workload, r.layout, &diag);
-  if (err != GSZ_OK) {
-    status = cli_fail(cmd, err, &diag);
-    goto done;
-  }
+  gsz_size_answer *answer = NULL;
   char *text = NULL;
   size_t len = 0;
-  err = gsz_report_size(&text, &len, &sreq, &estimate, format, &diag);
+  gsz_err err = gsz_size(&answer, gsz_catalog_get(catalog), &req, &diag);
+  if (err == GSZ_OK) {
+    answer->request.words = &cli_flag_words;
+    err = gsz_report_size(&text, &len, &answer->request, &answer->estimate, format, &diag);
+  }
   if (err != GSZ_OK)
     status = cli_fail(cmd, err, &diag);
   else if (!cli_write(cmd, text, len))
     status = EXIT_SYSTEM;
   gsz_free(text);
-done:
-  req_resolved_free(&r);
+  gsz_size_answer_free(answer);
   gsz_catalog_free(catalog);
   return cli_finish(cmd, status);
 }

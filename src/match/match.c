@@ -15,7 +15,7 @@
  * is acceptable, so the compiler's truncation warning is not wanted. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
-/* Nodes beyond --max-nodes are still searched up to this bound, so a
+/* Nodes beyond max_nodes are still searched up to this bound, so a
  * rejection can say how many nodes it would take. */
 #define NODE_SEARCH_CAP 1024u
 
@@ -110,8 +110,8 @@ typedef struct run {
   gpu_state *gpus;
   gsz_reason *pool;
   size_t n_pool, cap_pool;
-  bool *server_out; /* per server: excluded by --exclude or the pricing policy */
-  const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* --exclude names resolved to GPUs */
+  bool *server_out; /* per server: excluded by the request or the pricing policy */
+  const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* exclusions that name GPUs, resolved */
   size_t candidates;
   uint64_t quick_total; /* the quick method's total, the same for every layout */
   /* quick_total / n GPUs, rounded up, for small n (0: not yet computed):
@@ -190,7 +190,7 @@ static void keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
 }
 
 /* A reason without numbers (filters, NOT_SOLD, NO_SERVER); text names
- * the filter for EXCLUDED ("--gpu", "--vendor", ...). */
+ * the request field of the filter for EXCLUDED ("gpu", "vendor", ...). */
 static void simple_reason(run *r, gpu_state *gs, gsz_reason_code code, const char *text) {
   gsz_reason why;
   memset(&why, 0, sizeof why);
@@ -420,7 +420,8 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   /* Memory: the layout and the smallest node count that fits. */
   uint32_t tp = r->training ? r->o->train_tp : inference_tp(r, per_node);
   if (r->training && (per_node % tp != 0 || !gsz_layout_tp_ok(r->m, tp, NULL))) {
-    snprintf(v->text, sizeof v->text, "--tp %u does not split %u GPUs per node for this model", tp,
+    snprintf(v->text, sizeof v->text,
+             GSZ_FIELD("tp") " %u does not split %u GPUs per node for this model", tp,
              per_node);
     REJECT(TP_DIVISIBILITY);
   }
@@ -555,18 +556,18 @@ static bool gpu_selected(run *r, const gsz_gpu *g, gpu_state *gs) {
     for (size_t i = 0; i < o->n_gpus; i++)
       listed |= o->gpus[i] == g;
     if (!listed) {
-      simple_reason(r, gs, GSZ_REASON_EXCLUDED, "--gpu");
+      simple_reason(r, gs, GSZ_REASON_EXCLUDED, "gpu");
       gs->filtered = true;
       return false;
     }
   }
   if (o->n_vendors > 0 && !in_list(o->vendors, o->n_vendors, g->vendor)) {
-    simple_reason(r, gs, GSZ_REASON_EXCLUDED, "--vendor");
+    simple_reason(r, gs, GSZ_REASON_EXCLUDED, "vendor");
     gs->filtered = true;
     return false;
   }
   if (o->n_form_factors > 0 && !in_list(o->form_factors, o->n_form_factors, g->form_factor)) {
-    simple_reason(r, gs, GSZ_REASON_EXCLUDED, "--form-factor");
+    simple_reason(r, gs, GSZ_REASON_EXCLUDED, "form_factor");
     gs->filtered = true;
     return false;
   }
@@ -709,7 +710,6 @@ static int reason_rank(gsz_reason_code code) {
     return 1;
   case GSZ_REASON_MAX_GPUS:
   case GSZ_REASON_MAX_NODES:
-  case GSZ_REASON_COUNT_NOT_ALLOWED:
     return 2;
   case GSZ_REASON_MEMORY:
     return 3;
@@ -770,7 +770,7 @@ static gsz_err collect_rejections(run *r, gsz_match_result *res) {
       why->nodes = c->nodes;
       why->price_minor = c->price_minor;
       why->limit_minor = c->price_minor - res->best.price.total_minor;
-      /* Under --stock prefer a cheaper one can lose for want of stock. */
+      /* Under stock "prefer" a cheaper one can lose for want of stock. */
       if (r->o->stock == GSZ_STOCK_PREFER && res->best.stock.buildable && c->short_items > 0)
         why->gpus_short = c->short_items;
       out->reasons = why;
@@ -787,9 +787,9 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
   if (err != GSZ_OK)
     return err;
   if (o->max_nodes == 0)
-    return gsz__diag_set(diag, GSZ_EINVAL, "--max-nodes must be at least 1");
+    return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("max_nodes") " must be at least 1");
   if (o->train_tp == 0)
-    return gsz__diag_set(diag, GSZ_EINVAL, "--tp must be at least 1");
+    return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("tp") " must be at least 1");
   run r;
   memset(&r, 0, sizeof r);
   r.scratch = &r.buffers[0];

@@ -760,7 +760,7 @@ static gsz_err check_validity(gsz_overlay *ov, const gsz__yaml_node *root,
     return GSZ_OK;
   if (!opts->allow_expired)
     return bad(&l, GSZ_EEXPIRED, n,
-               "the overlay expired on %s (today is %s); renew it, or pass --allow-expired to "
+               "the overlay expired on %s (today is %s); renew it, or pass " GSZ_FIELD("allow_expired") " to "
                "quote with it anyway",
                n->value, opts->today);
   char w[300];

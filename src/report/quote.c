@@ -243,7 +243,8 @@ static const gsz__col reject_cols[J_COLS] = {
 
 /* People's tables leave out what the request filtered away (listed on one
  * line after); programs get every GPU. */
-static void reject_table(gsz__table *t, const gsz_match_result *res, bool skip_filtered) {
+static void reject_table(gsz__table *t, const gsz_match_result *res, bool skip_filtered,
+                         const gsz_field_words *words) {
   gsz__table_init(t, reject_cols, J_COLS);
   for (size_t i = 0; i < res->n_rejected; i++) {
     const gsz_rejection *rj = &res->rejected[i];
@@ -255,7 +256,7 @@ static void reject_table(gsz__table *t, const gsz_match_result *res, bool skip_f
       gsz__table_str(t, J_CODE, gsz_reason_name(rj->reasons[k].code), NULL);
       char detail[320];
       gsz__table_str(t, J_DETAIL,
-                     gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res),
+                     gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res, words),
                      NULL);
     }
   }
@@ -274,7 +275,8 @@ static const gsz__col explain_cols[E_COLS] = {
     [E_VERDICT] = {"verdict", "Verdict", false, GSZ_COL_BOTH},
 };
 
-static void explain_table(gsz__table *t, const gsz_match_result *res) {
+static void explain_table(gsz__table *t, const gsz_match_result *res,
+                          const gsz_field_words *words) {
   char a[GSZ_FMT_MAX], v[400], detail[320];
   gsz__table_init(t, explain_cols, E_COLS);
   for (size_t i = 0; i < res->n_explained; i++) {
@@ -304,7 +306,7 @@ static void explain_table(gsz__table *t, const gsz_match_result *res) {
       snprintf(v, sizeof v, "fits");
     else
       snprintf(v, sizeof v, "%s: %s", gsz_reason_name(c->verdict.code),
-               gsz_reason_describe(detail, sizeof detail, &c->verdict, c->gpu, res));
+               gsz_reason_describe(detail, sizeof detail, &c->verdict, c->gpu, res, words));
     gsz__table_str(t, E_VERDICT, v, NULL);
   }
 }
@@ -407,15 +409,19 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     n_filtered += res->rejected[i].filtered;
   if (res->n_rejected > n_filtered) {
     gsz__buf_puts(b, md ? "\n### Why not the others\n\n" : "\nwhy not the others:\n");
-    reject_table(&t, res, true);
+    reject_table(&t, res, true, req->size.words);
     if (md)
       render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
     else
       indent_table(b, &t, "  ");
   }
   if (n_filtered > 0) {
-    gsz__buf_puts(b, md ? "\nnot considered (left out by --gpu, --vendor or --form-factor): "
-                        : "\n  not considered (left out by --gpu, --vendor or --form-factor): ");
+    char said[160];
+    gsz__buf_puts(b, md ? "\n" : "\n  ");
+    gsz__buf_puts(b, gsz_text_render(said, sizeof said,
+                                     "not considered (left out by " GSZ_FIELD("gpu") ", " GSZ_FIELD(
+                                         "vendor") " or " GSZ_FIELD("form_factor") "): ",
+                                     req->size.words));
     bool first = true;
     for (size_t i = 0; i < res->n_rejected; i++)
       if (res->rejected[i].filtered) {
@@ -427,7 +433,7 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
   if (res->n_explained > 0) {
     gsz__text_printf(b, md ? "\n### Every candidate of %s\n\n" : "\nevery candidate of %s:\n",
                      req->options->explain->sku);
-    explain_table(&t, res);
+    explain_table(&t, res, req->size.words);
     if (md)
       render_table(b, &t, GSZ_OUTPUT_MARKDOWN);
     else
@@ -454,10 +460,12 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     gsz__buf_release(&inner);
   }
   const gsz_estimate *e = &res->best_estimate;
+  char note[512];
   if (e->n_notes > 0) {
     gsz__buf_puts(b, md ? "\n**Notes**\n\n" : "\nnotes:\n");
     for (unsigned i = 0; i < e->n_notes; i++)
-      gsz__text_printf(b, "%s%s\n", md ? "- " : "  - ", e->notes[i]);
+      gsz__text_printf(b, "%s%s\n", md ? "- " : "  - ",
+                       gsz_text_render(note, sizeof note, e->notes[i], req->size.words));
   }
   gsz__text_printf(b,
                    md ? "\n_%zu candidates considered. GB = 10^9 bytes, GiB = 2^30 bytes._\n"
@@ -533,6 +541,7 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
 }
 
 static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_match_result *res) {
+  const gsz_field_words *words = req->size.words;
   json_t *doc = json_object();
   json_t *request = gsz__json_request(jb, &req->size);
   const gsz_match_options *o = req->options;
@@ -559,7 +568,7 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
   gsz__jb_put(jb, pricing, "valid_until", valid ? gsz__json_text(valid) : json_null());
   gsz__jb_put(jb, doc, "pricing", pricing);
   gsz__jb_put(jb, doc, "model", gsz__json_model(jb, &req->size, &res->best_estimate));
-  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate));
+  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate, req->size.words));
   gsz__jb_put(jb, doc, "found", json_boolean(res->found));
   gsz__jb_put(jb, doc, "best", res->found ? candidate_json(jb, &res->best, res) : json_null());
   json_t *alts = json_array();
@@ -579,7 +588,7 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
       char detail[320];
       gsz__jb_put(jb, reason, "detail",
                   gsz__json_text(
-                      gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res)));
+                      gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res, words)));
       gsz__jb_append(jb, reasons, reason);
     }
     gsz__jb_put(jb, r, "reasons", reasons);
@@ -588,7 +597,7 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
   gsz__jb_put(jb, doc, "rejected", rejected);
   if (o->explain != NULL) {
     gsz__table t;
-    explain_table(&t, res);
+    explain_table(&t, res, req->size.words);
     gsz__jb_put(jb, doc, "explain", gsz__table_json(&t));
     gsz__table_free(&t);
   }
@@ -598,6 +607,7 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
 
 gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *req,
                          const gsz_match_result *res, gsz_output_format format, gsz_diag *diag) {
+  const gsz_field_words *words = req->size.words;
   gsz_err err = gsz__check_estimate(&req->size, &res->best_estimate, format, diag);
   if (err != GSZ_OK)
     return err;
@@ -634,7 +644,7 @@ gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *r
       for (unsigned k = 0; k < rj->n_reasons; k++)
         snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s: %s",
                  k ? "; " : "", gsz_reason_name(rj->reasons[k].code),
-                 gsz_reason_describe(one, sizeof one, &rj->reasons[k], rj->gpu, res));
+                 gsz_reason_describe(one, sizeof one, &rj->reasons[k], rj->gpu, res, words));
       gsz__table_str(&t, K_REASONS, reasons, NULL);
     }
     render_table(&b, &t, format);

@@ -1,6 +1,6 @@
-/* report_reason.c: the words for a reason (gsz_reason_describe): the
- * matcher keeps reasons as numbers; people read them as one sentence with
- * those numbers. */
+/* reason.c: the words for a reason (gsz_reason_describe): the matcher
+ * keeps reasons as numbers; people read them as one sentence with those
+ * numbers, naming request fields in the front end's words. */
 #include "util/fmt_int.h"
 #include "gpusizer/report.h"
 
@@ -9,8 +9,9 @@
 
 #pragma GCC diagnostic ignored "-Wformat-truncation" /* a cut sentence is acceptable */
 
-const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu *g,
-                                const gsz_match_result *res) {
+/* The sentence with field references, into buf. */
+static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu *g,
+                     const gsz_match_result *res) {
   char a[GSZ_FMT_MAX], b[GSZ_FMT_MAX], c[GSZ_FMT_MAX];
   const char *server = r->server ? r->server->sku : "?";
   const char *cur = res ? res->currency : "";
@@ -37,16 +38,13 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
                gsz__fmt_gib(c, r->budget_bytes));
     break;
   case GSZ_REASON_MAX_NODES:
-    snprintf(buf, size, "needs %u nodes of %u x %s in %s; --max-nodes is %u", r->nodes,
+    snprintf(buf, size, "needs %u nodes of %u x %s in %s; " GSZ_FIELD("max_nodes") " is %u", r->nodes,
              r->gpus_per_node, g->sku, server, r->limit);
     break;
   case GSZ_REASON_MAX_GPUS:
-    snprintf(buf, size, "needs %llu GPUs (%u node%s of %u x %s in %s); --max-gpus is %llu",
+    snprintf(buf, size, "needs %llu GPUs (%u node%s of %u x %s in %s); " GSZ_FIELD("max_gpus") " is %llu",
              (unsigned long long)r->total_gpus, r->nodes, r->nodes == 1 ? "" : "s",
              r->gpus_per_node, g->sku, server, (unsigned long long)r->max_gpus);
-    break;
-  case GSZ_REASON_COUNT_NOT_ALLOWED:
-    snprintf(buf, size, "no server takes the GPU count it needs");
     break;
   case GSZ_REASON_POWER:
     snprintf(buf, size, "%u x %s with the server's base draw %u W, over the %u W of %s's PSUs",
@@ -67,12 +65,14 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
       snprintf(buf, size, "%s is kept in the catalog for reference only", g->sku);
     break;
   case GSZ_REASON_EXCLUDED:
-    if (strcmp(r->text, "--gpu") == 0)
-      snprintf(buf, size, "not among the GPUs asked for with --gpu");
-    else if (strcmp(r->text, "--vendor") == 0)
-      snprintf(buf, size, "vendor %s is not among those asked for with --vendor", g->vendor);
-    else if (strcmp(r->text, "--form-factor") == 0)
-      snprintf(buf, size, "form factor %s is not among those asked for with --form-factor",
+    if (strcmp(r->text, "gpu") == 0)
+      snprintf(buf, size, "not among the GPUs asked for with " GSZ_FIELD("gpu"));
+    else if (strcmp(r->text, "vendor") == 0)
+      snprintf(buf, size, "vendor %s is not among those asked for with " GSZ_FIELD("vendor"),
+               g->vendor);
+    else if (strcmp(r->text, "form_factor") == 0)
+      snprintf(buf, size, "form factor %s is not among those asked for with " GSZ_FIELD(
+                              "form_factor"),
                g->form_factor);
     else if (r->server != NULL)
       snprintf(buf, size, "server %s is excluded", server);
@@ -81,7 +81,7 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
     break;
   case GSZ_REASON_LICENSE:
     snprintf(buf, size,
-             "%s is a consumer card; %s is not a workstation (--allow-consumer "
+             "%s is a consumer card; %s is not a workstation (" GSZ_FIELD("allow_consumer") " "
              "overrides)",
              g->sku, server);
     break;
@@ -113,5 +113,11 @@ const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, con
     snprintf(buf, size, "?");
     break;
   }
-  return buf;
+}
+
+const char *gsz_reason_describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu *g,
+                                const gsz_match_result *res, const gsz_field_words *words) {
+  char marked[GSZ_REASON_TEXT_MAX + 512];
+  describe(marked, sizeof marked, r, g, res);
+  return gsz_text_render(buf, size, marked, words);
 }

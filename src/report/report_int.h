@@ -14,7 +14,7 @@
  * allocation marks jb failed. */
 json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req);
 json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_estimate *e);
-json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e);
+json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_field_words *words);
 
 /* GSZ_EOVERFLOW, naming the value and fmt, when a count or byte size the
  * size and quote outputs carry (components, totals, parameter counts) is

@@ -112,7 +112,8 @@ json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_esti
   return o;
 }
 
-json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e) {
+json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_field_words *words) {
+  char note[512];
   json_t *o = json_object();
   gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(e->method)));
   gsz__jb_put(jb, o, "total_bytes", uint_json(e->total_bytes));
@@ -138,7 +139,7 @@ json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e) {
   gsz__jb_put(jb, o, "excluded", excluded);
   json_t *notes = json_array();
   for (unsigned i = 0; i < e->n_notes && notes != NULL; i++)
-    gsz__jb_append(jb, notes, gsz__json_text(e->notes[i]));
+    gsz__jb_append(jb, notes, gsz__json_text(gsz_text_render(note, sizeof note, e->notes[i], words)));
   gsz__jb_put(jb, o, "notes", notes);
   return o;
 }
@@ -280,10 +281,12 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
                        g->sku, budget_s, gsz__fmt_gib(gib, usable),
                        gsz__fmt_gib(n, e->per_gpu_bytes - budget));
   }
+  char note[512];
   if (e->n_notes > 0) {
     gsz__buf_puts(b, markdown ? "\n**Notes**\n\n" : "\nnotes:\n");
     for (unsigned i = 0; i < e->n_notes; i++)
-      gsz__text_printf(b, "%s%s\n", markdown ? "- " : "  - ", e->notes[i]);
+      gsz__text_printf(b, "%s%s\n", markdown ? "- " : "  - ",
+                       gsz_text_render(note, sizeof note, e->notes[i], req->words));
   }
   gsz__buf_puts(b, markdown ? "\n_GB = 10^9 bytes, GiB = 2^30 bytes._\n"
                             : "\nGB = 10^9 bytes, GiB = 2^30 bytes.\n");
@@ -312,7 +315,7 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
     json_t *doc = json_object();
     gsz__jb_put(&jb, doc, "request", gsz__json_request(&jb, req));
     gsz__jb_put(&jb, doc, "model", gsz__json_model(&jb, req, e));
-    gsz__jb_put(&jb, doc, "memory", gsz__json_memory(&jb, e));
+    gsz__jb_put(&jb, doc, "memory", gsz__json_memory(&jb, e, req->words));
     if (req->gpu != NULL)
       gpu_fit_json(&jb, doc, req->gpu, e);
     gsz__jb_emit(&b, &jb, doc);

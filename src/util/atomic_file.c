@@ -67,7 +67,7 @@ static void sync_dir(const char *dir) {
 }
 
 static gsz_err exists_error(const char *path, gsz_diag *diag) {
-  return gsz__diag_set(diag, GSZ_EEXIST, "'%s' already exists (use --force to replace it)",
+  return gsz__diag_set(diag, GSZ_EEXIST, "'%s' already exists (use " GSZ_FIELD("force") " to replace it)",
                        path);
 }
 

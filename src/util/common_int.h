@@ -19,6 +19,9 @@
 gsz_err gsz__diag_set(gsz_diag *diag, gsz_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 gsz_err gsz__diag_nomem(gsz_diag *diag);
+/* Say which request field the failure in diag is about (static name);
+ * returns diag's code (GSZ_OK when diag is NULL). */
+gsz_err gsz__diag_field(gsz_diag *diag, const char *field);
 /* The code for an input file that would not open, from errno: not there
  * (GSZ_ENOTFOUND), a path that names no file (a directory in the way, too
  * long: GSZ_EINVAL, the user's to fix, exit 2), else the system's

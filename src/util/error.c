@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 const char *gsz_strerror(gsz_err err) {
@@ -35,6 +36,7 @@ void gsz_diag_clear(gsz_diag *diag) {
   if (diag == NULL)
     return;
   diag->code = GSZ_OK;
+  diag->field = NULL;
   diag->message[0] = '\0';
 }
 
@@ -42,6 +44,7 @@ gsz_err gsz__diag_set(gsz_diag *diag, gsz_err code, const char *fmt, ...) {
   if (diag == NULL)
     return code;
   diag->code = code;
+  diag->field = NULL;
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(diag->message, sizeof diag->message, fmt, ap);
@@ -49,6 +52,77 @@ gsz_err gsz__diag_set(gsz_diag *diag, gsz_err code, const char *fmt, ...) {
   if (n < 0)
     diag->message[0] = '\0';
   return code;
+}
+
+gsz_err gsz__diag_field(gsz_diag *diag, const char *field) {
+  if (diag == NULL)
+    return GSZ_OK;
+  diag->field = field;
+  return diag->code;
+}
+
+/* Append n bytes of s to buf[*used..size), keeping room for the NUL. */
+static void append(char *buf, size_t size, size_t *used, const char *s, size_t n) {
+  if (*used + 1 >= size)
+    return;
+  if (n > size - 1 - *used)
+    n = size - 1 - *used;
+  memcpy(buf + *used, s, n);
+  *used += n;
+  buf[*used] = '\0';
+}
+
+static void append_field(char *buf, size_t size, size_t *used, const char *name, size_t n,
+                         bool subject, const gsz_field_words *words) {
+  char field[64], said[128];
+  if (n >= sizeof field || words == NULL || words->name == NULL) {
+    append(buf, size, used, name, n);
+    return;
+  }
+  memcpy(field, name, n);
+  field[n] = '\0';
+  const char *w = words->name(words->ctx, field, subject, said, sizeof said);
+  append(buf, size, used, w, strlen(w));
+}
+
+static void render_into(char *buf, size_t size, size_t *used, const char *text,
+                        const gsz_field_words *words) {
+  for (const char *p = text; *p != '\0';) {
+    const char *mark = strchr(p, GSZ_FIELD_MARK);
+    const char *end = mark ? strchr(mark + 1, GSZ_FIELD_MARK) : NULL;
+    if (end == NULL) { /* no (complete) reference left */
+      append(buf, size, used, p, strlen(p));
+      return;
+    }
+    append(buf, size, used, p, (size_t)(mark - p));
+    append_field(buf, size, used, mark + 1, (size_t)(end - mark - 1), false, words);
+    p = end + 1;
+  }
+}
+
+const char *gsz_text_render(char *buf, size_t size, const char *text,
+                            const gsz_field_words *words) {
+  if (size == 0)
+    return buf;
+  size_t used = 0;
+  buf[0] = '\0';
+  render_into(buf, size, &used, text, words);
+  return buf;
+}
+
+const char *gsz_diag_render(char *buf, size_t size, const gsz_diag *diag,
+                            const gsz_field_words *words) {
+  if (size == 0)
+    return buf;
+  size_t used = 0;
+  buf[0] = '\0';
+  if (diag->field != NULL) {
+    append_field(buf, size, &used, diag->field, strlen(diag->field), true, words);
+    append(buf, size, &used, ": ", 2);
+  }
+  render_into(buf, size, &used, diag->message[0] ? diag->message : gsz_strerror(diag->code),
+              words);
+  return buf;
 }
 
 gsz_err gsz__diag_nomem(gsz_diag *diag) {

@@ -332,3 +332,20 @@ void tu_exec_gpusizer(const char *const *args) {
   execv(GSZ_BINARY, argv);
   _exit(127);
 }
+
+static const char *flag_word(void *ctx, const char *field, bool subject, char *buf, size_t size) {
+  (void)ctx;
+  (void)subject;
+  snprintf(buf, size, "--%s", field);
+  for (char *p = buf + 2; *p; p++)
+    if (*p == '_')
+      *p = '-';
+  return buf;
+}
+
+const gsz_field_words tu_flag_words = {flag_word, NULL};
+
+const char *tu_diag(const gsz_diag *diag) {
+  static char said[GSZ_DIAG_MESSAGE_MAX + 256];
+  return gsz_diag_render(said, sizeof said, diag, &tu_flag_words);
+}

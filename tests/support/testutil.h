@@ -87,6 +87,13 @@ void tu_make_hot_journal(const char *path, const char *sql);
  * exits 127 if the exec fails. Never returns. */
 void tu_exec_gpusizer(const char *const *args) __attribute__((noreturn));
 
+/* Field words as the command line says them ("--max-nodes"), and a diag
+ * rendered with them (a static buffer: one at a time), so that tests of
+ * library messages read what a user of the program reads. */
+#include "gpusizer/error.h"
+extern const gsz_field_words tu_flag_words;
+const char *tu_diag(const gsz_diag *diag);
+
 /* Whether haystack contains needle (for message checks). */
 bool tu_contains(const char *haystack, const char *needle);
 

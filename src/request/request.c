@@ -1,0 +1,410 @@
+/* request.c: the request fields (one table for every front end), recording
+ * values, and the policy that turns a request into a model reference, a
+ * workload and a layout, and into match constraints: defaults per mode,
+ * the formats that follow from others, and what a quote decides itself.
+ * Every error names its field (diag->field) and refers to other fields by
+ * reference, never by a front end's spelling. */
+#include "request/request_int.h"
+#include "util/common_int.h"
+#include "gpusizer/catalog.h"
+#include "gpusizer/money.h"
+#include "gpusizer/parse.h"
+#include "gpusizer/suggest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const gsz_field_info fields[GSZ_FIELD_COUNT] = {
+    [GSZ_FIELD_NONE] = {"", NULL, 0, 0},
+#define GSZ_FIELD_ROW(id, name, placeholder, scope, kind)                                          \
+  [GSZ_FIELD_##id] = {name, placeholder, scope, kind},
+    GSZ_FIELD_MAP(GSZ_FIELD_ROW)
+#undef GSZ_FIELD_ROW
+};
+
+const gsz_field_info *gsz_field_get(gsz_field f) {
+  return f > GSZ_FIELD_NONE && f < GSZ_FIELD_COUNT ? &fields[f] : NULL;
+}
+
+gsz_field gsz_field_find(const char *name) {
+  char folded[64];
+  size_t n = strlen(name);
+  if (n == 0 || n >= sizeof folded)
+    return GSZ_FIELD_NONE;
+  for (size_t i = 0; i <= n; i++)
+    folded[i] = name[i] == '-' ? '_' : name[i];
+  for (int f = GSZ_FIELD_NONE + 1; f < GSZ_FIELD_COUNT; f++)
+    if (gsz__str_ieq(fields[f].name, folded))
+      return (gsz_field)f;
+  return GSZ_FIELD_NONE;
+}
+
+const char *gsz__field_name(gsz_field f) {
+  return fields[f].name;
+}
+
+void gsz_request_init(gsz_request *req) {
+  memset(req, 0, sizeof *req);
+}
+
+/* Fill diag with a message about field; returns code. */
+static gsz_err field_error(gsz_diag *diag, gsz_err code, gsz_field field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static gsz_err field_error(gsz_diag *diag, gsz_err code, gsz_field field, const char *fmt, ...) {
+  if (diag == NULL)
+    return code;
+  diag->code = code;
+  diag->field = fields[field].name;
+  va_list ap;
+  va_start(ap, fmt);
+  if (vsnprintf(diag->message, sizeof diag->message, fmt, ap) < 0)
+    diag->message[0] = '\0';
+  va_end(ap);
+  return code;
+}
+
+/* A lower stage's error, now about field. */
+static gsz_err about(gsz_diag *diag, gsz_err err, gsz_field field) {
+  gsz__diag_field(diag, fields[field].name);
+  return err;
+}
+
+bool gsz__switch_word(const char *v, bool *on) {
+  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+  for (size_t i = 0; i < 4; i++) {
+    if (gsz__str_ieq(v, yes[i])) {
+      *on = true;
+      return true;
+    }
+    if (gsz__str_ieq(v, no[i])) {
+      *on = false;
+      return true;
+    }
+  }
+  return false;
+}
+
+gsz_err gsz_request_set(gsz_request *req, gsz_field field, const char *value, gsz_diag *diag) {
+  if (field <= GSZ_FIELD_NONE || field >= GSZ_FIELD_COUNT)
+    return gsz__diag_set(diag, GSZ_EINVAL, "no such request field");
+  const gsz_field_info *info = &fields[field];
+  if (info->kind & GSZ_FIELD_SWITCH) {
+    bool on;
+    if (!gsz__switch_word(value, &on))
+      return field_error(diag, GSZ_EINVAL, field, "expected true or false, got '%s'", value);
+    req->value[field] = on ? "true" : NULL;
+    return GSZ_OK;
+  }
+  if (info->kind & GSZ_FIELD_REPEATABLE) {
+    if (req->n_list[field] >= GSZ_REQUEST_MAX_REPEAT)
+      return field_error(diag, GSZ_EINVAL, field, "given too many times");
+    req->list[field][req->n_list[field]++] = value;
+  } else if (req->value[field] != NULL && strcmp(req->value[field], value) != 0) {
+    return field_error(diag, GSZ_EINVAL, field, "given twice with different values");
+  }
+  req->value[field] = value;
+  return GSZ_OK;
+}
+
+/* --- Values ----------------------------------------------------------------- */
+
+static gsz_err uint_field(uint64_t *out, const gsz_request *req, gsz_field field, uint64_t min,
+                          uint64_t max, uint64_t fallback, gsz_diag *diag) {
+  if (req->value[field] == NULL) {
+    *out = fallback;
+    return GSZ_OK;
+  }
+  gsz_err err = gsz_parse_uint(out, req->value[field], min, max, diag);
+  return err == GSZ_OK ? GSZ_OK : about(diag, err, field);
+}
+
+static gsz_err find_format(const gsz_format **out, const gsz_request *req, gsz_field field,
+                           const gsz_catalog_data *data, gsz_diag *diag) {
+  const gsz_format *f = gsz_catalog_find_format(data, req->value[field]);
+  if (f == NULL)
+    return field_error(diag, GSZ_EINVAL, field,
+                       "unknown number format '%s' (see 'gpusizer catalog formats')",
+                       req->value[field]);
+  *out = f;
+  return GSZ_OK;
+}
+
+/* The model: exactly one of model, params, hf_config. */
+static gsz_err resolve_model(gsz__resolved *r, const gsz_request *req,
+                             const gsz_catalog_data *data, gsz_diag *diag) {
+  int given = (req->value[GSZ_FIELD_MODEL] != NULL) + (req->value[GSZ_FIELD_PARAMS] != NULL) +
+              (req->value[GSZ_FIELD_HF_CONFIG] != NULL);
+  if (given != 1)
+    return gsz__diag_set(diag, GSZ_EINVAL,
+                         given == 0 ? "which model? give " GSZ_FIELD("model") " NAME, " GSZ_FIELD(
+                                          "params") " N or " GSZ_FIELD("hf_config") " FILE"
+                                    : "give only one of " GSZ_FIELD("model") ", " GSZ_FIELD(
+                                          "params") " and " GSZ_FIELD("hf_config"));
+  if (req->value[GSZ_FIELD_MODEL] != NULL) {
+    const char *name = req->value[GSZ_FIELD_MODEL];
+    const gsz_arch *arch = gsz_catalog_find_model(data, name);
+    if (arch == NULL) {
+      const char *near = gsz_catalog_suggest_model(data, name);
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_MODEL,
+                         "unknown model '%s' (see 'gpusizer catalog models', or use " GSZ_FIELD(
+                             "hf_config") " FILE or " GSZ_FIELD("params") " N)%s%s%s",
+                         name, near ? "; did you mean '" : "", near ? near : "",
+                         near ? "'?" : "");
+    }
+    r->model_source = "catalog";
+    gsz_err err = gsz_model_ref_from_arch(&r->model, arch, diag);
+    return err == GSZ_OK ? GSZ_OK : about(diag, err, GSZ_FIELD_MODEL);
+  }
+  if (req->value[GSZ_FIELD_PARAMS] != NULL) {
+    uint64_t n;
+    gsz_err err = gsz_parse_count(&n, req->value[GSZ_FIELD_PARAMS], diag);
+    if (err != GSZ_OK)
+      return about(diag, err, GSZ_FIELD_PARAMS);
+    r->model_source = "params";
+    gsz_model_ref_from_params(&r->model, n, req->value[GSZ_FIELD_PARAMS]);
+    return GSZ_OK;
+  }
+  gsz_err err = gsz_hf_config_load(&r->hf, req->value[GSZ_FIELD_HF_CONFIG], diag);
+  if (err != GSZ_OK)
+    return about(diag, err, GSZ_FIELD_HF_CONFIG);
+  r->model_source = "hf-config";
+  r->hf_config = req->value[GSZ_FIELD_HF_CONFIG];
+  err = gsz_model_ref_from_arch(&r->model, gsz_hf_model_arch(r->hf), diag);
+  return err == GSZ_OK ? GSZ_OK : about(diag, err, GSZ_FIELD_HF_CONFIG);
+}
+
+/* fp32, fp16, bf16: the formats a model is stored and trained in. */
+static bool is_float_format(const gsz_format *f) {
+  return f->trainable;
+}
+
+/* The weight, KV and compute formats: named ones, and those that follow. */
+static gsz_err resolve_formats(gsz_workload *w, const gsz_request *req,
+                               const gsz_catalog_data *data, gsz_diag *diag) {
+  gsz_err err;
+  if (req->value[GSZ_FIELD_PRECISION] != NULL) {
+    if ((err = find_format(&w->weight_format, req, GSZ_FIELD_PRECISION, data, diag)) != GSZ_OK)
+      return err;
+    /* fp32 weights for training mean the fp32 recipe unless one is named. */
+    if (req->value[GSZ_FIELD_RECIPE] == NULL &&
+        w->weight_format->block_bytes == 4 * w->weight_format->block_elems)
+      w->recipe = GSZ_RECIPE_FP32;
+  } else if (w->mode == GSZ_MODE_TRAIN && w->recipe == GSZ_RECIPE_FP32) {
+    w->weight_format = gsz_catalog_find_format(data, "fp32");
+    if (w->weight_format == NULL)
+      return gsz__diag_set(diag, GSZ_ESCHEMA, "the catalog lacks the number format 'fp32'");
+  }
+  if (is_float_format(w->weight_format) && w->mode != GSZ_MODE_QLORA) {
+    w->kv_format = w->weight_format;
+    if (w->weight_format->block_bytes == 2 * w->weight_format->block_elems)
+      w->compute_format = w->weight_format; /* fp16 models compute in fp16 */
+  }
+  if (req->value[GSZ_FIELD_KV_PRECISION] != NULL)
+    return find_format(&w->kv_format, req, GSZ_FIELD_KV_PRECISION, data, diag);
+  return GSZ_OK;
+}
+
+/* A named choice (mode, method, ...) parsed by its lower-stage parser. */
+#define PARSE_CHOICE(parse, out, field)                                                            \
+  (req->value[field] == NULL ? GSZ_OK                                                              \
+   : (err = parse(out, req->value[field], diag)) == GSZ_OK ? GSZ_OK                               \
+                                                           : about(diag, err, field))
+
+static gsz_err resolve_training(gsz__resolved *r, const gsz_request *req, gsz_diag *diag) {
+  gsz_workload *w = &r->workload;
+  gsz_err err;
+  uint64_t v;
+  if ((err = PARSE_CHOICE(gsz_optimizer_parse, &w->optimizer, GSZ_FIELD_OPTIMIZER)) != GSZ_OK ||
+      (err = uint_field(&v, req, GSZ_FIELD_ZERO, 0, 3, 0, diag)) != GSZ_OK)
+    return err;
+  w->zero = (uint32_t)v;
+  r->zero_given = req->value[GSZ_FIELD_ZERO] != NULL;
+  if ((err = PARSE_CHOICE(gsz_recompute_parse, &w->recompute, GSZ_FIELD_RECOMPUTE)) != GSZ_OK)
+    return err;
+  const char *flash = req->value[GSZ_FIELD_FLASH_ATTENTION];
+  if (flash != NULL && !gsz__switch_word(flash, &w->flash_attention))
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_FLASH_ATTENTION, "expected on or off, got '%s'",
+                       flash);
+  if ((err = uint_field(&v, req, GSZ_FIELD_LORA_RANK, 1, 65536, 16, diag)) != GSZ_OK)
+    return err;
+  w->lora_rank = (uint32_t)v;
+  return PARSE_CHOICE(gsz_lora_targets_parse, &w->lora_targets, GSZ_FIELD_LORA_TARGETS);
+}
+
+gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req,
+                             const gsz_catalog_data *data, gsz_diag *diag) {
+  memset(r, 0, sizeof *r);
+  gsz_err err;
+  gsz_mode mode = GSZ_MODE_INFERENCE;
+  if ((err = PARSE_CHOICE(gsz_mode_parse, &mode, GSZ_FIELD_MODE)) != GSZ_OK)
+    return err;
+  if ((err = resolve_model(r, req, data, diag)) != GSZ_OK)
+    goto fail;
+  gsz_workload *w = &r->workload;
+  if ((err = gsz_workload_defaults(w, data, mode, diag)) != GSZ_OK ||
+      (err = PARSE_CHOICE(gsz_method_parse, &w->method, GSZ_FIELD_METHOD)) != GSZ_OK ||
+      (err = PARSE_CHOICE(gsz_recipe_parse, &w->recipe, GSZ_FIELD_RECIPE)) != GSZ_OK ||
+      (err = resolve_formats(w, req, data, diag)) != GSZ_OK)
+    goto fail;
+  const uint64_t big = (uint64_t)1 << 40;
+  if ((err = uint_field(&w->context, req, GSZ_FIELD_CONTEXT, 1, big, 4096, diag)) != GSZ_OK ||
+      (err = uint_field(&w->concurrency, req, GSZ_FIELD_CONCURRENCY, 1, big, 1, diag)) != GSZ_OK ||
+      (err = uint_field(&w->micro_batch, req, GSZ_FIELD_BATCH, 1, big, 1, diag)) != GSZ_OK ||
+      (err = resolve_training(r, req, diag)) != GSZ_OK)
+    goto fail;
+  if (req->value[GSZ_FIELD_RUNTIME] != NULL) {
+    w->runtime = gsz_catalog_find_runtime(data, req->value[GSZ_FIELD_RUNTIME]);
+    if (w->runtime == NULL) {
+      err = field_error(diag, GSZ_EINVAL, GSZ_FIELD_RUNTIME,
+                        "unknown runtime profile '%s' (see 'gpusizer catalog runtimes')",
+                        req->value[GSZ_FIELD_RUNTIME]);
+      goto fail;
+    }
+  }
+  uint64_t tp, pp, dp;
+  if ((err = uint_field(&tp, req, GSZ_FIELD_TP, 1, 4096, 1, diag)) != GSZ_OK ||
+      (err = uint_field(&pp, req, GSZ_FIELD_PP, 1, 4096, 1, diag)) != GSZ_OK ||
+      (err = uint_field(&dp, req, GSZ_FIELD_DP, 1, 1 << 20, 1, diag)) != GSZ_OK)
+    goto fail;
+  r->layout = (gsz_layout){(uint32_t)tp, (uint32_t)pp, (uint32_t)dp};
+  r->layout_given = req->value[GSZ_FIELD_TP] || req->value[GSZ_FIELD_PP] || req->value[GSZ_FIELD_DP];
+  if ((err = gsz_workload_check(w, &r->model, diag)) != GSZ_OK)
+    goto fail;
+  return GSZ_OK;
+
+fail:
+  gsz__resolved_free(r);
+  return err;
+}
+
+void gsz__resolved_free(gsz__resolved *r) {
+  gsz_hf_model_free(r->hf);
+  r->hf = NULL;
+}
+
+/* --- Quote constraints ----------------------------------------------------------- */
+
+/* A GPU named by a field, with a suggestion when misspelt. */
+static gsz_err gpu_named(const gsz_gpu **out, const gsz_catalog_data *d, gsz_field field,
+                         const char *name, gsz_diag *diag) {
+  *out = gsz_catalog_find_gpu(d, name);
+  if (*out != NULL)
+    return GSZ_OK;
+  const char *near = gsz_catalog_suggest_gpu(d, name);
+  return field_error(diag, GSZ_EINVAL, field, "unknown GPU '%s' (see 'gpusizer catalog gpus')%s%s%s",
+                     name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+}
+
+gsz_err gsz__request_gpu(const gsz_gpu **out, const gsz_catalog_data *d, const char *name,
+                         gsz_diag *diag) {
+  return gpu_named(out, d, GSZ_FIELD_GPU, name, diag);
+}
+
+/* Vendors and form factors must name something the catalog has. */
+static gsz_err known_filters(gsz_match_options *o, const gsz_request *req,
+                             const gsz_catalog_data *d, gsz_diag *diag) {
+  for (unsigned i = 0; i < req->n_list[GSZ_FIELD_VENDOR]; i++) {
+    const char *vendor = req->list[GSZ_FIELD_VENDOR][i];
+    bool known = false;
+    for (size_t g = 0; g < d->n_gpus && !known; g++)
+      known = gsz__str_ieq(d->gpus[g].vendor, vendor);
+    if (!known)
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_VENDOR, "no GPU of vendor '%s' in the catalog",
+                         vendor);
+    o->vendors[o->n_vendors++] = vendor;
+  }
+  for (unsigned i = 0; i < req->n_list[GSZ_FIELD_FORM_FACTOR]; i++) {
+    const char *ff = req->list[GSZ_FIELD_FORM_FACTOR][i];
+    bool known = false;
+    for (size_t g = 0; g < d->n_gpus && !known; g++)
+      known = gsz__str_ieq(d->gpus[g].form_factor, ff);
+    if (!known)
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_FORM_FACTOR,
+                         "no GPU of form factor '%s' in the catalog (such as SXM, OAM or PCIe)", ff);
+    o->form_factors[o->n_form_factors++] = ff;
+  }
+  for (unsigned i = 0; i < req->n_list[GSZ_FIELD_EXCLUDE]; i++) {
+    const char *sku = req->list[GSZ_FIELD_EXCLUDE][i];
+    if (gsz_catalog_find_gpu(d, sku) == NULL && gsz_catalog_find_server(d, sku) == NULL)
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_EXCLUDE,
+                         "'%s' is neither a GPU nor a server in the catalog", sku);
+    o->exclude[o->n_exclude++] = sku;
+  }
+  return GSZ_OK;
+}
+
+/* Training layouts a quote takes as given: tp inside a node, the ZeRO stage. */
+static gsz_err training_layout(gsz_match_options *o, const gsz_request *req,
+                               const gsz__resolved *r, gsz_diag *diag) {
+  bool training = r->workload.mode != GSZ_MODE_INFERENCE;
+  if (req->value[GSZ_FIELD_TP] != NULL && !training)
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_TP,
+                       "for inference, quote chooses the tensor-parallel degree; use 'gpusizer "
+                       "size " GSZ_FIELD("tp") "' to size a given layout");
+  const char *why = NULL;
+  if (training && !gsz_layout_tp_ok(&r->model, r->layout.tp, &why))
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_TP, "%s does not fit this model: %s",
+                       req->value[GSZ_FIELD_TP], why);
+  o->train_tp = r->layout.tp;
+  o->zero_given = r->zero_given;
+  return GSZ_OK;
+}
+
+gsz_err gsz__request_match_options(gsz_match_options *o, const gsz_request *req,
+                                   const gsz__resolved *r, const gsz_catalog_data *d,
+                                   const gsz_pricer *pricer, gsz_diag *diag) {
+  gsz_err err;
+  uint64_t v;
+  gsz_match_options_init(o);
+  if ((err = uint_field(&v, req, GSZ_FIELD_MAX_NODES, 1, 1024, 8, diag)) != GSZ_OK)
+    return err;
+  o->max_nodes = (uint32_t)v;
+  if ((err = uint_field(&o->max_gpus, req, GSZ_FIELD_MAX_GPUS, 1, 1u << 20, 0, diag)) != GSZ_OK ||
+      (err = uint_field(&v, req, GSZ_FIELD_TOP, 0, 100, 5, diag)) != GSZ_OK)
+    return err;
+  o->top = (uint32_t)v;
+  if (req->value[GSZ_FIELD_BUDGET] != NULL) {
+    if (gsz_money_parse(&o->budget_minor, req->value[GSZ_FIELD_BUDGET], pricer->minor_digits,
+                        diag) != GSZ_OK) {
+      char what[400];
+      snprintf(what, sizeof what, "%.*s", (int)sizeof what - 1, diag ? diag->message : "");
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_BUDGET,
+                         "%.400s (an amount in %.3s, such as 250000.00)", what, pricer->currency);
+    }
+    o->has_budget = true;
+  }
+  if ((err = PARSE_CHOICE(gsz_stock_policy_parse, &o->stock, GSZ_FIELD_STOCK)) != GSZ_OK)
+    return err;
+  o->allow_consumer = req->value[GSZ_FIELD_ALLOW_CONSUMER] != NULL;
+  for (unsigned i = 0; i < req->n_list[GSZ_FIELD_GPU]; i++)
+    if ((err = gpu_named(&o->gpus[o->n_gpus++], d, GSZ_FIELD_GPU, req->list[GSZ_FIELD_GPU][i],
+                         diag)) != GSZ_OK)
+      return err;
+  if ((err = known_filters(o, req, d, diag)) != GSZ_OK)
+    return err;
+  if (req->value[GSZ_FIELD_EXPLAIN] != NULL &&
+      (err = gpu_named(&o->explain, d, GSZ_FIELD_EXPLAIN, req->value[GSZ_FIELD_EXPLAIN], diag)) !=
+          GSZ_OK)
+    return err;
+  return training_layout(o, req, r, diag);
+}
+
+/* --- The pricing overlay ------------------------------------------------------------- */
+
+gsz_err gsz_request_overlay(gsz_overlay **out, const gsz_catalog_data *data,
+                            const gsz_request *req, gsz_diag *diag) {
+  char today[16];
+  if (req->today != NULL) {
+    snprintf(today, sizeof today, "%s", req->today);
+  } else {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  }
+  gsz_overlay_options opts = {today, req->value[GSZ_FIELD_ALLOW_EXPIRED] != NULL};
+  return gsz_overlay_load(out, req->list[GSZ_FIELD_PRICING], req->n_list[GSZ_FIELD_PRICING], data,
+                          &opts, diag);
+}
