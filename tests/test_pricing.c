@@ -59,7 +59,7 @@ static gsz_price price_of(const gsz_overlay *ov, const char *gpu, const char *se
   const gsz_server *s = gsz_catalog_find_server(data, server);
   assert_non_null(g);
   assert_non_null(s);
-  if (p.price(p.ctx, g, s, per_node, nodes, true, &out, &diag) != GSZ_OK)
+  if (tu_price(&p, data, g, s, per_node, nodes, true, &out, &diag) != GSZ_OK)
     fail_msg("price: %s", diag.message);
   return out;
 }
@@ -189,7 +189,7 @@ static void test_int64_limits(void **state) {
   gsz_overlay_pricer(&p, ov);
   gsz_price pr;
   memset(&pr, 0, sizeof pr);
-  assert_int_equal(p.price(p.ctx, gsz_catalog_find_gpu(data, "L4"),
+  assert_int_equal(tu_price(&p, data, gsz_catalog_find_gpu(data, "L4"),
                            gsz_catalog_find_server(data, "SYS-322GB-NR"), 2, 1, true, &pr, &diag),
                    GSZ_EOVERFLOW);
   gsz_overlay_free(ov);
@@ -405,9 +405,10 @@ static void test_exclusions_reach_the_matcher(void **state) {
   gsz_overlay *ov = load_ok("exclude: [RTX-4090, LAMBDA-VECTOR]\n");
   gsz_pricer p;
   gsz_overlay_pricer(&p, ov);
-  assert_true(p.excluded(p.ctx, gsz_catalog_find_gpu(data, "RTX-4090"), NULL));
-  assert_true(p.excluded(p.ctx, NULL, gsz_catalog_find_server(data, "LAMBDA-VECTOR")));
-  assert_false(p.excluded(p.ctx, gsz_catalog_find_gpu(data, "L4"), NULL));
+  assert_true(p.excluded(p.ctx, GSZ_ITEM_GPU, (size_t)gsz_catalog_find_item(data, GSZ_ITEM_GPU, "RTX-4090")));
+  assert_true(p.excluded(p.ctx, GSZ_ITEM_SERVER,
+                         (size_t)gsz_catalog_find_item(data, GSZ_ITEM_SERVER, "LAMBDA-VECTOR")));
+  assert_false(p.excluded(p.ctx, GSZ_ITEM_GPU, (size_t)gsz_catalog_find_item(data, GSZ_ITEM_GPU, "L4")));
   gsz_model_ref m;
   assert_int_equal(gsz_model_ref_from_arch(&m, gsz_catalog_find_model(data, "llama-3-8b"), NULL),
                    GSZ_OK);
@@ -444,7 +445,7 @@ static void test_empty_overlay_prices_like_the_catalog(void **state) {
   gsz_price t;
   memset(&t, 0, sizeof t);
   memcpy(t.currency, op.currency, 4);
-  assert_int_equal(op.price(op.ctx, gsz_catalog_find_gpu(data, "H100-SXM5-80GB"),
+  assert_int_equal(tu_price(&op, data, gsz_catalog_find_gpu(data, "H100-SXM5-80GB"),
                             gsz_catalog_find_server(data, "SYS-821GE-TNHR"), 8, 2, false, &t, NULL),
                    GSZ_OK);
   assert_int_equal(t.total_minor, a.total_minor);
@@ -452,7 +453,7 @@ static void test_empty_overlay_prices_like_the_catalog(void **state) {
   gsz_price b;
   memset(&b, 0, sizeof b);
   memcpy(b.currency, cat.currency, 4);
-  assert_int_equal(cat.price(cat.ctx, gsz_catalog_find_gpu(data, "H100-SXM5-80GB"),
+  assert_int_equal(tu_price(&cat, data, gsz_catalog_find_gpu(data, "H100-SXM5-80GB"),
                              gsz_catalog_find_server(data, "SYS-821GE-TNHR"), 8, 2, true, &b, NULL),
                    GSZ_OK);
   assert_int_equal(a.total_minor, b.total_minor);
@@ -510,8 +511,8 @@ static void test_totals_only_agree_with_lines(void **state) {
     gsz_diag dw, dn;
     gsz_diag_clear(&dw);
     gsz_diag_clear(&dn);
-    gsz_err ew = p.price(p.ctx, g, s, cases[i].per_node, cases[i].nodes, true, &with, &dw);
-    gsz_err en = p.price(p.ctx, g, s, cases[i].per_node, cases[i].nodes, false, &without, &dn);
+    gsz_err ew = tu_price(&p, data, g, s, cases[i].per_node, cases[i].nodes, true, &with, &dw);
+    gsz_err en = tu_price(&p, data, g, s, cases[i].per_node, cases[i].nodes, false, &without, &dn);
     if (ew != en || strcmp(dw.message, dn.message) != 0 || with.total_minor != without.total_minor)
       fail_msg("case %zu: with lines %s '%s' %lld, totals only %s '%s' %lld", i, gsz_err_name(ew),
                dw.message, (long long)with.total_minor, gsz_err_name(en), dn.message,
@@ -526,9 +527,9 @@ static void test_totals_only_agree_with_lines(void **state) {
   gsz_overlay_pricer(&p, ov);
   gsz_price pr;
   gsz_diag diag;
-  assert_int_equal(p.price(p.ctx, g, s, 1, 1, false, &pr, &diag), GSZ_EOVERFLOW);
+  assert_int_equal(tu_price(&p, data, g, s, 1, 1, false, &pr, &diag), GSZ_EOVERFLOW);
   assert_string_equal(diag.message, "the quote total overflows");
-  assert_int_equal(p.price(p.ctx, g, s, 1, 2, false, &pr, &diag), GSZ_EOVERFLOW);
+  assert_int_equal(tu_price(&p, data, g, s, 1, 2, false, &pr, &diag), GSZ_EOVERFLOW);
   assert_string_equal(diag.message, "the price of 2 x 'SYS-322GB-NR' overflows");
   gsz_overlay_free(ov);
 }
@@ -695,7 +696,7 @@ static void expect_price_error(const gsz_overlay *ov, const gsz_catalog_data *d,
   const gsz_server *s = gsz_catalog_find_server(d, server);
   assert_non_null(g);
   assert_non_null(s);
-  gsz_err err = p.price(p.ctx, g, s, per_node, nodes, true, &out, &diag);
+  gsz_err err = tu_price(&p, d, g, s, per_node, nodes, true, &out, &diag);
   if (err != want || strcmp(diag.message, says) != 0)
     fail_msg("got %s '%s'\n  want %s '%s'", gsz_err_name(err), diag.message, gsz_err_name(want),
              says);
@@ -754,9 +755,9 @@ static void test_failed_totals_only_pricing_leaves_a_true_line_count(void **stat
   gsz_diag diag;
   const gsz_gpu *g = gsz_catalog_find_gpu(data, "L40S");
   const gsz_server *s = gsz_catalog_find_server(data, "SYS-421GE-TNRT");
-  assert_int_equal(p.price(p.ctx, g, s, 8, 64, false, &out, &diag), GSZ_EOVERFLOW);
+  assert_int_equal(tu_price(&p, data, g, s, 8, 64, false, &out, &diag), GSZ_EOVERFLOW);
   assert_int_equal(out.n_lines, 0);
-  assert_int_equal(p.price(p.ctx, g, s, 8, 64, true, &out, &diag), GSZ_EOVERFLOW);
+  assert_int_equal(tu_price(&p, data, g, s, 8, 64, true, &out, &diag), GSZ_EOVERFLOW);
   assert_true(out.n_lines <= GSZ_PRICE_MAX_LINES);
 
   /* quote --model llama-3-8b --gpu L40S --explain L40S --pricing b.yaml */

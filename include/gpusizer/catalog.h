@@ -64,6 +64,29 @@ const gsz_currency *gsz_catalog_find_currency(const gsz_catalog_data *data, cons
 /* The profile whose default_for is mode ("inference" or "training"). */
 const gsz_runtime *gsz_catalog_default_runtime(const gsz_catalog_data *data, const char *mode);
 
+/* --- Items of any kind ------------------------------------------------------ */
+
+/* "gpu", "server", "nic", "switch", "cable", "support", "software",
+ * "service"; gsz_item_kind_find gives GSZ_ITEM_KIND_COUNT for another name. */
+const char *gsz_item_kind_name(gsz_item_kind kind);
+gsz_item_kind gsz_item_kind_find(const char *name);
+
+/* What every item has, whatever its kind; pointers borrowed from the records. */
+typedef struct gsz_item {
+  const char *sku, *vendor, *name;
+  const gsz_unit_price *price;
+  const gsz_stock_total *stock;
+  bool sellable;
+} gsz_item;
+
+/* How many items of kind the catalog has (0 for a kind it has no table for). */
+size_t gsz_catalog_item_count(const gsz_catalog_data *data, gsz_item_kind kind);
+/* Item index of kind (index < gsz_catalog_item_count). */
+gsz_item gsz_catalog_item(const gsz_catalog_data *data, gsz_item_kind kind, size_t index);
+/* The index of the item of kind whose SKU (or, for GPUs, alias) is sku,
+ * ASCII case ignored; -1 when there is none. */
+long gsz_catalog_find_item(const gsz_catalog_data *data, gsz_item_kind kind, const char *sku);
+
 /* The nearest known name to a misspelt one (case-insensitive edit
  * distance, at most a third of the name), for "did you mean" hints; NULL
  * when nothing is close. Models: names, Hugging Face ids and aliases;

@@ -76,6 +76,12 @@ typedef struct gsz_match_options {
 
 void gsz_match_options_init(gsz_match_options *opts);
 
+/* The bill of materials of a configuration: nodes x server (per node),
+ * then nodes x gpus_per_node x GPU (per GPU; included in the server's
+ * price when the server says so). gpu and server are records of data. */
+void gsz_bom_configuration(gsz_bom *out, const gsz_catalog_data *data, const gsz_gpu *gpu,
+                           const gsz_server *server, uint32_t gpus_per_node, uint32_t nodes);
+
 /* --- Results --------------------------------------------------------------- */
 
 #define GSZ_REASON_MAP(XX)                                                        \
@@ -127,12 +133,15 @@ typedef struct gsz_reason {
   char text[GSZ_REASON_TEXT_MAX]; /* NO_PRICE: the pricer's words; TP_DIVISIBILITY: why */
 } gsz_reason;
 
+/* Stock against a bill of materials: every item of it that the catalog
+ * has inventory rows for (GPUs and servers by name; other kinds summed). */
 typedef struct gsz_stock_status {
   bool buildable;          /* every item needed is available */
   bool known;              /* the catalog has inventory rows for them */
   uint64_t gpus_needed, servers_needed;   /* gpus_needed 0 when included in servers */
   int64_t gpus_available, servers_available;
   uint64_t gpus_short, servers_short;
+  uint64_t others_short;   /* items of other kinds (network gear, ...) short */
   int32_t lead_time_days;  /* of what is short; 0 when nothing is; -1 when unknown */
 } gsz_stock_status;
 
@@ -153,7 +162,8 @@ typedef struct gsz_candidate {
   /* explain only: the verdict */
   bool fits;
   gsz_reason verdict;
-  gsz_price price; /* last: the matcher clears only what comes before it */
+  gsz_bom bom;     /* what the configuration is made of (set once it is priced) */
+  gsz_price price; /* last: the matcher clears only what comes before the bill */
 } gsz_candidate;
 
 #define GSZ_MATCH_MAX_REASONS 6

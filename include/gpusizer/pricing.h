@@ -27,15 +27,26 @@ extern "C" {
 
 /* --- Prices ---------------------------------------------------------------- */
 
+/* What a quote line is: an item of the bill of materials (the same values
+ * as gsz_item_kind), or a step of the price (discount, markup, an adder of
+ * the pricing policy, tax). */
 typedef enum gsz_line_kind {
-  GSZ_LINE_SERVER,
-  GSZ_LINE_GPU,
-  GSZ_LINE_DISCOUNT,
+  GSZ_LINE_GPU = GSZ_ITEM_GPU,
+  GSZ_LINE_SERVER = GSZ_ITEM_SERVER,
+  GSZ_LINE_NIC = GSZ_ITEM_NIC,
+  GSZ_LINE_SWITCH = GSZ_ITEM_SWITCH,
+  GSZ_LINE_CABLE = GSZ_ITEM_CABLE,
+  GSZ_LINE_SUPPORT = GSZ_ITEM_SUPPORT,
+  GSZ_LINE_SOFTWARE = GSZ_ITEM_SOFTWARE,
+  GSZ_LINE_SERVICE = GSZ_ITEM_SERVICE,
+  GSZ_LINE_DISCOUNT = GSZ_ITEM_KIND_COUNT,
   GSZ_LINE_MARKUP,
   GSZ_LINE_ADDER,
   GSZ_LINE_TAX
 } gsz_line_kind;
 
+/* "gpu", "server", ... (the item kind's name), "discount", "markup",
+ * "adder", "tax". */
 const char *gsz_line_kind_name(gsz_line_kind kind);
 
 /* One line of a quote, in minor units of the quote currency. Percentage
@@ -60,20 +71,21 @@ typedef struct gsz_price {
   gsz_price_line lines[GSZ_PRICE_MAX_LINES]; /* last: copies stop at n_lines */
 } gsz_price;
 
-/* How configurations are priced. The catalog pricer uses the catalog's
- * prices as they are; the pricing overlay provides another. */
+/* How bills of materials are priced. The catalog pricer uses the catalog's
+ * prices as they are; the pricing overlay provides another. A pricer is
+ * read-only: threads may share one. */
 typedef struct gsz_pricer {
-  /* Price `nodes` servers each holding `gpus_per_node` GPUs. With
-   * with_lines false only out->total_minor is set (the same total, for
-   * ranking many candidates fast); with it, the line items too.
-   * GSZ_ENOTFOUND when an item has no usable price (diag says why, one
-   * line); GSZ_EOVERFLOW when the total does not fit. */
-  gsz_err (*price)(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
-                   uint32_t gpus_per_node, uint32_t nodes, bool with_lines, gsz_price *out,
+  /* Price a bill of materials (items of the catalog the pricer was made
+   * for, in the bill's order; a pricing policy may add lines of its own).
+   * With with_lines false only out->total_minor is set (the same total,
+   * for ranking many candidates fast); with it, the line items too.
+   * out->n_lines is a true count after every call. GSZ_ENOTFOUND when an
+   * item has no usable price (diag says why, one line); GSZ_EOVERFLOW when
+   * the total does not fit. */
+  gsz_err (*price)(void *ctx, const gsz_bom *bom, bool with_lines, gsz_price *out,
                    gsz_diag *diag);
-  /* True when the policy never offers this item: gpu or server (the other
-   * NULL), records of the catalog the matcher runs on. May be NULL. */
-  bool (*excluded)(void *ctx, const gsz_gpu *gpu, const gsz_server *server);
+  /* True when the policy never offers item index of kind. May be NULL. */
+  bool (*excluded)(void *ctx, gsz_item_kind kind, size_t index);
   void *ctx;
   char currency[4];      /* the quote currency */
   unsigned minor_digits; /* its minor digits */
@@ -142,7 +154,8 @@ typedef struct gsz_effective_price {
   const char *why;           /* when not priced */
 } gsz_effective_price;
 
-/* kind "gpu" (index into data->gpus) or "server" (into data->servers). */
+/* kind: an item kind's name ("gpu", "server", ...); index: the item among
+ * the catalog's records of that kind. */
 void gsz_overlay_unit_price(gsz_effective_price *out, const gsz_overlay *overlay,
                             const char *kind, size_t index);
 

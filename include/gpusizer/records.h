@@ -139,6 +139,52 @@ typedef struct gsz_catalog_data {
   size_t n_stock;
 } gsz_catalog_data;
 
+/* --- Items and bills of materials -------------------------------------------- */
+
+/* What a quote line can be. GPUs and servers are catalog tables today;
+ * the other kinds are ready for network gear and support lines. */
+typedef enum gsz_item_kind {
+  GSZ_ITEM_GPU,
+  GSZ_ITEM_SERVER,
+  GSZ_ITEM_NIC,      /* scale-out network adapter */
+  GSZ_ITEM_SWITCH,   /* leaf or spine switch */
+  GSZ_ITEM_CABLE,    /* cable or transceiver */
+  GSZ_ITEM_SUPPORT,  /* support contract */
+  GSZ_ITEM_SOFTWARE, /* software licence */
+  GSZ_ITEM_SERVICE,  /* installation and other services */
+  GSZ_ITEM_KIND_COUNT
+} gsz_item_kind;
+
+/* What a line's quantity is counted per. */
+typedef enum gsz_bom_scope {
+  GSZ_BOM_PER_GPU,
+  GSZ_BOM_PER_NODE,
+  GSZ_BOM_PER_CLUSTER,
+  GSZ_BOM_PER_QUOTE
+} gsz_bom_scope;
+
+/* One line of a bill of materials: an item of the catalog and how many. */
+typedef struct gsz_bom_line {
+  gsz_item_kind kind;
+  uint32_t index;      /* the item among the catalog's records of its kind */
+  const char *sku;     /* borrowed from the record */
+  gsz_bom_scope scope;
+  uint64_t per_scope;  /* how many per GPU, node, cluster or quote */
+  uint64_t quantity;   /* how many in all */
+  bool included;       /* priced within another line (the GPUs of a DGX system) */
+} gsz_bom_line;
+
+#define GSZ_BOM_MAX_LINES 16
+
+/* Everything a configuration needs, as the matcher builds it and pricing,
+ * stock and reports read it. */
+typedef struct gsz_bom {
+  uint32_t gpus_per_node, nodes;
+  uint64_t gpus; /* gpus_per_node x nodes */
+  unsigned n_lines;
+  gsz_bom_line lines[GSZ_BOM_MAX_LINES]; /* last: copies stop at n_lines */
+} gsz_bom;
+
 #ifdef __cplusplus
 }
 #endif

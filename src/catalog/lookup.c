@@ -2,16 +2,16 @@
  * Hugging Face ids, any case) and "did you mean" suggestions over them.
  * Works on the plain records only: no SQLite here, so a program that sizes
  * models against hand-built records links without it. */
-#include "util/common_int.h"
 #include "catalog/lookup_int.h"
 #include "gpusizer/suggest.h"
+#include "util/common_int.h"
 
 #include <string.h>
 
 /* --- Lookups --------------------------------------------------------- */
 
 #define DEFINE_BSEARCH(fn, type, key)                                                              \
-  long fn(const type *items, size_t n, const char *name) {                                  \
+  long fn(const type *items, size_t n, const char *name) {                                         \
     size_t lo = 0, hi = n;                                                                         \
     while (lo < hi) {                                                                              \
       size_t mid = lo + (hi - lo) / 2;                                                             \
@@ -91,9 +91,9 @@ const gsz_currency *gsz_catalog_find_currency(const gsz_catalog_data *d, const c
 }
 
 typedef struct nearest {
-  const char *name;   /* what to suggest */
+  const char *name; /* what to suggest */
   unsigned distance;
-  size_t len_diff;    /* ties go to the candidate closest in length */
+  size_t len_diff; /* ties go to the candidate closest in length */
   unsigned limit;
 } nearest;
 
@@ -103,8 +103,8 @@ static void consider(nearest *best, const char *typed, const char *candidate, co
   unsigned d = gsz_edit_distance(typed, candidate, best->limit);
   size_t lt = strlen(typed), lc = strlen(candidate);
   size_t diff = lt > lc ? lt - lc : lc - lt;
-  if (d <= best->limit &&
-      (best->name == NULL || d < best->distance || (d == best->distance && diff < best->len_diff))) {
+  if (d <= best->limit && (best->name == NULL || d < best->distance ||
+                           (d == best->distance && diff < best->len_diff))) {
     best->name = show;
     best->distance = d;
     best->len_diff = diff;
@@ -134,4 +134,54 @@ const char *gsz_catalog_suggest_gpu(const gsz_catalog_data *d, const char *typed
   for (size_t i = 0; i < d->n_gpu_aliases; i++)
     consider(&best, typed, d->gpu_aliases[i].alias, d->gpu_aliases[i].target);
   return best.name;
+}
+
+/* --- Items of any kind ------------------------------------------------------- */
+
+static const char *const kind_names[GSZ_ITEM_KIND_COUNT] = {
+    [GSZ_ITEM_GPU] = "gpu",           [GSZ_ITEM_SERVER] = "server",
+    [GSZ_ITEM_NIC] = "nic",           [GSZ_ITEM_SWITCH] = "switch",
+    [GSZ_ITEM_CABLE] = "cable",       [GSZ_ITEM_SUPPORT] = "support",
+    [GSZ_ITEM_SOFTWARE] = "software", [GSZ_ITEM_SERVICE] = "service",
+};
+
+const char *gsz_item_kind_name(gsz_item_kind kind) {
+  return kind < GSZ_ITEM_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+gsz_item_kind gsz_item_kind_find(const char *name) {
+  for (int k = 0; k < GSZ_ITEM_KIND_COUNT; k++)
+    if (strcmp(kind_names[k], name) == 0)
+      return (gsz_item_kind)k;
+  return GSZ_ITEM_KIND_COUNT;
+}
+
+size_t gsz_catalog_item_count(const gsz_catalog_data *d, gsz_item_kind kind) {
+  switch (kind) {
+  case GSZ_ITEM_GPU:
+    return d->n_gpus;
+  case GSZ_ITEM_SERVER:
+    return d->n_servers;
+  default:
+    return 0;
+  }
+}
+
+gsz_item gsz_catalog_item(const gsz_catalog_data *d, gsz_item_kind kind, size_t i) {
+  if (kind == GSZ_ITEM_GPU) {
+    const gsz_gpu *g = &d->gpus[i];
+    return (gsz_item){g->sku, g->vendor, g->name, &g->price, &g->stock, g->sellable};
+  }
+  const gsz_server *s = &d->servers[i];
+  return (gsz_item){s->sku, s->vendor, s->name, &s->price, &s->stock, s->sellable};
+}
+
+long gsz_catalog_find_item(const gsz_catalog_data *d, gsz_item_kind kind, const char *sku) {
+  if (kind == GSZ_ITEM_GPU) {
+    const gsz_gpu *g = gsz_catalog_find_gpu(d, sku);
+    return g ? (long)(g - d->gpus) : -1;
+  }
+  if (kind == GSZ_ITEM_SERVER)
+    return gsz__server_index(d->servers, d->n_servers, sku);
+  return -1;
 }

@@ -201,8 +201,7 @@ int cmd_batch(int argc, char **argv) {
   err = gsz_batch_run(&answer, data, overlay, in, &cli_column_words,
                       show_progress ? progress : NULL, &ps, &diag);
   if (err == GSZ_OK &&
-      (err = gsz_report_batch(&text, &len, answer->rows, answer->n_rows, format, &diag)) ==
-          GSZ_OK)
+      (err = gsz_report_batch(&text, &len, answer->rows, answer->n_rows, format, &diag)) == GSZ_OK)
     err = gsz_report_batch_summary(&summary, &summary_len, answer->rows, answer->n_rows, data,
                                    answer->minor_digits, &diag);
   if (err != GSZ_OK) {

@@ -19,16 +19,13 @@ static void help(void) {
   cli_field_help(stdout, GSZ_SCOPE_SIZE);
   fputs("\n"
         "output:\n"
-        "  --format F               table (default), json, csv or markdown\n"
-        CLI_CSV_RAW_HELP
+        "  --format F               table (default), json, csv or markdown\n" CLI_CSV_RAW_HELP
         "  --db FILE                catalog file (default: $GPUSIZER_DB, else built-in)\n"
         "  -h, --help               this help\n"
         "\n"
         "A count or byte size above 9,223,372,036,854,775,807 is an error in every\n"
         "format (exit 2). Table and Markdown show control characters in names escaped\n"
-        "(\\x1b).\n"
-        CLI_CSV_GUARD_HELP
-        "\n"
+        "(\\x1b).\n" CLI_CSV_GUARD_HELP "\n"
         "examples:\n"
         "  gpusizer size --model llama-3-70b --precision bf16 --context 8192 --concurrency 8\n"
         "  gpusizer size --model llama-3-8b --mode train --zero 3 --dp 8 --batch 4\n"

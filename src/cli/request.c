@@ -104,8 +104,7 @@ bool cli_field_set(const char *cmd, gsz_request *req, int opt, const char *optar
 
 /* --- Words -------------------------------------------------------------------- */
 
-static const char *column_word(void *ctx, const char *field, bool subject, char *buf,
-                               size_t size) {
+static const char *column_word(void *ctx, const char *field, bool subject, char *buf, size_t size) {
   if (subject) {
     snprintf(buf, size, "column '%s'", field);
     return buf;
@@ -114,7 +113,6 @@ static const char *column_word(void *ctx, const char *field, bool subject, char 
 }
 
 const gsz_field_words cli_column_words = {column_word, NULL};
-
 
 /* --- The environment -------------------------------------------------------------- */
 

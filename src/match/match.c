@@ -3,9 +3,9 @@
  * reasons every losing GPU lost. */
 #include "gpusizer/match.h"
 #include "gpusizer/catalog.h"
+#include "sizing/memory_int.h"
 #include "util/common_int.h"
 #include "util/fmt_int.h"
-#include "sizing/memory_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -122,7 +122,9 @@ typedef struct run {
 
 /* Copy a candidate without its unused price lines (most of its size). */
 static void copy_candidate(gsz_candidate *dst, const gsz_candidate *src) {
-  memcpy(dst, src, offsetof(gsz_candidate, price.lines));
+  memcpy(dst, src, offsetof(gsz_candidate, bom.lines));
+  memcpy(dst->bom.lines, src->bom.lines, src->bom.n_lines * sizeof *src->bom.lines);
+  memcpy(&dst->price, &src->price, offsetof(gsz_price, lines));
   memcpy(dst->price.lines, src->price.lines, src->price.n_lines * sizeof *src->price.lines);
 }
 
@@ -212,12 +214,14 @@ static bool gpu_excluded(const run *r, const gsz_gpu *g) {
   for (size_t i = 0; i < r->o->n_exclude; i++)
     if (r->excluded_gpus[i] == g)
       return true;
-  return r->p->excluded != NULL && r->p->excluded(r->p->ctx, g, NULL);
+  return r->p->excluded != NULL &&
+         r->p->excluded(r->p->ctx, GSZ_ITEM_GPU, (size_t)(g - r->d->gpus));
 }
 
 static bool server_excluded(const run *r, const gsz_server *s) {
   return in_list(r->o->exclude, r->o->n_exclude, s->sku) ||
-         (r->p->excluded != NULL && r->p->excluded(r->p->ctx, NULL, s));
+         (r->p->excluded != NULL &&
+          r->p->excluded(r->p->ctx, GSZ_ITEM_SERVER, (size_t)(s - r->d->servers)));
 }
 
 /* --- Layouts and memory ----------------------------------------------------- */
@@ -307,38 +311,49 @@ static uint32_t smallest_nodes(run *r, uint32_t per_node, uint32_t tp, uint32_t 
 
 /* --- Stock ----------------------------------------------------------------- */
 
-static gsz_stock_status stock_for(const gsz_gpu *g, const gsz_server *s, uint64_t gpus,
-                                  uint32_t nodes) {
+/* Available stock of an item: 0 when it has no inventory rows (or less
+ * reserved than on hand would make it negative). */
+static int64_t available(const gsz_stock_total *t) {
+  return t->present && t->available > 0 ? t->available : 0;
+}
+
+static gsz_stock_status stock_for(const run *r, const gsz_bom *bom) {
   gsz_stock_status st;
   memset(&st, 0, sizeof st);
-  st.gpus_needed = s->gpus_included ? 0 : gpus;
-  st.servers_needed = nodes;
-  st.gpus_available = g->stock.present ? g->stock.available : 0;
-  st.servers_available = s->stock.present ? s->stock.available : 0;
-  st.known = s->stock.present && (st.gpus_needed == 0 || g->stock.present);
-  if (st.gpus_available < 0)
-    st.gpus_available = 0;
-  if (st.servers_available < 0)
-    st.servers_available = 0;
-  st.gpus_short = st.gpus_needed > (uint64_t)st.gpus_available
-                      ? st.gpus_needed - (uint64_t)st.gpus_available
-                      : 0;
-  st.servers_short = st.servers_needed > (uint64_t)st.servers_available
-                         ? st.servers_needed - (uint64_t)st.servers_available
-                         : 0;
-  st.buildable = st.gpus_short == 0 && st.servers_short == 0;
-  /* The lead time of what is short: the longest; 0 when nothing is (it
-   * ships from stock); unknown (-1) as soon as one short item has no
-   * inventory rows to tell. */
-  st.lead_time_days = st.buildable ? 0 : -1;
-  bool unknown =
-      (st.gpus_short > 0 && !g->stock.present) || (st.servers_short > 0 && !s->stock.present);
-  if (!unknown) {
-    if (st.gpus_short > 0)
-      st.lead_time_days = g->stock.lead_time_days;
-    if (st.servers_short > 0 && s->stock.lead_time_days > st.lead_time_days)
-      st.lead_time_days = s->stock.lead_time_days;
+  st.known = true;
+  st.buildable = true;
+  int32_t lead = 0;
+  bool lead_unknown = false;
+  for (unsigned i = 0; i < bom->n_lines; i++) {
+    const gsz_bom_line *bl = &bom->lines[i];
+    const gsz_stock_total *t = gsz_catalog_item(r->d, bl->kind, bl->index).stock;
+    uint64_t needed = bl->included ? 0 : bl->quantity;
+    int64_t have = available(t);
+    uint64_t short_by = needed > (uint64_t)have ? needed - (uint64_t)have : 0;
+    if (bl->kind == GSZ_ITEM_GPU) {
+      st.gpus_needed = needed;
+      st.gpus_available = have;
+      st.gpus_short = short_by;
+    } else if (bl->kind == GSZ_ITEM_SERVER) {
+      st.servers_needed = needed;
+      st.servers_available = have;
+      st.servers_short = short_by;
+    } else {
+      st.others_short += short_by;
+    }
+    if (needed > 0 && !t->present)
+      st.known = false;
+    if (short_by > 0) {
+      st.buildable = false;
+      /* The lead time of what is short: the longest; unknown (-1) as soon
+       * as one short item has no inventory rows to tell. */
+      if (!t->present)
+        lead_unknown = true;
+      else if (t->lead_time_days > lead)
+        lead = t->lead_time_days;
+    }
   }
+  st.lead_time_days = st.buildable ? 0 : lead_unknown ? -1 : lead;
   return st;
 }
 
@@ -386,6 +401,7 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   memset(c, 0, offsetof(gsz_candidate, verdict));
   memset(&c->verdict, 0, offsetof(gsz_reason, text));
   c->verdict.text[0] = '\0';
+  c->bom.n_lines = 0;
   c->price.n_lines = 0;
   c->price.total_minor = 0;
   c->gpu = g;
@@ -421,8 +437,7 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   uint32_t tp = r->training ? r->o->train_tp : inference_tp(r, per_node);
   if (r->training && (per_node % tp != 0 || !gsz_layout_tp_ok(r->m, tp, NULL))) {
     snprintf(v->text, sizeof v->text,
-             GSZ_FIELD("tp") " %u does not split %u GPUs per node for this model", tp,
-             per_node);
+             GSZ_FIELD("tp") " %u does not split %u GPUs per node for this model", tp, per_node);
     REJECT(TP_DIVISIBILITY);
   }
   bool quick = r->w->method == GSZ_METHOD_QUICK;
@@ -484,7 +499,8 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   c->price.minor_digits = r->p->minor_digits;
   gsz_diag pd;
   pd.message[0] = '\0';
-  gsz_err err = r->p->price(r->p->ctx, g, s, per_node, nodes, false, &c->price, &pd);
+  gsz_bom_configuration(&c->bom, r->d, g, s, per_node, nodes);
+  gsz_err err = r->p->price(r->p->ctx, &c->bom, false, &c->price, &pd);
   if (err == GSZ_ENOMEM) {
     r->err = gsz__diag_nomem(r->diag);
     return false;
@@ -503,7 +519,7 @@ static bool evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *
   }
 
   /* Stock. */
-  c->stock = stock_for(g, s, c->total_gpus, nodes);
+  c->stock = stock_for(r, &c->bom);
   if (r->o->stock == GSZ_STOCK_ONLY && !c->stock.buildable) {
     v->nodes = nodes;
     v->total_gpus = c->stock.gpus_needed;
@@ -674,8 +690,7 @@ static gsz_err add_lines(run *r, gsz_candidate *c) {
   if (!priced)
     return GSZ_OK;
   gsz_diag pd;
-  gsz_err err =
-      r->p->price(r->p->ctx, c->gpu, c->server, c->gpus_per_node, c->nodes, true, &c->price, &pd);
+  gsz_err err = r->p->price(r->p->ctx, &c->bom, true, &c->price, &pd);
   if (err == GSZ_ENOMEM)
     return gsz__diag_nomem(r->diag);
   return GSZ_OK; /* it priced before; a second run cannot fail otherwise */

@@ -4,13 +4,13 @@
  * currency, and prices configurations step by step as docs/pricing.md
  * describes: unit price -> converted and rounded -> x quantity -> each
  * matching discount in file order -> markup; then adders; then tax. */
-#include "gpusizer/pricing.h"
-#include "util/common_int.h"
-#include "util/fmt_int.h"
+#include "gpusizer/catalog.h"
 #include "gpusizer/money.h"
 #include "gpusizer/parse.h"
-#include "gpusizer/catalog.h"
+#include "gpusizer/pricing.h"
 #include "gpusizer/suggest.h"
+#include "util/common_int.h"
+#include "util/fmt_int.h"
 #include "util/yaml_tree_int.h"
 
 #include <errno.h>
@@ -64,7 +64,7 @@ struct gsz_overlay {
   size_t n_adders;
   int64_t tax;
   const char *tax_label, *tax_origin;
-  item_price *gpus, *servers; /* effective prices, by catalog index */
+  item_price *items[GSZ_ITEM_KIND_COUNT]; /* effective prices, by kind and catalog index */
   char **files;
   size_t n_files;
   char *warnings[8];
@@ -116,8 +116,8 @@ void gsz_overlay_free(gsz_overlay *ov) {
   for (size_t i = 0; i < ov->n_warnings; i++)
     gsz__free(ov->warnings[i]);
   gsz__free(ov->describe);
-  gsz__free(ov->gpus);
-  gsz__free(ov->servers);
+  for (int k = 0; k < GSZ_ITEM_KIND_COUNT; k++)
+    gsz__free(ov->items[k]);
   gsz__free(ov);
 }
 
@@ -305,52 +305,74 @@ static void read_fx(loader *l, const gsz__yaml_node *fx) {
   }
 }
 
-/* Resolve a GPU or server SKU (or GPU alias); kind out: "gpu"/"server". */
-static bool find_item(const gsz_catalog_data *d, const char *name, const char *want_kind,
-                      const char **kind, size_t *index) {
-  if (want_kind == NULL || strcmp(want_kind, "gpu") == 0) {
-    const gsz_gpu *g = gsz_catalog_find_gpu(d, name);
-    if (g != NULL) {
-      *kind = "gpu";
-      *index = (size_t)(g - d->gpus);
-      return true;
-    }
-  }
-  if (want_kind == NULL || strcmp(want_kind, "server") == 0) {
-    const gsz_server *s = gsz_catalog_find_server(d, name);
-    if (s != NULL) {
-      *kind = "server";
-      *index = (size_t)(s - d->servers);
+/* Resolve the SKU of an item of want (GSZ_ITEM_KIND_COUNT: any kind with
+ * catalog records; GPUs by alias too) into its kind and index. */
+static bool find_item(const gsz_catalog_data *d, const char *name, gsz_item_kind want,
+                      gsz_item_kind *kind, size_t *index) {
+  for (int k = 0; k < GSZ_ITEM_KIND_COUNT; k++) {
+    if (want != GSZ_ITEM_KIND_COUNT && k != (int)want)
+      continue;
+    long i = gsz_catalog_find_item(d, (gsz_item_kind)k, name);
+    if (i >= 0) {
+      *kind = (gsz_item_kind)k;
+      *index = (size_t)i;
       return true;
     }
   }
   return false;
 }
 
-static void unknown_sku(loader *l, const gsz__yaml_node *at, const char *key, const char *kind) {
-  const char *near =
-      (kind == NULL || strcmp(kind, "gpu") == 0) ? gsz_catalog_suggest_gpu(l->d, at->value) : NULL;
-  bad(l, GSZ_EINVAL, at, "%s: unknown %s SKU '%s' (see 'gpusizer catalog %s')%s%s%s", key,
-      kind ? kind : "GPU or server", at->value,
-      kind && strcmp(kind, "server") == 0 ? "servers" : "gpus", near ? "; did you mean '" : "",
-      near ? near : "", near ? "'?" : "");
+/* kind GSZ_ITEM_KIND_COUNT: an item of any kind was wanted. */
+static void unknown_sku(loader *l, const gsz__yaml_node *at, const char *key, gsz_item_kind kind) {
+  bool any = kind == GSZ_ITEM_KIND_COUNT;
+  const char *near = any || kind == GSZ_ITEM_GPU ? gsz_catalog_suggest_gpu(l->d, at->value) : NULL;
+  bad(l, GSZ_EINVAL, at, "%s: unknown %s SKU '%s' (see 'gpusizer catalog %ss')%s%s%s", key,
+      any ? "GPU or server" : gsz_item_kind_name(kind), at->value,
+      any ? "gpu" : gsz_item_kind_name(kind), near ? "; did you mean '" : "", near ? near : "",
+      near ? "'?" : "");
+}
+
+/* "gpu or server": the kinds the catalog has items of, for messages. */
+static const char *kinds_in(const gsz_catalog_data *d, char *buf, size_t size) {
+  int have[GSZ_ITEM_KIND_COUNT], n = 0;
+  for (int k = 0; k < GSZ_ITEM_KIND_COUNT; k++)
+    if (gsz_catalog_item_count(d, (gsz_item_kind)k) > 0)
+      have[n++] = k;
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < n && used < size; i++)
+    used += (size_t)snprintf(buf + used, size - used, "%s%s",
+                             i == 0       ? ""
+                             : i + 1 == n ? " or "
+                                          : ", ",
+                             gsz_item_kind_name((gsz_item_kind)have[i]));
+  return buf;
+}
+
+/* The names of every item kind, for the keys of prices and match.kind. */
+static const char *const *kind_names(void) {
+  static const char *names[GSZ_ITEM_KIND_COUNT];
+  for (int k = 0; k < GSZ_ITEM_KIND_COUNT; k++)
+    names[k] = gsz_item_kind_name((gsz_item_kind)k);
+  return names;
 }
 
 static void read_prices(loader *l, const gsz__yaml_node *prices) {
-  static const char *const kinds[] = {"gpu", "server"};
-  if (!expect_kind(l, prices, GSZ_YAML_MAP, "prices") || !known_keys(l, prices, kinds, 2, "prices"))
+  if (!expect_kind(l, prices, GSZ_YAML_MAP, "prices") ||
+      !known_keys(l, prices, kind_names(), GSZ_ITEM_KIND_COUNT, "prices"))
     return;
   for (size_t k = 0; k < prices->n && l->err == GSZ_OK; k++) {
     const char *kind = prices->keys[k]->value;
+    gsz_item_kind want = gsz_item_kind_find(kind);
     const gsz__yaml_node *items = prices->values[k];
     if (!expect_kind(l, items, GSZ_YAML_MAP, kind))
       return;
     for (size_t i = 0; i < items->n && l->err == GSZ_OK; i++) {
       const gsz__yaml_node *sku = items->keys[i], *spec = items->values[i];
-      const char *found_kind;
+      gsz_item_kind found_kind;
       size_t index;
-      if (!find_item(l->d, sku->value, kind, &found_kind, &index)) {
-        unknown_sku(l, sku, "prices", kind);
+      if (!find_item(l->d, sku->value, want, &found_kind, &index)) {
+        unknown_sku(l, sku, "prices", want);
         return;
       }
       static const char *const fields[] = {"amount", "currency"};
@@ -377,8 +399,7 @@ static void read_prices(loader *l, const gsz__yaml_node *prices) {
       const char *rate_origin;
       if (!rate_for(l, c->code, cur ? cur : amount, &rate, &rate_origin))
         return;
-      item_price *ip =
-          strcmp(found_kind, "gpu") == 0 ? &l->ov->gpus[index] : &l->ov->servers[index];
+      item_price *ip = &l->ov->items[found_kind][index];
       gsz_effective_price *e = &ip->eff;
       if (e->priced) {
         bad(l, GSZ_EINVAL, sku, "prices: '%s' is priced twice (also as %s)", sku->value, e->origin);
@@ -441,15 +462,14 @@ static void read_discounts(loader *l, const gsz__yaml_node *list) {
         return;
       if (strcmp(field, "vendor") == 0) {
         bool known = false;
-        for (size_t g = 0; g < l->d->n_gpus && !known; g++)
-          if (gsz__str_ieq(l->d->gpus[g].vendor, v->value)) {
-            known = true;
-            dr->vendor = l->d->gpus[g].vendor;
-          }
-        for (size_t s = 0; s < l->d->n_servers && !known; s++)
-          if (gsz__str_ieq(l->d->servers[s].vendor, v->value)) {
-            known = true;
-            dr->vendor = l->d->servers[s].vendor;
+        for (int kd = 0; kd < GSZ_ITEM_KIND_COUNT && !known; kd++)
+          for (size_t it = 0; it < gsz_catalog_item_count(l->d, (gsz_item_kind)kd) && !known;
+               it++) {
+            gsz_item item = gsz_catalog_item(l->d, (gsz_item_kind)kd, it);
+            if (gsz__str_ieq(item.vendor, v->value)) {
+              known = true;
+              dr->vendor = item.vendor;
+            }
           }
         if (!known) {
           bad(l, GSZ_EINVAL, v, "match: unknown vendor '%s' (see 'gpusizer catalog gpus')",
@@ -457,19 +477,22 @@ static void read_discounts(loader *l, const gsz__yaml_node *list) {
           return;
         }
       } else if (strcmp(field, "sku") == 0) {
-        const char *kind;
+        gsz_item_kind kind;
         size_t index;
-        if (!find_item(l->d, v->value, NULL, &kind, &index)) {
-          unknown_sku(l, v, "match", NULL);
+        if (!find_item(l->d, v->value, GSZ_ITEM_KIND_COUNT, &kind, &index)) {
+          unknown_sku(l, v, "match", GSZ_ITEM_KIND_COUNT);
           return;
         }
-        dr->sku = strcmp(kind, "gpu") == 0 ? l->d->gpus[index].sku : l->d->servers[index].sku;
+        dr->sku = gsz_catalog_item(l->d, kind, index).sku;
       } else {
-        if (strcmp(v->value, "gpu") != 0 && strcmp(v->value, "server") != 0) {
-          bad(l, GSZ_EINVAL, v, "match: kind must be gpu or server, not '%s'", v->value);
+        gsz_item_kind kind = gsz_item_kind_find(v->value);
+        if (kind == GSZ_ITEM_KIND_COUNT || gsz_catalog_item_count(l->d, kind) == 0) {
+          char kinds[160];
+          bad(l, GSZ_EINVAL, v, "match: kind must be %s, not '%s'",
+              kinds_in(l->d, kinds, sizeof kinds), v->value);
           return;
         }
-        dr->kind = strcmp(v->value, "gpu") == 0 ? "gpu" : "server";
+        dr->kind = gsz_item_kind_name(kind);
       }
       snprintf(what + strlen(what), sizeof what - strlen(what), "%s%s %s", k ? ", " : "", field,
                v->value);
@@ -572,16 +595,15 @@ static void read_exclude(loader *l, const gsz__yaml_node *list) {
     return;
   for (size_t i = 0; i < list->n && l->err == GSZ_OK; i++) {
     const gsz__yaml_node *v = list->values[i];
-    const char *kind;
+    gsz_item_kind kind;
     size_t index;
     if (!expect_kind(l, v, GSZ_YAML_SCALAR, "exclude"))
       return;
-    if (!find_item(l->d, v->value, NULL, &kind, &index)) {
-      unknown_sku(l, v, "exclude", NULL);
+    if (!find_item(l->d, v->value, GSZ_ITEM_KIND_COUNT, &kind, &index)) {
+      unknown_sku(l, v, "exclude", GSZ_ITEM_KIND_COUNT);
       return;
     }
-    item_price *ip = strcmp(kind, "gpu") == 0 ? &l->ov->gpus[index] : &l->ov->servers[index];
-    ip->eff.excluded = true;
+    l->ov->items[kind][index].eff.excluded = true;
   }
 }
 
@@ -601,14 +623,15 @@ static void read_percent(loader *l, const gsz__yaml_node *n, const char *key, in
 
 static void catalog_prices(loader *l, const gsz__yaml_node *root) {
   const gsz_catalog_data *d = l->d;
-  for (int kind = 0; kind < 2 && l->err == GSZ_OK; kind++) {
-    size_t n = kind == 0 ? d->n_gpus : d->n_servers;
+  for (int kind = 0; kind < GSZ_ITEM_KIND_COUNT && l->err == GSZ_OK; kind++) {
+    size_t n = gsz_catalog_item_count(d, (gsz_item_kind)kind);
     for (size_t i = 0; i < n && l->err == GSZ_OK; i++) {
-      item_price *ip = kind == 0 ? &l->ov->gpus[i] : &l->ov->servers[i];
+      item_price *ip = &l->ov->items[kind][i];
       if (ip->eff.priced)
         continue; /* an override */
-      const gsz_unit_price *p = kind == 0 ? &d->gpus[i].price : &d->servers[i].price;
-      bool sellable = kind == 0 ? d->gpus[i].sellable : d->servers[i].sellable;
+      gsz_item item = gsz_catalog_item(d, (gsz_item_kind)kind, i);
+      const gsz_unit_price *p = item.price;
+      bool sellable = item.sellable;
       if (!p->present) {
         ip->eff.why = "no price in the catalog";
         continue;
@@ -639,12 +662,12 @@ static void catalog_prices(loader *l, const gsz__yaml_node *root) {
           bad(l, GSZ_EOVERFLOW, at,
               "fx: at this rate the catalog price of %s does not fit "
               "64-bit minor units of %s",
-              kind == 0 ? d->gpus[i].sku : d->servers[i].sku, l->ov->currency);
+              item.sku, l->ov->currency);
         else
           l->err = gsz__diag_set(l->diag, GSZ_EOVERFLOW,
                                  "the catalog price of %s overflows "
                                  "when converted to %s",
-                                 kind == 0 ? d->gpus[i].sku : d->servers[i].sku, l->ov->currency);
+                                 item.sku, l->ov->currency);
         return;
       }
       ip->eff.priced = true;
@@ -664,10 +687,10 @@ static void catalog_prices(loader *l, const gsz__yaml_node *root) {
  * x 0.9 USD->EUR (fx at a.yaml:3:8)". */
 static void line_details(loader *l) {
   const gsz_catalog_data *d = l->d;
-  for (int kind = 0; kind < 2 && l->err == GSZ_OK; kind++) {
-    size_t n = kind == 0 ? d->n_gpus : d->n_servers;
+  for (int kind = 0; kind < GSZ_ITEM_KIND_COUNT && l->err == GSZ_OK; kind++) {
+    size_t n = gsz_catalog_item_count(d, (gsz_item_kind)kind);
     for (size_t i = 0; i < n; i++) {
-      item_price *ip = kind == 0 ? &l->ov->gpus[i] : &l->ov->servers[i];
+      item_price *ip = &l->ov->items[kind][i];
       const gsz_effective_price *e = &ip->eff;
       if (!e->priced)
         continue;
@@ -760,8 +783,9 @@ static gsz_err check_validity(gsz_overlay *ov, const gsz__yaml_node *root,
     return GSZ_OK;
   if (!opts->allow_expired)
     return bad(&l, GSZ_EEXPIRED, n,
-               "the overlay expired on %s (today is %s); renew it, or pass " GSZ_FIELD("allow_expired") " to "
-               "quote with it anyway",
+               "the overlay expired on %s (today is %s); renew it, or pass " GSZ_FIELD(
+                   "allow_expired") " to "
+                                    "quote with it anyway",
                n->value, opts->today);
   char w[300];
   snprintf(w, sizeof w,
@@ -803,10 +827,13 @@ gsz_err gsz_overlay_parse(gsz_overlay **out, const char *const *texts, const siz
     return gsz__diag_nomem(diag);
   }
   ov->data = data;
-  ov->gpus = gsz__calloc(data->n_gpus ? data->n_gpus : 1, sizeof *ov->gpus);
-  ov->servers = gsz__calloc(data->n_servers ? data->n_servers : 1, sizeof *ov->servers);
+  bool lost = false;
+  for (int k = 0; k < GSZ_ITEM_KIND_COUNT; k++) {
+    size_t count = gsz_catalog_item_count(data, (gsz_item_kind)k);
+    lost |= (ov->items[k] = gsz__calloc(count ? count : 1, sizeof *ov->items[k])) == NULL;
+  }
   ov->files = gsz__calloc(n ? n : 1, sizeof *ov->files);
-  if (ov->gpus == NULL || ov->servers == NULL || ov->files == NULL) {
+  if (lost || ov->files == NULL) {
     err = gsz__diag_nomem(diag);
     goto done;
   }
@@ -925,7 +952,7 @@ const char *gsz_overlay_warning(const gsz_overlay *ov, size_t i) {
 
 void gsz_overlay_unit_price(gsz_effective_price *out, const gsz_overlay *ov, const char *kind,
                             size_t index) {
-  *out = strcmp(kind, "gpu") == 0 ? ov->gpus[index].eff : ov->servers[index].eff;
+  *out = ov->items[gsz_item_kind_find(kind)][index].eff;
 }
 
 static bool rule_matches(const discount_rule *r, const char *kind, const char *sku,
@@ -937,22 +964,19 @@ static bool rule_matches(const discount_rule *r, const char *kind, const char *s
 
 const char *gsz_overlay_discounts_for(char *buf, size_t size, const gsz_overlay *ov,
                                       const char *kind, size_t index) {
-  bool gpu = strcmp(kind, "gpu") == 0;
-  const char *sku = gpu ? ov->data->gpus[index].sku : ov->data->servers[index].sku;
-  const char *vendor = gpu ? ov->data->gpus[index].vendor : ov->data->servers[index].vendor;
+  gsz_item item = gsz_catalog_item(ov->data, gsz_item_kind_find(kind), index);
   if (size == 0)
     return buf;
   buf[0] = '\0';
   size_t used = 0;
   for (size_t i = 0; i < ov->n_discounts && used < size; i++)
-    if (rule_matches(&ov->discounts[i], kind, sku, vendor))
+    if (rule_matches(&ov->discounts[i], kind, item.sku, item.vendor))
       used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "; " : "",
                                ov->discounts[i].label);
   return buf;
 }
 
-/* --- Pricing a configuration --------------------------------------------------------------------
- */
+/* --- Pricing a bill of materials ---------------------------------------------------------- */
 
 /* Where line items go: out->lines when the caller wants them, nowhere when
  * it ranks on totals only (the total is the same either way). The choice is
@@ -974,24 +998,25 @@ static gsz_err push_line(line_sink *sink, gsz_line_kind kind, const char *item, 
   return GSZ_OK;
 }
 
-/* One hardware line with its discounts and markup; adds to *total. */
-static gsz_err hardware(const gsz_overlay *ov, line_sink *out, gsz_line_kind kind,
-                        const char *kind_name, const char *sku, const char *vendor,
-                        const item_price *ip, uint64_t qty, bool included, int64_t *total,
-                        gsz_diag *diag) {
-  const gsz_effective_price *e = &ip->eff;
-  const char *detail = ip->line_detail;
-  int64_t unit = included ? 0 : e->unit_minor, amount;
+/* One item line of the bill with its discounts and markup; adds to *total. */
+static gsz_err item_line(const gsz_overlay *ov, line_sink *out, const gsz_bom_line *bl,
+                         int64_t *total, gsz_diag *diag) {
+  const item_price *ip = &ov->items[bl->kind][bl->index];
+  const char *kind_name = gsz_item_kind_name(bl->kind);
+  const char *vendor = gsz_catalog_item(ov->data, bl->kind, bl->index).vendor;
+  int64_t unit = bl->included ? 0 : ip->eff.unit_minor, amount;
+  uint64_t qty = bl->quantity;
   if (qty > (uint64_t)INT64_MAX || gsz__mul_i64(&amount, unit, (int64_t)qty))
     return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
-                         (unsigned long long)qty, sku);
-  gsz_err err = push_line(out, kind, sku, included ? "included in the server price" : detail, qty,
+                         (unsigned long long)qty, bl->sku);
+  gsz_err err = push_line(out, (gsz_line_kind)bl->kind, bl->sku,
+                          bl->included ? "included in the server price" : ip->line_detail, qty,
                           unit, amount, diag);
-  if (err != GSZ_OK || included)
+  if (err != GSZ_OK || bl->included)
     goto add;
   for (size_t i = 0; i < ov->n_discounts; i++) {
     const discount_rule *r = &ov->discounts[i];
-    if (!rule_matches(r, kind_name, sku, vendor) || qty < r->min_qty)
+    if (!rule_matches(r, kind_name, bl->sku, vendor) || qty < r->min_qty)
       continue;
     int64_t d;
     if ((err = gsz_money_scale(&d, amount, -r->percent, 100 * (int64_t)GSZ_PERCENT_SCALE, diag)) !=
@@ -1009,7 +1034,7 @@ static gsz_err hardware(const gsz_overlay *ov, line_sink *out, gsz_line_kind kin
                          diag)) != GSZ_OK)
       return err;
     if (gsz__add_i64(&amount, amount, m))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the marked-up price of '%s' overflows", sku);
+      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the marked-up price of '%s' overflows", bl->sku);
   }
 add:
   if (err == GSZ_OK && gsz__add_i64(total, *total, amount))
@@ -1017,51 +1042,62 @@ add:
   return err;
 }
 
-static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *server,
-                             uint32_t gpus_per_node, uint32_t nodes, bool with_lines,
-                             gsz_price *out, gsz_diag *diag) {
+/* Every line of the bill must have a price (unless included in another). */
+static gsz_err check_priced(const gsz_overlay *ov, const gsz_bom *bom, gsz_diag *diag) {
+  for (unsigned i = 0; i < bom->n_lines; i++) {
+    const gsz_bom_line *bl = &bom->lines[i];
+    const gsz_effective_price *e = &ov->items[bl->kind][bl->index].eff;
+    if (!bl->included && !e->priced)
+      return gsz__diag_set(diag, GSZ_ENOTFOUND, "%s '%s': %s",
+                           bl->kind == GSZ_ITEM_GPU ? "GPU" : gsz_item_kind_name(bl->kind), bl->sku,
+                           e->why ? e->why : "no price");
+  }
+  return GSZ_OK;
+}
+
+/* Ranking asks for totals only, once per candidate: with no discounts,
+ * markup, adders or tax the total is a sum of products (the same checked
+ * arithmetic as item_line, without the line bookkeeping). */
+static gsz_err bare_total(const gsz_overlay *ov, const gsz_bom *bom, gsz_price *out,
+                          gsz_diag *diag) {
+  int64_t total = 0;
+  for (unsigned i = 0; i < bom->n_lines; i++) {
+    const gsz_bom_line *bl = &bom->lines[i];
+    if (bl->included)
+      continue;
+    int64_t amount;
+    if (bl->quantity > (uint64_t)INT64_MAX ||
+        gsz__mul_i64(&amount, ov->items[bl->kind][bl->index].eff.unit_minor, (int64_t)bl->quantity))
+      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
+                           (unsigned long long)bl->quantity, bl->sku);
+    if (gsz__add_i64(&total, total, amount))
+      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
+  }
+  out->total_minor = total;
+  return GSZ_OK;
+}
+
+static gsz_err overlay_price(void *ctx, const gsz_bom *bom, bool with_lines, gsz_price *out,
+                             gsz_diag *diag) {
   const gsz_overlay *ov = ctx;
-  const gsz_catalog_data *d = ov->data;
-  const item_price *sp = &ov->servers[server - d->servers], *gp = &ov->gpus[gpu - d->gpus];
-  const gsz_effective_price *se = &sp->eff, *ge = &gp->eff;
-  if (!se->priced)
-    return gsz__diag_set(diag, GSZ_ENOTFOUND, "server '%s': %s", server->sku,
-                         se->why ? se->why : "no price");
-  if (!server->gpus_included && !ge->priced)
-    return gsz__diag_set(diag, GSZ_ENOTFOUND, "GPU '%s': %s", gpu->sku,
-                         ge->why ? ge->why : "no price");
+  gsz_err err = check_priced(ov, bom, diag);
+  if (err != GSZ_OK)
+    return err;
   out->n_lines = 0;
   out->total_minor = 0;
   line_sink sink = {out, with_lines};
+  if (!with_lines && ov->n_discounts == 0 && ov->markup == 0 && ov->n_adders == 0 && ov->tax == 0)
+    return bare_total(ov, bom, out, diag);
   int64_t total = 0;
-  uint64_t gpus = (uint64_t)gpus_per_node * nodes;
-  /* Ranking asks for totals only, once per candidate; with no discounts,
-   * markup, adders or tax the total is two products (the same checked
-   * arithmetic as below, without the line bookkeeping). */
-  if (!with_lines && ov->n_discounts == 0 && ov->markup == 0 && ov->n_adders == 0 && ov->tax == 0) {
-    int64_t servers_amount, gpus_amount = 0;
-    if (gsz__mul_i64(&servers_amount, se->unit_minor, (int64_t)nodes))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %u x '%s' overflows", nodes,
-                           server->sku);
-    if (!server->gpus_included &&
-        (gpus > (uint64_t)INT64_MAX || gsz__mul_i64(&gpus_amount, ge->unit_minor, (int64_t)gpus)))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
-                           (unsigned long long)gpus, gpu->sku);
-    if (gsz__add_i64(&total, servers_amount, gpus_amount))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
-    out->total_minor = total;
-    return GSZ_OK;
-  }
-  gsz_err err = hardware(ov, &sink, GSZ_LINE_SERVER, "server", server->sku, server->vendor, sp,
-                         nodes, false, &total, diag);
-  if (err == GSZ_OK)
-    err = hardware(ov, &sink, GSZ_LINE_GPU, "gpu", gpu->sku, gpu->vendor, gp, gpus,
-                   server->gpus_included, &total, diag);
+  for (unsigned i = 0; err == GSZ_OK && i < bom->n_lines; i++)
+    err = item_line(ov, &sink, &bom->lines[i], &total, diag);
+  /* Adders: lines of the bill the overlay adds, per node, GPU or quote. */
   for (size_t i = 0; err == GSZ_OK && i < ov->n_adders; i++) {
     const adder *a = &ov->adders[i];
-    uint64_t qty = a->per == PER_NODE ? nodes : a->per == PER_GPU ? gpus : 1;
+    uint64_t qty = a->per == PER_NODE ? bom->nodes : a->per == PER_GPU ? bom->gpus : 1;
     int64_t amount;
-    if (gsz__mul_i64(&amount, a->unit_minor, (int64_t)qty) || gsz__add_i64(&total, total, amount))
+    if (qty > (uint64_t)INT64_MAX || gsz__mul_i64(&amount, a->unit_minor, (int64_t)qty) ||
+        gsz__add_i64(&total, total, amount))
       return gsz__diag_set(diag, GSZ_EOVERFLOW, "the adder '%s' overflows", a->name);
     err = push_line(&sink, GSZ_LINE_ADDER, a->name, a->origin, qty, a->unit_minor, amount, diag);
   }
@@ -1079,11 +1115,9 @@ static gsz_err overlay_price(void *ctx, const gsz_gpu *gpu, const gsz_server *se
   return err;
 }
 
-static bool overlay_excluded(void *ctx, const gsz_gpu *gpu, const gsz_server *server) {
+static bool overlay_excluded(void *ctx, gsz_item_kind kind, size_t index) {
   const gsz_overlay *ov = ctx;
-  if (gpu != NULL)
-    return ov->gpus[gpu - ov->data->gpus].eff.excluded;
-  return ov->servers[server - ov->data->servers].eff.excluded;
+  return ov->items[kind][index].eff.excluded;
 }
 
 void gsz_overlay_pricer(gsz_pricer *out, const gsz_overlay *ov) {

@@ -1,8 +1,8 @@
 /* answer.c: gsz_size and gsz_quote: one request resolved, sized or
  * searched, and kept with everything the report of it borrows. */
+#include "gpusizer/catalog.h"
 #include "request/request_int.h"
 #include "util/common_int.h"
-#include "gpusizer/catalog.h"
 
 #include <string.h>
 
@@ -30,8 +30,8 @@ gsz_err gsz_size(gsz_size_answer **out, const gsz_catalog_data *data, const gsz_
     goto fail;
   if ((err = gsz_memory_estimate(&a->estimate, &a->model, &a->workload, r.layout, diag)) != GSZ_OK)
     goto fail;
-  a->request = (gsz_size_request){&a->model, r.model_source, r.hf_config, &a->workload,
-                                  r.layout,  gpu,            NULL};
+  a->request =
+      (gsz_size_request){&a->model, r.model_source, r.hf_config, &a->workload, r.layout, gpu, NULL};
   *out = a;
   return GSZ_OK;
 
@@ -47,8 +47,8 @@ void gsz_size_answer_free(gsz_size_answer *a) {
   gsz__free(a);
 }
 
-gsz_err gsz_quote(gsz_quote_answer **out, const gsz_catalog_data *data,
-                  const gsz_overlay *overlay, const gsz_request *req, gsz_diag *diag) {
+gsz_err gsz_quote(gsz_quote_answer **out, const gsz_catalog_data *data, const gsz_overlay *overlay,
+                  const gsz_request *req, gsz_diag *diag) {
   gsz_quote_answer *a = gsz__calloc(1, sizeof *a);
   if (a == NULL)
     return gsz__diag_nomem(diag);

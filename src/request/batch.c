@@ -2,9 +2,9 @@
  * file, answered exactly as gsz_quote answers them, against one catalog
  * and one overlay. A row with a bad value becomes an error row and the
  * others go on; only a failure of the system stops the run. */
+#include "gpusizer/suggest.h"
 #include "request/request_int.h"
 #include "util/common_int.h"
-#include "gpusizer/suggest.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -185,8 +185,7 @@ typedef struct run {
 } run;
 
 /* The answer of one row into *res; GSZ_OK unless the system failed. */
-static gsz_err answer_row(run *r, const gsz_batch_row *row, gsz_batch_result *res,
-                          gsz_diag *diag) {
+static gsz_err answer_row(run *r, const gsz_batch_row *row, gsz_batch_result *res, gsz_diag *diag) {
   gsz_request req;
   gsz_quote_answer *a = NULL;
   gsz_diag rd;
@@ -235,8 +234,8 @@ static gsz_err answer_row(run *r, const gsz_batch_row *row, gsz_batch_result *re
 
 gsz_err gsz_batch_run(gsz_batch_answer **out, const gsz_catalog_data *data,
                       const gsz_overlay *overlay, const gsz_batch_input *in,
-                      const gsz_field_words *words, gsz_batch_progress progress,
-                      void *progress_ctx, gsz_diag *diag) {
+                      const gsz_field_words *words, gsz_batch_progress progress, void *progress_ctx,
+                      gsz_diag *diag) {
   gsz_err err = gsz_batch_check_columns(in, diag);
   if (err != GSZ_OK)
     return err;

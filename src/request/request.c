@@ -4,23 +4,22 @@
  * the formats that follow from others, and what a quote decides itself.
  * Every error names its field (diag->field) and refers to other fields by
  * reference, never by a front end's spelling. */
-#include "request/request_int.h"
-#include "util/common_int.h"
 #include "gpusizer/catalog.h"
 #include "gpusizer/money.h"
 #include "gpusizer/parse.h"
 #include "gpusizer/suggest.h"
+#include "request/request_int.h"
+#include "util/common_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static const gsz_field_info fields[GSZ_FIELD_COUNT] = {
-    [GSZ_FIELD_NONE] = {"", NULL, 0, 0},
+static const gsz_field_info fields[GSZ_FIELD_COUNT] = {[GSZ_FIELD_NONE] = {"", NULL, 0, 0},
 #define GSZ_FIELD_ROW(id, name, placeholder, scope, kind)                                          \
   [GSZ_FIELD_##id] = {name, placeholder, scope, kind},
-    GSZ_FIELD_MAP(GSZ_FIELD_ROW)
+                                                       GSZ_FIELD_MAP(GSZ_FIELD_ROW)
 #undef GSZ_FIELD_ROW
 };
 
@@ -72,7 +71,8 @@ static gsz_err about(gsz_diag *diag, gsz_err err, gsz_field field) {
 }
 
 bool gsz__switch_word(const char *v, bool *on) {
-  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off",
+                                                                              "0"};
   for (size_t i = 0; i < 4; i++) {
     if (gsz__str_ieq(v, yes[i])) {
       *on = true;
@@ -132,8 +132,8 @@ static gsz_err find_format(const gsz_format **out, const gsz_request *req, gsz_f
 }
 
 /* The model: exactly one of model, params, hf_config. */
-static gsz_err resolve_model(gsz__resolved *r, const gsz_request *req,
-                             const gsz_catalog_data *data, gsz_diag *diag) {
+static gsz_err resolve_model(gsz__resolved *r, const gsz_request *req, const gsz_catalog_data *data,
+                             gsz_diag *diag) {
   int given = (req->value[GSZ_FIELD_MODEL] != NULL) + (req->value[GSZ_FIELD_PARAMS] != NULL) +
               (req->value[GSZ_FIELD_HF_CONFIG] != NULL);
   if (given != 1)
@@ -150,8 +150,7 @@ static gsz_err resolve_model(gsz__resolved *r, const gsz_request *req,
       return field_error(diag, GSZ_EINVAL, GSZ_FIELD_MODEL,
                          "unknown model '%s' (see 'gpusizer catalog models', or use " GSZ_FIELD(
                              "hf_config") " FILE or " GSZ_FIELD("params") " N)%s%s%s",
-                         name, near ? "; did you mean '" : "", near ? near : "",
-                         near ? "'?" : "");
+                         name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     }
     r->model_source = "catalog";
     gsz_err err = gsz_model_ref_from_arch(&r->model, arch, diag);
@@ -208,8 +207,8 @@ static gsz_err resolve_formats(gsz_workload *w, const gsz_request *req,
 
 /* A named choice (mode, method, ...) parsed by its lower-stage parser. */
 #define PARSE_CHOICE(parse, out, field)                                                            \
-  (req->value[field] == NULL ? GSZ_OK                                                              \
-   : (err = parse(out, req->value[field], diag)) == GSZ_OK ? GSZ_OK                               \
+  (req->value[field] == NULL                               ? GSZ_OK                                \
+   : (err = parse(out, req->value[field], diag)) == GSZ_OK ? GSZ_OK                                \
                                                            : about(diag, err, field))
 
 static gsz_err resolve_training(gsz__resolved *r, const gsz_request *req, gsz_diag *diag) {
@@ -233,8 +232,8 @@ static gsz_err resolve_training(gsz__resolved *r, const gsz_request *req, gsz_di
   return PARSE_CHOICE(gsz_lora_targets_parse, &w->lora_targets, GSZ_FIELD_LORA_TARGETS);
 }
 
-gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req,
-                             const gsz_catalog_data *data, gsz_diag *diag) {
+gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req, const gsz_catalog_data *data,
+                             gsz_diag *diag) {
   memset(r, 0, sizeof *r);
   gsz_err err;
   gsz_mode mode = GSZ_MODE_INFERENCE;
@@ -269,7 +268,8 @@ gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req,
       (err = uint_field(&dp, req, GSZ_FIELD_DP, 1, 1 << 20, 1, diag)) != GSZ_OK)
     goto fail;
   r->layout = (gsz_layout){(uint32_t)tp, (uint32_t)pp, (uint32_t)dp};
-  r->layout_given = req->value[GSZ_FIELD_TP] || req->value[GSZ_FIELD_PP] || req->value[GSZ_FIELD_DP];
+  r->layout_given =
+      req->value[GSZ_FIELD_TP] || req->value[GSZ_FIELD_PP] || req->value[GSZ_FIELD_DP];
   if ((err = gsz_workload_check(w, &r->model, diag)) != GSZ_OK)
     goto fail;
   return GSZ_OK;
@@ -293,8 +293,9 @@ static gsz_err gpu_named(const gsz_gpu **out, const gsz_catalog_data *d, gsz_fie
   if (*out != NULL)
     return GSZ_OK;
   const char *near = gsz_catalog_suggest_gpu(d, name);
-  return field_error(diag, GSZ_EINVAL, field, "unknown GPU '%s' (see 'gpusizer catalog gpus')%s%s%s",
-                     name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+  return field_error(diag, GSZ_EINVAL, field,
+                     "unknown GPU '%s' (see 'gpusizer catalog gpus')%s%s%s", name,
+                     near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
 gsz_err gsz__request_gpu(const gsz_gpu **out, const gsz_catalog_data *d, const char *name,
@@ -322,7 +323,8 @@ static gsz_err known_filters(gsz_match_options *o, const gsz_request *req,
       known = gsz__str_ieq(d->gpus[g].form_factor, ff);
     if (!known)
       return field_error(diag, GSZ_EINVAL, GSZ_FIELD_FORM_FACTOR,
-                         "no GPU of form factor '%s' in the catalog (such as SXM, OAM or PCIe)", ff);
+                         "no GPU of form factor '%s' in the catalog (such as SXM, OAM or PCIe)",
+                         ff);
     o->form_factors[o->n_form_factors++] = ff;
   }
   for (unsigned i = 0; i < req->n_list[GSZ_FIELD_EXCLUDE]; i++) {
@@ -336,8 +338,8 @@ static gsz_err known_filters(gsz_match_options *o, const gsz_request *req,
 }
 
 /* Training layouts a quote takes as given: tp inside a node, the ZeRO stage. */
-static gsz_err training_layout(gsz_match_options *o, const gsz_request *req,
-                               const gsz__resolved *r, gsz_diag *diag) {
+static gsz_err training_layout(gsz_match_options *o, const gsz_request *req, const gsz__resolved *r,
+                               gsz_diag *diag) {
   bool training = r->workload.mode != GSZ_MODE_INFERENCE;
   if (req->value[GSZ_FIELD_TP] != NULL && !training)
     return field_error(diag, GSZ_EINVAL, GSZ_FIELD_TP,
@@ -393,8 +395,8 @@ gsz_err gsz__request_match_options(gsz_match_options *o, const gsz_request *req,
 
 /* --- The pricing overlay ------------------------------------------------------------- */
 
-gsz_err gsz_request_overlay(gsz_overlay **out, const gsz_catalog_data *data,
-                            const gsz_request *req, gsz_diag *diag) {
+gsz_err gsz_request_overlay(gsz_overlay **out, const gsz_catalog_data *data, const gsz_request *req,
+                            gsz_diag *diag) {
   char today[16];
   if (req->today != NULL) {
     snprintf(today, sizeof today, "%s", req->today);

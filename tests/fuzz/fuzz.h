@@ -34,4 +34,15 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size) {
   return s;
 }
 
+/* Price nodes x (server + per_node x gpu) with a pricer, as the matcher
+ * does (the configuration's bill of materials). */
+#include "gpusizer/match.h"
+static inline gsz_err fuzz_price(const gsz_pricer *p, const gsz_catalog_data *d,
+                                 const gsz_gpu *gpu, const gsz_server *server, uint32_t per_node,
+                                 uint32_t nodes, bool with_lines, gsz_price *out, gsz_diag *diag) {
+  gsz_bom bom;
+  gsz_bom_configuration(&bom, d, gpu, server, per_node, nodes);
+  return p->price(p->ctx, &bom, with_lines, out, diag);
+}
+
 #endif

@@ -46,9 +46,9 @@ static void check_price(const gsz_pricer *pricer, const gsz_catalog_data *d, con
   memcpy(without.currency, pricer->currency, 4);
   /* Totals first, into a struct that held lines before: the matcher's
    * order (rank on totals, then ask the shown ones for lines). */
-  gsz_err e2 = pricer->price(pricer->ctx, gpu, server, fit->count, nodes, false, &without, &diag);
+  gsz_err e2 = fuzz_price(pricer, d, gpu, server, fit->count, nodes, false, &without, &diag);
   FUZZ_CHECK(without.n_lines == 0);
-  gsz_err e1 = pricer->price(pricer->ctx, gpu, server, fit->count, nodes, true, &with, &diag);
+  gsz_err e1 = fuzz_price(pricer, d, gpu, server, fit->count, nodes, true, &with, &diag);
   FUZZ_CHECK(with.n_lines <= GSZ_PRICE_MAX_LINES);
   FUZZ_CHECK(e1 == GSZ_OK || e1 == GSZ_ENOTFOUND || e1 == GSZ_EOVERFLOW || e1 == GSZ_ELIMIT);
   FUZZ_CHECK(e1 == GSZ_OK || diag.message[0] != '\0');
@@ -72,8 +72,8 @@ static void check_price(const gsz_pricer *pricer, const gsz_catalog_data *d, con
   size_t n = gsz_money_format(text, sizeof text, with.total_minor, pricer->minor_digits, true);
   FUZZ_CHECK(n < sizeof text && strlen(text) == n);
   if (pricer->excluded != NULL) {
-    (void)pricer->excluded(pricer->ctx, gpu, NULL);
-    (void)pricer->excluded(pricer->ctx, NULL, server);
+    (void)pricer->excluded(pricer->ctx, GSZ_ITEM_GPU, fit->gpu);
+    (void)pricer->excluded(pricer->ctx, GSZ_ITEM_SERVER, fit->server);
   }
 }
 

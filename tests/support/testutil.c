@@ -349,3 +349,11 @@ const char *tu_diag(const gsz_diag *diag) {
   static char said[GSZ_DIAG_MESSAGE_MAX + 256];
   return gsz_diag_render(said, sizeof said, diag, &tu_flag_words);
 }
+
+gsz_err tu_price(const gsz_pricer *p, const gsz_catalog_data *data, const gsz_gpu *gpu,
+                 const gsz_server *server, uint32_t per_node, uint32_t nodes, bool with_lines,
+                 gsz_price *out, gsz_diag *diag) {
+  gsz_bom bom;
+  gsz_bom_configuration(&bom, data, gpu, server, per_node, nodes);
+  return p->price(p->ctx, &bom, with_lines, out, diag);
+}

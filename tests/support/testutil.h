@@ -94,6 +94,13 @@ void tu_exec_gpusizer(const char *const *args) __attribute__((noreturn));
 extern const gsz_field_words tu_flag_words;
 const char *tu_diag(const gsz_diag *diag);
 
+/* Price the configuration nodes x (server + per_node x gpu) with pricer p,
+ * as the matcher does (its bill of materials from gsz_bom_configuration). */
+#include "gpusizer/match.h"
+gsz_err tu_price(const gsz_pricer *p, const gsz_catalog_data *data, const gsz_gpu *gpu,
+                 const gsz_server *server, uint32_t per_node, uint32_t nodes, bool with_lines,
+                 gsz_price *out, gsz_diag *diag);
+
 /* Whether haystack contains needle (for message checks). */
 bool tu_contains(const char *haystack, const char *needle);
 
