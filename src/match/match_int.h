@@ -1,0 +1,104 @@
+/* match_int.h: the state of one matcher run, shared by the files of the
+ * matcher: the search (match.c), one candidate (candidate.c), ranking
+ * (rank.c), stock (stock.c) and reasons (reasons.c). Internal. */
+#ifndef GSZ_MATCH_INT_H
+#define GSZ_MATCH_INT_H
+
+#include "gpusizer/match.h"
+#include "util/common_int.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct cand_vec {
+  gsz_candidate *items;
+  size_t n, cap;
+} cand_vec;
+
+/* What a losing GPU's PRICE reason needs of its cheapest fit. */
+typedef struct cheapest_fit {
+  const gsz_server *server;
+  uint32_t gpus_per_node, nodes;
+  int64_t price_minor;
+  uint64_t short_items; /* GPUs and servers short of stock */
+} cheapest_fit;
+
+/* Per GPU: its reasons are pool[first .. first + n) (a GPU's reasons are
+ * all kept while it is searched, so they are contiguous). Small on
+ * purpose: large catalogs have one per GPU. */
+typedef struct gpu_state {
+  uint32_t first;
+  uint8_t n;
+  bool filtered, feasible;
+  cheapest_fit summary;
+} gpu_state;
+
+/* Nodes beyond max_nodes are still searched up to this bound, so a
+ * rejection can say how many nodes it would take. */
+#define NODE_SEARCH_CAP 1024u
+
+enum { QUICK_SHARE_CACHE = 257 };
+
+typedef struct run {
+  const gsz_catalog_data *d;
+  const gsz_model_ref *m;
+  const gsz_workload *w;
+  const gsz_match_options *o;
+  const gsz_pricer *p;
+  gsz_diag *diag;
+  bool training;
+  /* The best few, one per (GPU, server) pair, best first: the answer and
+   * its alternatives. Bounded (top + 1), so memory does not grow with the
+   * number of candidates that fit. */
+  gsz_candidate *top;
+  size_t n_top, cap_top;
+  /* Two candidate buffers: one being evaluated (scratch), the other the
+   * current GPU's cheapest fit so far (gpu_best). A new cheapest fit swaps
+   * the pointers instead of being copied. */
+  gsz_candidate buffers[2];
+  gsz_candidate *scratch, *gpu_best;
+  cand_vec explained;
+  gpu_state *gpus;
+  gsz_reason *pool;
+  size_t n_pool, cap_pool;
+  bool *server_out; /* per server: excluded by the request or the pricing policy */
+  const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* exclusions that name GPUs, resolved */
+  size_t candidates;
+  uint64_t quick_total; /* the quick method's total, the same for every layout */
+  /* quick_total / n GPUs, rounded up, for small n (0: not yet computed):
+   * a 64-bit division per fitting candidate was a tenth of a quote. */
+  uint64_t quick_share[QUICK_SHARE_CACHE];
+  gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
+} run;
+
+/* Copy a candidate without the unused lines of its bill and price (most
+ * of its size). */
+void gsz__match_copy_candidate(gsz_candidate *dst, const gsz_candidate *src);
+
+/* Keep why as one of a GPU's reasons: one per code, the one closest to
+ * fitting (see reasons.c). */
+void gsz__match_keep_reason(run *r, gpu_state *gs, const gsz_reason *why);
+/* A reason without numbers (filters, NOT_SOLD, NO_SERVER); text names the
+ * request field of the filter for EXCLUDED ("gpu", "vendor", ...). */
+void gsz__match_simple_reason(run *r, gpu_state *gs, gsz_reason_code code, const char *text);
+/* Every GPU that is neither the answer nor an alternative, with its
+ * reasons nearest first (and PRICE for those that fit but cost more). */
+gsz_err gsz__match_collect_rejections(run *r, gsz_match_result *res);
+
+/* The workload as a candidate of layout l runs it: ZeRO-3 by default when
+ * training on more than one GPU. */
+gsz_workload gsz__match_workload_for(const run *r, gsz_layout l);
+/* Evaluate one (GPU, server, count) into c. True when it fits; otherwise
+ * the reason is in c->verdict and kept on gs. */
+bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
+                         uint32_t per_node, gsz_candidate *c);
+/* (budget - need) / budget in basis points, for a candidate a result shows. */
+void gsz__match_set_headroom(gsz_candidate *c);
+
+/* Stock against a candidate's bill of materials. */
+gsz_stock_status gsz__match_stock_for(const run *r, const gsz_bom *bom);
+
+/* The ranking: < 0 when a is the better answer. */
+int gsz__match_compare(const gsz_candidate *a, const gsz_candidate *b, gsz_stock_policy policy);
+
+#endif
