@@ -76,6 +76,9 @@ typedef struct gsz_format {
   const char *description, *source;
 } gsz_format;
 
+/* Shares written in basis points: 10000 = 1 (100%). */
+#define GSZ_BP_SCALE 10000
+
 /* Runtime profile: per-GPU memory the runtime itself needs. */
 typedef struct gsz_runtime {
   const char *name, *engine, *engine_version;

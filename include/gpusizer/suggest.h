@@ -15,6 +15,11 @@ extern "C" {
  * soon as it is exceeded. For suggestions. */
 unsigned gsz_edit_distance(const char *a, const char *b, unsigned limit);
 
+/* Whether two names are equal ignoring ASCII case (the same under every
+ * locale: the way gpusizer compares SKUs, vendors and other names). */
+#include <stdbool.h>
+bool gsz_name_equal(const char *a, const char *b);
+
 /* The candidate nearest to typed within a third of its length (at least
  * 2 edits), ties to the closest length; NULL when none is near. */
 const char *gsz_suggest_nearest(const char *typed, const char *const *candidates, size_t n);

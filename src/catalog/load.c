@@ -369,7 +369,7 @@ static void read_runtime(reader *r, void *array, size_t i) {
   rt->name = col_text_req(r, 0);
   rt->engine = col_text_req(r, 1);
   rt->engine_version = col_text_req(r, 2);
-  rt->mem_util_bp = (uint32_t)req_int(r, 3, 1, 10000);
+  rt->mem_util_bp = (uint32_t)req_int(r, 3, 1, GSZ_BP_SCALE);
   rt->cuda_context_bytes = (uint64_t)req_int(r, 4, 0, INT64_MAX);
   rt->comm_buffer_bytes = (uint64_t)req_int(r, 5, 0, INT64_MAX);
   rt->activation_bytes = (uint64_t)req_int(r, 6, 0, INT64_MAX);

@@ -144,11 +144,5 @@ gsz_err cli_diag_set(gsz_diag *diag, gsz_err code, const char *message) {
 }
 
 bool cli_ieq(const char *a, const char *b) {
-  for (; *a && *b; a++, b++) {
-    char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
-    char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
-    if (ca != cb)
-      return false;
-  }
-  return *a == *b;
+  return gsz_name_equal(a, b);
 }

@@ -53,10 +53,8 @@ static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
   if (e == NULL)
     e = &local;
   gsz_diag diag;
-  gsz_err err = gsz__memory_estimate(e, r->m, &w, l, false, &diag);
-  if (err == GSZ_EOVERFLOW)
-    return UINT64_MAX; /* too big is too big: it does not fit */
-  if (err != GSZ_OK)
+  /* A layout the estimate refuses, or one too big to count, does not fit. */
+  if (gsz__memory_estimate(e, r->m, &w, l, false, &diag) != GSZ_OK)
     return UINT64_MAX;
   return e->per_gpu_bytes;
 }
@@ -115,9 +113,9 @@ void gsz__match_set_headroom(gsz_candidate *c) {
   /* No need computed (rejected before the memory check): no headroom. */
   c->headroom_bp =
       c->budget_bytes == 0 || c->per_gpu_bytes == 0 || c->per_gpu_bytes > c->budget_bytes ? 0
-      : !gsz__mul_u64(&scaled, room, 10000)
+      : !gsz__mul_u64(&scaled, room, GSZ_BP_SCALE)
           ? (int32_t)(scaled / c->budget_bytes)
-          : (int32_t)((unsigned __int128)room * 10000 / c->budget_bytes);
+          : (int32_t)((unsigned __int128)room * GSZ_BP_SCALE / c->budget_bytes);
 }
 
 /* The quick method's need does not depend on the layout beyond the GPU
@@ -181,7 +179,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     REJECT(TP_DIVISIBILITY);
   }
   bool quick = r->w->method == GSZ_METHOD_QUICK;
-  uint32_t util = quick ? 10000 : r->w->runtime->mem_util_bp;
+  uint32_t util = quick ? GSZ_BP_SCALE : r->w->runtime->mem_util_bp;
   c->budget_bytes = gsz_memory_budget(c->usable_bytes, util);
   uint32_t cap = node_cap(r, per_node, tp);
   if (cap == 0) {

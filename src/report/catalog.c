@@ -523,7 +523,7 @@ static void list_runtimes(gsz__table *t, const gsz_catalog_data *d) {
     gsz__table_str(t, R_NAME, r->name, NULL);
     gsz__table_str(t, R_ENGINE, r->engine, NULL);
     gsz__table_str(t, R_VERSION, r->engine_version, NULL);
-    gsz__table_str(t, R_UTIL, gsz__fmt_ratio(buf, r->mem_util_bp, 10000, 2), NULL);
+    gsz__table_str(t, R_UTIL, gsz__fmt_ratio(buf, r->mem_util_bp, GSZ_BP_SCALE, 2), NULL);
     gsz__table_int(t, R_UTIL_BP, r->mem_util_bp, NULL);
     gsz__table_str(t, R_CTX, gsz__fmt_gib(buf, r->cuda_context_bytes), NULL);
     gsz__table_u64(t, R_CTX_B, r->cuda_context_bytes, NULL);

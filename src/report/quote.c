@@ -367,7 +367,7 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
                      "headroom %s\n",
                      bullet, gsz__fmt_gib(a, best->per_gpu_bytes),
                      gsz__fmt_gib(c2, best->budget_bytes), gsz__fmt_gib(d, best->usable_bytes),
-                     gsz__fmt_ratio(util, res->best_estimate.mem_util_bp, 10000, 2),
+                     gsz__fmt_ratio(util, res->best_estimate.mem_util_bp, GSZ_BP_SCALE, 2),
                      headroom(room, best->headroom_bp));
     gsz__text_printf(b, "%spower: %u W per node of the %u W its power supplies deliver\n", bullet,
                      best->node_power_w, best->server->psu_w);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp) {
-  unsigned __int128 n = (unsigned __int128)need * 10000 + mem_util_bp - 1;
+  unsigned __int128 n = (unsigned __int128)need * GSZ_BP_SCALE + mem_util_bp - 1;
   n /= mem_util_bp;
   return n > UINT64_MAX ? UINT64_MAX : (uint64_t)n;
 }
@@ -256,8 +256,8 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
 
   uint64_t min_usable = gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp);
   char util[GSZ_FMT_MAX], gb[GSZ_FMT_MAX];
-  gsz__fmt_ratio(util, e->mem_util_bp, 10000, 2);
-  if (e->mem_util_bp < 10000)
+  gsz__fmt_ratio(util, e->mem_util_bp, GSZ_BP_SCALE, 2);
+  if (e->mem_util_bp < GSZ_BP_SCALE)
     gsz__text_printf(b,
                      "%sneeds %s per GPU; the runtime uses %s of GPU memory, so each GPU must "
                      "expose at least %s (%s)\n",

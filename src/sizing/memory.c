@@ -20,6 +20,7 @@
  *    than one GPU cooperates, inference activation workspace, and the share
  *    of GPU memory the runtime may use (gsz_memory_budget). */
 #include "sizing/memory_int.h"
+#include "util/calc_int.h"
 #include "gpusizer/catalog.h" /* finding formats and runtimes: records only */
 
 #include <string.h>
@@ -230,33 +231,9 @@ uint64_t gsz_memory_budget(uint64_t usable_bytes, uint32_t mem_util_bp) {
    * is any real GPU; 128 bits otherwise. */
   uint64_t product;
   if (!gsz__mul_u64(&product, usable_bytes, mem_util_bp))
-    return product / 10000;
-  unsigned __int128 b = (unsigned __int128)usable_bytes * mem_util_bp / 10000;
+    return product / GSZ_BP_SCALE;
+  unsigned __int128 b = (unsigned __int128)usable_bytes * mem_util_bp / GSZ_BP_SCALE;
   return (uint64_t)b;
-}
-
-/* --- Arithmetic with a sticky overflow flag ---------------------------- */
-
-typedef struct calc {
-  bool overflow;
-} calc;
-
-static uint64_t mul(calc *c, uint64_t a, uint64_t b) {
-  uint64_t r;
-  if (gsz__mul_u64(&r, a, b)) {
-    c->overflow = true;
-    return 0;
-  }
-  return r;
-}
-
-static uint64_t add(calc *c, uint64_t a, uint64_t b) {
-  uint64_t r;
-  if (gsz__add_u64(&r, a, b)) {
-    c->overflow = true;
-    return 0;
-  }
-  return r;
 }
 
 static uint64_t in_format(calc *c, uint64_t values, const gsz_format *f) {
@@ -585,7 +562,7 @@ gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gs
   e.layout = l;
   e.total_params = m->count.total;
   e.active_params = m->count.active;
-  e.mem_util_bp = w->method == GSZ_METHOD_QUICK ? 10000 : w->runtime->mem_util_bp;
+  e.mem_util_bp = w->method == GSZ_METHOD_QUICK ? GSZ_BP_SCALE : w->runtime->mem_util_bp;
   calc c = {false};
   if (m->arch != NULL)
     e.kv_bytes_per_token = in_format(&c, m->kv_values_per_token, w->kv_format);

@@ -13,6 +13,7 @@
  *              h x E (and deepseek_v3's e_score_correction_bias, E);
  *   norms      2 x h per layer (gemma2: 4 x h), final norm h;
  *   embedding  vocab x h; lm_head vocab x h unless tied. */
+#include "util/calc_int.h"
 #include "util/common_int.h"
 #include "gpusizer/model.h"
 
@@ -66,31 +67,6 @@ bool gsz_model_layer_windowed(const gsz_arch *a, uint32_t layer) {
     return (layer + 1) % a->sliding_window_pattern != 0;
   return true;
 }
-
-/* Checked arithmetic with a sticky overflow flag, so formulas read plainly. */
-typedef struct calc {
-  bool overflow;
-} calc;
-
-static uint64_t mul(calc *c, uint64_t a, uint64_t b) {
-  uint64_t r;
-  if (gsz__mul_u64(&r, a, b)) {
-    c->overflow = true;
-    return 0;
-  }
-  return r;
-}
-
-static uint64_t add(calc *c, uint64_t a, uint64_t b) {
-  uint64_t r;
-  if (gsz__add_u64(&r, a, b)) {
-    c->overflow = true;
-    return 0;
-  }
-  return r;
-}
-
-static uint64_t mul3(calc *c, uint64_t a, uint64_t b, uint64_t d) { return mul(c, mul(c, a, b), d); }
 
 static gsz_err invalid(gsz_diag *diag, const gsz_arch *a, const char *what) {
   return gsz__diag_set(diag, GSZ_EINVAL, "model '%s': %s", a->name ? a->name : "?", what);

@@ -111,13 +111,9 @@ char *gsz__strdup(const char *s) {
   return gsz__strndup(s, strlen(s));
 }
 
-static int ascii_lower(int c) {
-  return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-}
-
 int gsz__str_icmp(const char *a, const char *b) {
   for (;; a++, b++) {
-    int ca = ascii_lower((unsigned char)*a), cb = ascii_lower((unsigned char)*b);
+    int ca = gsz__ascii_lower((unsigned char)*a), cb = gsz__ascii_lower((unsigned char)*b);
     if (ca != cb || ca == 0)
       return ca - cb;
   }

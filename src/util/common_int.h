@@ -58,6 +58,12 @@ static inline bool gsz__add_i64(int64_t *r, int64_t a, int64_t b) {
 static inline bool gsz__mul_i64(int64_t *r, int64_t a, int64_t b) {
   return __builtin_mul_overflow(a, b, r);
 }
+/* ASCII case folding, the same under every locale (names are compared
+ * with it everywhere: SKUs, aliases, vendors). */
+static inline int gsz__ascii_lower(int c) {
+  return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
 /* ceil(a / b) for b > 0, without the a + b - 1 overflow. */
 static inline uint64_t gsz__ceil_div_u64(uint64_t a, uint64_t b) {
   return a / b + (a % b != 0);

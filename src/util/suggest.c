@@ -8,7 +8,7 @@
 
 #define MAX_NAME 128
 
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
+static char lower(char c) { return (char)gsz__ascii_lower((unsigned char)c); }
 
 /* Optimal string alignment distance: insertions, deletions, substitutions
  * and swaps of two adjacent letters ("modle" -> "model") each cost 1. */
@@ -67,4 +67,8 @@ const char *gsz_suggest_nearest(const char *typed, const char *const *candidates
     }
   }
   return best;
+}
+
+bool gsz_name_equal(const char *a, const char *b) {
+  return gsz__str_icmp(a, b) == 0;
 }
