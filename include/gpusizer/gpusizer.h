@@ -14,6 +14,7 @@
 #include "gpusizer/money.h"
 #include "gpusizer/suggest.h"
 #include "gpusizer/file.h"
+#include "gpusizer/output.h"
 #include "gpusizer/batch.h"
 #include "gpusizer/records.h"
 #include "gpusizer/catalog.h"

@@ -1,6 +1,7 @@
 /* report_batch.c: `gpusizer batch` output (one row per request, CSV or
  * JSON) and its summary for a purchase order: rows by status, cost by GPU,
  * GPUs needed against stock. */
+#include "gpusizer/report.h"
 #include "util/fmt_int.h"
 #include "util/table_int.h"
 

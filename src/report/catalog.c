@@ -1,6 +1,7 @@
 /* report_catalog.c: the `gpusizer catalog ...` listings: GPUs, servers,
  * models, number formats, stock and runtime profiles, each as one typed
  * table rendered in any output format. */
+#include "gpusizer/report.h"
 #include "util/fmt_int.h"
 #include "gpusizer/model.h"
 #include "util/table_int.h"
@@ -8,38 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-gsz_err gsz_output_format_parse(gsz_output_format *out, const char *name, gsz_diag *diag) {
-  static const struct {
-    const char *name;
-    gsz_output_format format;
-  } names[] = {{"table", GSZ_OUTPUT_TABLE},
-               {"json", GSZ_OUTPUT_JSON},
-               {"csv", GSZ_OUTPUT_CSV},
-               {"markdown", GSZ_OUTPUT_MARKDOWN},
-               {"md", GSZ_OUTPUT_MARKDOWN}};
-  for (size_t i = 0; i < GSZ_ARRAY_LEN(names); i++)
-    if (gsz__str_ieq(name, names[i].name)) {
-      *out = names[i].format;
-      return GSZ_OK;
-    }
-  return gsz__diag_set(diag, GSZ_EINVAL,
-                       "unknown output format '%s' (expected table, json, csv or markdown)", name);
-}
-
-const char *gsz_output_format_name(gsz_output_format format) {
-  switch (format) {
-  case GSZ_OUTPUT_TABLE:
-    return "table";
-  case GSZ_OUTPUT_JSON:
-    return "json";
-  case GSZ_OUTPUT_CSV:
-  case GSZ_OUTPUT_CSV_RAW:
-    return "csv";
-  case GSZ_OUTPUT_MARKDOWN:
-    return "markdown";
-  }
-  return "table";
-}
 
 gsz_err gsz_listing_parse(gsz_listing *out, const char *name, gsz_diag *diag) {
   static const struct {

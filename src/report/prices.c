@@ -2,6 +2,7 @@
  * effective unit price under the pricing overlay (or the catalog alone),
  * with where it comes from, its conversion, the discounts that can apply,
  * and exclusions. */
+#include "gpusizer/report.h"
 #include "util/fmt_int.h"
 #include "util/table_int.h"
 

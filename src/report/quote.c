@@ -2,6 +2,7 @@
  * aloud, its fit, power, stock and priced line items, the alternatives,
  * the losers with their reasons, the memory breakdown, and --explain's
  * candidate list; as a table, Markdown proposal, CSV or JSON. */
+#include "gpusizer/report.h"
 #include "util/fmt_int.h"
 #include "report/report_int.h"
 #include "util/table_int.h"

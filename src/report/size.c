@@ -1,6 +1,7 @@
 /* report_size.c: `gpusizer size` output: the request, the model, and the
  * memory breakdown with every component in bytes (exact) and in GB and GiB
  * (for people, labelled), in table, Markdown, CSV or JSON. */
+#include "gpusizer/report.h"
 #include "util/fmt_int.h"
 #include "report/report_int.h"
 #include "util/table_int.h"

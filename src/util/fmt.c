@@ -2,7 +2,7 @@
  * of text from data in what people read (fmt_int.h). */
 #include "util/fmt_int.h"
 #include "gpusizer/money.h"
-#include "gpusizer/report.h"
+#include "gpusizer/output.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -418,4 +418,37 @@ void gsz__text_printf(gsz__buf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   text_vprintf(b, fmt, &ap);
   va_end(ap);
+}
+
+gsz_err gsz_output_format_parse(gsz_output_format *out, const char *name, gsz_diag *diag) {
+  static const struct {
+    const char *name;
+    gsz_output_format format;
+  } names[] = {{"table", GSZ_OUTPUT_TABLE},
+               {"json", GSZ_OUTPUT_JSON},
+               {"csv", GSZ_OUTPUT_CSV},
+               {"markdown", GSZ_OUTPUT_MARKDOWN},
+               {"md", GSZ_OUTPUT_MARKDOWN}};
+  for (size_t i = 0; i < GSZ_ARRAY_LEN(names); i++)
+    if (gsz__str_ieq(name, names[i].name)) {
+      *out = names[i].format;
+      return GSZ_OK;
+    }
+  return gsz__diag_set(diag, GSZ_EINVAL,
+                       "unknown output format '%s' (expected table, json, csv or markdown)", name);
+}
+
+const char *gsz_output_format_name(gsz_output_format format) {
+  switch (format) {
+  case GSZ_OUTPUT_TABLE:
+    return "table";
+  case GSZ_OUTPUT_JSON:
+    return "json";
+  case GSZ_OUTPUT_CSV:
+  case GSZ_OUTPUT_CSV_RAW:
+    return "csv";
+  case GSZ_OUTPUT_MARKDOWN:
+    return "markdown";
+  }
+  return "table";
 }

@@ -10,7 +10,7 @@
 
 #include "util/buf_int.h"
 #include "util/fmt_int.h"
-#include "gpusizer/report.h"
+#include "gpusizer/output.h"
 
 typedef enum gsz__col_use {
   GSZ_COL_BOTH,
