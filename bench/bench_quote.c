@@ -37,8 +37,8 @@ static double percentile(double *v, size_t n, double p) {
 }
 
 /* The workloads quoted in turn: a sample of sizes and shapes. */
-static const char *const sample_models[] = {"llama-3-8b",   "llama-3-70b", "qwen2.5-7b",
-                                            "qwen2.5-72b",  "mixtral-8x7b", "gemma-2-27b",
+static const char *const sample_models[] = {"llama-3-8b",     "llama-3-70b",  "qwen2.5-7b",
+                                            "qwen2.5-72b",    "mixtral-8x7b", "gemma-2-27b",
                                             "llama-3.1-405b", "deepseek-v3"};
 #define N_SAMPLES (sizeof sample_models / sizeof sample_models[0])
 
@@ -80,8 +80,8 @@ static double rate(const setup *s, bool quick, double seconds, double *latencies
     size_t i = done % N_SAMPLES;
     double t0 = now_s();
     gsz_match_result *res = NULL;
-    if (gsz_match_run(&res, s->data, &s->models[i], quick ? &s->quick[i] : &s->full[i],
-                      &s->options, &s->pricer, NULL) != GSZ_OK) {
+    if (gsz_match_run(&res, s->data, &s->models[i], quick ? &s->quick[i] : &s->full[i], &s->options,
+                      &s->pricer, NULL) != GSZ_OK) {
       fprintf(stderr, "bench_quote: a quote failed\n");
       exit(1);
     }
@@ -175,15 +175,18 @@ static void baseline(const setup *s, const char *db_path, const char *label, dou
     gsz_match_run(&res, s->data, &s->models[i], &s->quick[i], &s->options, &s->pricer, NULL);
     bool same = found == res->found;
     if (same && found)
-      same = strcmp(sql.gpu, res->best.gpu->sku) == 0 && strcmp(sql.server, res->best.server->sku) == 0 &&
+      same = strcmp(sql.gpu, res->best.gpu->sku) == 0 &&
+             strcmp(sql.server, res->best.server->sku) == 0 &&
              sql.count == (int)res->best.gpus_per_node && sql.nodes == (int)res->best.nodes &&
              sql.total == res->best.price.total_minor;
     if (!same)
-      fprintf(stderr, "bench_quote: %s disagrees on %s: sql %s/%s x%d n%d %lld, gpusizer %s/%s x%u n%u %lld\n",
-              label, sample_models[i], sql.gpu, sql.server, sql.count, sql.nodes, sql.total,
-              res->found ? res->best.gpu->sku : "-", res->found ? res->best.server->sku : "-",
-              res->found ? res->best.gpus_per_node : 0, res->found ? res->best.nodes : 0,
-              res->found ? (long long)res->best.price.total_minor : 0);
+      fprintf(
+          stderr,
+          "bench_quote: %s disagrees on %s: sql %s/%s x%d n%d %lld, gpusizer %s/%s x%u n%u %lld\n",
+          label, sample_models[i], sql.gpu, sql.server, sql.count, sql.nodes, sql.total,
+          res->found ? res->best.gpu->sku : "-", res->found ? res->best.server->sku : "-",
+          res->found ? res->best.gpus_per_node : 0, res->found ? res->best.nodes : 0,
+          res->found ? (long long)res->best.price.total_minor : 0);
     agree += same;
     gsz_match_result_free(res);
   }

@@ -21,9 +21,13 @@ static uint64_t next(void) {
   return rng_state * 2685821657736338717ull;
 }
 
-static uint32_t between(uint32_t lo, uint32_t hi) { return lo + (uint32_t)(next() % (hi - lo + 1)); }
+static uint32_t between(uint32_t lo, uint32_t hi) {
+  return lo + (uint32_t)(next() % (hi - lo + 1));
+}
 
-static const char *form_of(uint32_t roll) { return roll < 60 ? "PCIe" : roll < 85 ? "SXM" : "OAM"; }
+static const char *form_of(uint32_t roll) {
+  return roll < 60 ? "PCIe" : roll < 85 ? "SXM" : "OAM";
+}
 
 static int die(sqlite3 *db, const char *what) {
   fprintf(stderr, "gen_catalog: %s: %s\n", what, db ? sqlite3_errmsg(db) : "");
@@ -66,8 +70,9 @@ int main(int argc, char **argv) {
                          "rack_units, psu_w, chassis, base_w, source) "
                          "VALUES (?, 'Synthetic', ?, ?, ?, ?, ?, ?, ?, 'synthetic')",
                          -1, &server, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO server_gpu (server_sku, gpu_sku, gpu_count) "
-                             "VALUES (?, ?, ?)",
+      sqlite3_prepare_v2(db,
+                         "INSERT OR IGNORE INTO server_gpu (server_sku, gpu_sku, gpu_count) "
+                         "VALUES (?, ?, ?)",
                          -1, &fit, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db,
                          "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
@@ -84,7 +89,7 @@ int main(int argc, char **argv) {
   long n_servers = n / 2 < 4 ? 4 : n / 2;
   char sku[32], name[64];
   /* Servers first, so each GPU can pick among those of its form factor. */
-  char (*server_form)[8] = calloc((size_t)n_servers, sizeof *server_form);
+  char(*server_form)[8] = calloc((size_t)n_servers, sizeof *server_form);
   uint32_t *server_max = calloc((size_t)n_servers, sizeof *server_max);
   for (long i = 0; i < n_servers; i++) {
     const char *form = i < 3 ? (i == 0 ? "PCIe" : i == 1 ? "SXM" : "OAM") : form_of(between(0, 99));
@@ -115,7 +120,7 @@ int main(int argc, char **argv) {
   for (long i = 0; i < n; i++) {
     const char *form = form_of(between(0, 99));
     uint32_t gib = memories_gib[between(0, sizeof memories_gib / sizeof memories_gib[0] - 1)];
-    uint32_t tdp = strcmp(form, "PCIe") == 0 ? between(70, 600)
+    uint32_t tdp = strcmp(form, "PCIe") == 0  ? between(70, 600)
                    : strcmp(form, "SXM") == 0 ? between(400, 1000)
                                               : between(600, 1400);
     snprintf(sku, sizeof sku, "SYN-G%06ld", i);

@@ -34,8 +34,8 @@ static void models_section(const gsz_catalog_data *d) {
     long long ref = strtoll(csv.rows[r][c_total], NULL, 10);
     long long ref_kv = strtoll(csv.rows[r][c_kv], NULL, 10);
     printf("| %s | %lld | %llu | %lld | %lld | %llu | %lld |\n", a->name, ref,
-           (unsigned long long)pc.total, (long long)pc.total - ref, ref_kv,
-           (unsigned long long)kv, (long long)kv - ref_kv);
+           (unsigned long long)pc.total, (long long)pc.total - ref, ref_kv, (unsigned long long)kv,
+           (long long)kv - ref_kv);
   }
   tu_csv_free(&csv);
 }
@@ -97,8 +97,8 @@ static void measured_section(const gsz_catalog_data *d) {
     double ap = e.component[GSZ_COMP_ACTIVATIONS] / gib, am = atof(csv.rows[r][c_act]);
     double op = e.component[GSZ_COMP_OVERHEAD] / gib, om = atof(csv.rows[r][c_nt]);
     printf("| %s | %s | %s | %.2f | %.3f | %+.2f%% | %.2f | %.2f | %.2f | %.2f | %+.1f%% |\n",
-           csv.rows[r][c_setup], w.runtime->name, csv.rows[r][c_tp], wm, wp,
-           100.0 * (wp - wm) / wm, am, ap, om, op, 100.0 * (op - om) / om);
+           csv.rows[r][c_setup], w.runtime->name, csv.rows[r][c_tp], wm, wp, 100.0 * (wp - wm) / wm,
+           am, ap, om, op, 100.0 * (op - om) / om);
     if (r == 1 && csv.rows[r][c_kv][0] != '\0') {
       double budget = atof(csv.rows[r][c_vis]) * atof(csv.rows[r][c_util]);
       kv_room = budget - wp - ap - op;

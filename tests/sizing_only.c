@@ -20,8 +20,8 @@ int main(void) {
                    .num_key_value_heads = 8,
                    .vocab_size = 128256};
   gsz_format bf16 = {"bf16", 1, 2, true, "bfloat16", "IEEE"};
-  gsz_runtime runtime = {.name = "hand", .engine = "none", .engine_version = "0",
-                         .mem_util_bp = GSZ_BP_SCALE};
+  gsz_runtime runtime = {
+      .name = "hand", .engine = "none", .engine_version = "0", .mem_util_bp = GSZ_BP_SCALE};
   gsz_diag diag;
   gsz_model_ref model;
   if (gsz_model_ref_from_arch(&model, &arch, &diag) != GSZ_OK) {

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN(r, ...)                                                                    \
-  do {                                                                                 \
-    const char *const args_[] = {__VA_ARGS__, NULL};                                   \
-    tu_run(r, args_, NULL);                                                            \
+#define RUN(r, ...)                                                                                \
+  do {                                                                                             \
+    const char *const args_[] = {__VA_ARGS__, NULL};                                               \
+    tu_run(r, args_, NULL);                                                                        \
   } while (0)
 
 static void expect(const tu_result *r, int status, const char *in_out, const char *in_err) {
@@ -143,10 +143,11 @@ static void test_catalog_files_through_the_cli(void **state) {
 
   /* A planted problem makes db check exit 3 with one line per problem. */
   char cmd[1024];
-  snprintf(cmd, sizeof cmd,
-           "sqlite3 %s \"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, "
-           "bandwidth_gbs, tflops_bf16, tdp_w) VALUES ('LONELY', 'V', 'n', 'PCIe', 10, 10, 1, 1, 1)\"",
-           db);
+  snprintf(
+      cmd, sizeof cmd,
+      "sqlite3 %s \"INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, "
+      "bandwidth_gbs, tflops_bf16, tdp_w) VALUES ('LONELY', 'V', 'n', 'PCIe', 10, 10, 1, 1, 1)\"",
+      db);
   assert_int_equal(system(cmd), 0);
   RUN(&r, "db", "check", db);
   expect(&r, 3, "gpu 'LONELY': sellable GPU has no price", "problems in");
@@ -207,27 +208,33 @@ static void test_bad_flags_name_the_flag(void **state) {
     const char *says;
   } cases[] = {
       {{"size", "--model", "llama-3-8b", "--context", "0"}, "--context: '0' is out of range"},
-      {{"size", "--model", "llama-3-8b", "--context", "-5"}, "--context: '-5' is not a whole number"},
+      {{"size", "--model", "llama-3-8b", "--context", "-5"},
+       "--context: '-5' is not a whole number"},
       {{"size", "--model", "llama-3-8b", "--context", "1e400"}, "--context: '1e400'"},
-      {{"size", "--model", "llama-3-8b", "--concurrency", "99999999999999999999999"}, "--concurrency"},
+      {{"size", "--model", "llama-3-8b", "--concurrency", "99999999999999999999999"},
+       "--concurrency"},
       {{"size", "--params", "7X"}, "--params: '7X' has an unknown suffix"},
       {{"size", "--params", "nan"}, "--params: 'nan' is not a number"},
       {{"size", "--params", "inf"}, "--params: 'inf' is not a number"},
       {{"size", "--params", "0"}, "--params: '0' must be greater than zero"},
       {{"size", "--params", "1e400"}, "--params: '1e400' is too large"},
-      {{"size", "--params", "7B", "--precision", "fp6"}, "--precision: unknown number format 'fp6'"},
+      {{"size", "--params", "7B", "--precision", "fp6"},
+       "--precision: unknown number format 'fp6'"},
       {{"size", "--params", "7B", "--mode", "serve"}, "unknown mode 'serve'"},
-      {{"size", "--params", "7B", "--mode", "train", "--optimizer", "lion"}, "unknown optimizer 'lion'"},
+      {{"size", "--params", "7B", "--mode", "train", "--optimizer", "lion"},
+       "unknown optimizer 'lion'"},
       {{"size", "--model", "llama-9-70b"}, "--model: unknown model 'llama-9-70b'"},
       {{"size", "--model", "lama-3-70b"}, "did you mean 'Llama-3-70B'?"},
-      {{"size", "--hf-config", "/nonexistent/config.json"}, "--hf-config: cannot open '/nonexistent/config.json'"},
+      {{"size", "--hf-config", "/nonexistent/config.json"},
+       "--hf-config: cannot open '/nonexistent/config.json'"},
       {{"size", "--model", "llama-3-8b", "--tp", "3"}, "--tp 3 does not fit 'Llama-3-8B'"},
       {{"size", "--params", "7B", "--mode", "train", "--precision", "int4"}, "does not converge"},
       {{"size"}, "which model?"},
       {{"size", "--model", "llama-3-8b", "--params", "8B"}, "only one of --model"},
       {{"size", "--model", "llama-3-8b", "--gpu", "h1000"}, "--gpu: unknown GPU 'h1000'"},
       {{"size", "--model", "llama-3-8b", "--runtime", "tgi"}, "--runtime: unknown runtime profile"},
-      {{"size", "--model", "llama-3-8b", "--flash-attention", "maybe"}, "--flash-attention: expected on or off"},
+      {{"size", "--model", "llama-3-8b", "--flash-attention", "maybe"},
+       "--flash-attention: expected on or off"},
       {{"size", "--params", "7B", "--mode", "lora"}, "give --model or --hf-config"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -244,9 +251,10 @@ static void test_hf_config_files(void **state) {
   (void)state;
   char *dir = tu_tmpdir();
   char *good = tu_path(dir, "config.json");
-  const char *json = "{\"model_type\": \"qwen2\", \"hidden_size\": 896, \"intermediate_size\": 4864,"
-                     " \"num_hidden_layers\": 24, \"num_attention_heads\": 14,"
-                     " \"num_key_value_heads\": 2, \"vocab_size\": 151936, \"tie_word_embeddings\": true}";
+  const char *json =
+      "{\"model_type\": \"qwen2\", \"hidden_size\": 896, \"intermediate_size\": 4864,"
+      " \"num_hidden_layers\": 24, \"num_attention_heads\": 14,"
+      " \"num_key_value_heads\": 2, \"vocab_size\": 151936, \"tie_word_embeddings\": true}";
   tu_write_file(good, json, strlen(json));
   tu_result r;
   RUN(&r, "size", "--hf-config", good, "--format", "json");
@@ -275,8 +283,8 @@ static void test_quote_answers_with_a_price_and_reasons(void **state) {
   assert_true(tu_contains(r.out, "memory per GPU"));
   tu_result_free(&r);
 
-  RUN(&r, "quote", "--model", "llama-3-70b", "--context", "8192", "--concurrency", "8",
-      "--format", "json");
+  RUN(&r, "quote", "--model", "llama-3-70b", "--context", "8192", "--concurrency", "8", "--format",
+      "json");
   expect(&r, 0, "\"best\"", NULL);
   json_error_t jerr;
   json_t *doc = json_loads(r.out, 0, &jerr);
@@ -352,8 +360,8 @@ static void test_quote_on_a_fixture_database(void **state) {
            " VALUES ('gpu', 'L40S', 700000, 'USD', '2099-01-01', 'test fixture')\"",
            db);
   assert_int_equal(system(cmd), 0);
-  const char *const args[] = {"quote", "--db", db, "--model", "llama-3-70b", "--context", "4096",
-                              "--format", "json", NULL};
+  const char *const args[] = {"quote",     "--db", db,         "--model", "llama-3-70b",
+                              "--context", "4096", "--format", "json",    NULL};
   tu_run(&r, args, NULL);
   expect(&r, 0, NULL, NULL);
   json_t *doc = json_loads(r.out, 0, NULL);
@@ -368,8 +376,9 @@ static void test_quote_on_a_fixture_database(void **state) {
   json_decref(doc);
   tu_result_free(&r);
   /* Stock only, for a workload needing more than 4 L40S: nothing fits. */
-  const char *const args2[] = {"quote", "--db", db, "--model", "llama-3-70b", "--context", "32768",
-                               "--concurrency", "16", "--stock", "only", "--gpu", "L40S", NULL};
+  const char *const args2[] = {
+      "quote",         "--db", db,        "--model", "llama-3-70b", "--context", "32768",
+      "--concurrency", "16",   "--stock", "only",    "--gpu",       "L40S",      NULL};
   tu_run(&r, args2, NULL);
   expect(&r, 1, "STOCK", NULL);
   tu_result_free(&r);
@@ -389,11 +398,14 @@ static void test_quote_bad_flags(void **state) {
       {{"quote", "--model", "llama-3-8b", "--stock", "maybe"}, "--stock: unknown stock policy"},
       {{"quote", "--model", "llama-3-8b", "--gpu", "h1000"}, "--gpu: unknown GPU 'h1000'"},
       {{"quote", "--model", "llama-3-8b", "--explain", "x"}, "--explain: unknown GPU 'x'"},
-      {{"quote", "--model", "llama-3-8b", "--exclude", "nothing"}, "--exclude: 'nothing' is neither"},
+      {{"quote", "--model", "llama-3-8b", "--exclude", "nothing"},
+       "--exclude: 'nothing' is neither"},
       {{"quote", "--model", "llama-3-8b", "--max-nodes", "0"}, "--max-nodes: '0' is out of range"},
       {{"quote", "--model", "llama-3-8b", "--vendor", "acme"}, "--vendor: no GPU of vendor 'acme'"},
-      {{"quote", "--model", "llama-3-8b", "--form-factor", "mxm"}, "--form-factor: no GPU of form factor 'mxm'"},
-      {{"quote", "--model", "llama-3-8b", "--mode", "train", "--tp", "3"}, "--tp: 3 does not fit this model"},
+      {{"quote", "--model", "llama-3-8b", "--form-factor", "mxm"},
+       "--form-factor: no GPU of form factor 'mxm'"},
+      {{"quote", "--model", "llama-3-8b", "--mode", "train", "--tp", "3"},
+       "--tp: 3 does not fit this model"},
       {{"quote", "--model", "llama-3-8b", "--tp", "2"}, "--tp: for inference, quote chooses"},
       {{"quote", "--model", "llama-3-8b", "--pp", "2"}, "--pp: quote chooses the layout itself"},
   };
@@ -411,8 +423,8 @@ static void test_pricing_overlays_through_the_cli(void **state) {
   const char *example = GSZ_SOURCE_DIR "/catalog/pricing.example.yaml";
   const char *const today[] = {"GPUSIZER_TODAY=2026-11-26", NULL};
   tu_result r;
-  const char *const quote[] = {"quote", "--model", "llama-3-8b", "--pricing", example,
-                               "--format", "json", NULL};
+  const char *const quote[] = {"quote", "--model",  "llama-3-8b", "--pricing",
+                               example, "--format", "json",       NULL};
   tu_run(&r, quote, today);
   expect(&r, 0, "\"currency\": \"EUR\"", NULL);
   json_t *doc = json_loads(r.out, 0, NULL);
@@ -446,8 +458,8 @@ static void test_pricing_overlays_through_the_cli(void **state) {
   expect(&r, 2, NULL, "pricing.example.yaml:8:14: the overlay expired on 2027-03-31");
   assert_string_equal(r.out, "");
   tu_result_free(&r);
-  const char *const allowed[] = {"quote", "--model", "llama-3-8b", "--pricing", example,
-                                 "--allow-expired", NULL};
+  const char *const allowed[] = {"quote", "--model",         "llama-3-8b", "--pricing",
+                                 example, "--allow-expired", NULL};
   tu_run(&r, allowed, later);
   expect(&r, 0, "BEST:", "warning: ");
   tu_result_free(&r);
@@ -462,7 +474,8 @@ static void test_pricing_overlays_through_the_cli(void **state) {
   expect(&r, 2, NULL, "bad.yaml:3:1: unknown key 'markup_precent'; did you mean 'markup_percent'?");
   assert_string_equal(r.out, "");
   tu_result_free(&r);
-  const char *const missing[] = {"quote", "--model", "llama-3-8b", "--pricing", "/nonexistent.yaml", NULL};
+  const char *const missing[] = {"quote",     "--model",           "llama-3-8b",
+                                 "--pricing", "/nonexistent.yaml", NULL};
   tu_run(&r, missing, today);
   expect(&r, 2, NULL, "cannot open pricing overlay '/nonexistent.yaml'");
   tu_result_free(&r);
@@ -480,13 +493,21 @@ static void test_pricing_overlays_through_the_cli(void **state) {
 static void test_batch_of_2000_rows(void **state) {
   (void)state;
   static const struct {
-    const char *csv;    /* model,precision,context,concurrency,gpu */
+    const char *csv;      /* model,precision,context,concurrency,gpu */
     const char *args[16]; /* NULL-terminated */
     bool bad;
   } kinds[] = {
-      {"llama-3-8b,bf16,4096,8,", {"--model", "llama-3-8b", "--precision", "bf16", "--context", "4096", "--concurrency", "8"}, false},
-      {"qwen2.5-0.5b,fp8,2048,1,L4", {"--model", "qwen2.5-0.5b", "--precision", "fp8", "--context", "2048", "--concurrency", "1", "--gpu", "L4"}, false},
-      {"mistral-7b-v0.1,int4,32768,4,L40S;L4", {"--model", "mistral-7b-v0.1", "--precision", "int4", "--context", "32768", "--concurrency", "4", "--gpu", "L40S", "--gpu", "L4"}, false},
+      {"llama-3-8b,bf16,4096,8,",
+       {"--model", "llama-3-8b", "--precision", "bf16", "--context", "4096", "--concurrency", "8"},
+       false},
+      {"qwen2.5-0.5b,fp8,2048,1,L4",
+       {"--model", "qwen2.5-0.5b", "--precision", "fp8", "--context", "2048", "--concurrency", "1",
+        "--gpu", "L4"},
+       false},
+      {"mistral-7b-v0.1,int4,32768,4,L40S;L4",
+       {"--model", "mistral-7b-v0.1", "--precision", "int4", "--context", "32768", "--concurrency",
+        "4", "--gpu", "L40S", "--gpu", "L4"},
+       false},
       {"nosuch,bf16,4096,1,", {NULL}, true},
       {"llama-3-8b,bf16,0,1,", {NULL}, true},
       {"llama-3-8b,fp6,4096,1,", {NULL}, true},
@@ -546,9 +567,11 @@ static void test_batch_of_2000_rows(void **state) {
     char **row = csv.rows[k + 1];
     assert_string_equal(row[c_gpu], json_string_value(json_object_get(best, "gpu_sku")));
     assert_string_equal(row[c_server], json_string_value(json_object_get(best, "server_sku")));
-    assert_int_equal(strtoll(row[c_nodes], NULL, 10), json_integer_value(json_object_get(best, "nodes")));
-    assert_int_equal(strtoll(row[c_total], NULL, 10),
-                     json_integer_value(json_object_get(json_object_get(best, "price"), "total_minor")));
+    assert_int_equal(strtoll(row[c_nodes], NULL, 10),
+                     json_integer_value(json_object_get(best, "nodes")));
+    assert_int_equal(
+        strtoll(row[c_total], NULL, 10),
+        json_integer_value(json_object_get(json_object_get(best, "price"), "total_minor")));
     json_decref(doc);
     tu_result_free(&r);
   }
@@ -693,12 +716,14 @@ static void test_write_failures_exit_nonzero(void **state) {
   tu_run_to(&r, args, "/dev/full");
   expect(&r, 4, NULL, "could not write the output");
   /* Said once: one line. */
-  assert_string_equal(r.err, "gpusizer catalog: could not write the output: No space left on device\n");
+  assert_string_equal(r.err,
+                      "gpusizer catalog: could not write the output: No space left on device\n");
   tu_result_free(&r);
   const char *const quote_args[] = {"quote", "--model", "llama-3-8b", NULL};
   tu_run_to(&r, quote_args, "/dev/full");
   assert_int_equal(r.status, 4);
-  assert_string_equal(r.err, "gpusizer quote: could not write the output: No space left on device\n");
+  assert_string_equal(r.err,
+                      "gpusizer quote: could not write the output: No space left on device\n");
   tu_result_free(&r);
   const char *const size_args[] = {"size", "--model", "llama-3-8b", NULL};
   tu_run_to(&r, size_args, "/dev/full");

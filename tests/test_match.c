@@ -83,8 +83,12 @@ static void setup_fixture(fixture *f, uint64_t params) {
   gsz_match_options_init(&f->o);
 }
 
-static void add_gpu(fixture *f, gsz_gpu g) { f->gpus[f->data.n_gpus++] = g; }
-static void add_server(fixture *f, gsz_server s) { f->servers[f->data.n_servers++] = s; }
+static void add_gpu(fixture *f, gsz_gpu g) {
+  f->gpus[f->data.n_gpus++] = g;
+}
+static void add_server(fixture *f, gsz_server s) {
+  f->servers[f->data.n_servers++] = s;
+}
 /* Allow counts lo..hi of gpu gi in server si (fits must stay sorted by gpu). */
 static void allow(fixture *f, uint32_t gi, uint32_t si, uint32_t lo, uint32_t hi) {
   for (uint32_t c = lo; c <= hi; c++)
@@ -344,10 +348,15 @@ static void test_stock_only_and_prefer(void **state) {
  * the node would need 2 pipeline stages for 1 layer. */
 static void test_tp_divisibility(void **state) {
   (void)state;
-  static const gsz_arch tiny = {.name = "tiny", .model_type = "llama", .hidden_size = 6144,
-                                .intermediate_size = 65536, .num_hidden_layers = 1,
-                                .num_attention_heads = 6, .num_key_value_heads = 6,
-                                .head_dim = 1024, .vocab_size = 1000};
+  static const gsz_arch tiny = {.name = "tiny",
+                                .model_type = "llama",
+                                .hidden_size = 6144,
+                                .intermediate_size = 65536,
+                                .num_hidden_layers = 1,
+                                .num_attention_heads = 6,
+                                .num_key_value_heads = 6,
+                                .head_dim = 1024,
+                                .vocab_size = 1000};
   fixture f;
   setup_fixture(&f, 1);
   assert_int_equal(gsz_model_ref_from_arch(&f.model, &tiny, NULL), GSZ_OK);
@@ -481,8 +490,8 @@ static void test_training_spreads_with_zero3_over_nodes(void **state) {
  * rise before it falls. One GPU fits here and must be found. */
 static void test_one_gpu_fits_when_two_would_not(void **state) {
   (void)state;
-  static const gsz_runtime talky = {"talky", "test", "1", 10000, 0, 20ull << 30, 0, "training",
-                                    "test", NULL};
+  static const gsz_runtime talky = {"talky",     "test", "1",        10000,  0,
+                                    20ull << 30, 0,      "training", "test", NULL};
   fixture f;
   setup_fixture(&f, 2000000000ull); /* mixed AdamW: 32 GB, fits one 40 GiB card */
   f.w.mode = GSZ_MODE_TRAIN;
@@ -547,7 +556,7 @@ static void test_builtin_catalog_answers_really_fit(void **state) {
     gsz_mode mode;
     uint64_t context, concurrency;
   } cases[] = {
-      {"llama-3-70b", GSZ_MODE_INFERENCE, 8192, 8},  {"llama-3-8b", GSZ_MODE_INFERENCE, 4096, 64},
+      {"llama-3-70b", GSZ_MODE_INFERENCE, 8192, 8},   {"llama-3-8b", GSZ_MODE_INFERENCE, 4096, 64},
       {"mixtral-8x7b", GSZ_MODE_INFERENCE, 32768, 4}, {"deepseek-v3", GSZ_MODE_INFERENCE, 4096, 1},
       {"qwen2.5-7b", GSZ_MODE_TRAIN, 4096, 1},        {"llama-3-70b", GSZ_MODE_QLORA, 2048, 1},
   };

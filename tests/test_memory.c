@@ -68,11 +68,11 @@ static void test_quick_method_reproduces_the_rule_of_thumb_table(void **state) {
     const char *format;
     uint64_t bytes;
   } table[] = {
-      {1000000000ull, "fp32", 4000000000ull},   {1000000000ull, "bf16", 2000000000ull},
-      {1000000000ull, "fp16", 2000000000ull},   {1000000000ull, "int8", 1000000000ull},
-      {1000000000ull, "int4", 500000000ull},    {7000000000ull, "fp32", 28000000000ull},
-      {7000000000ull, "bf16", 14000000000ull},  {7000000000ull, "int8", 7000000000ull},
-      {7000000000ull, "int4", 3500000000ull},   {70000000000ull, "fp32", 280000000000ull},
+      {1000000000ull, "fp32", 4000000000ull},    {1000000000ull, "bf16", 2000000000ull},
+      {1000000000ull, "fp16", 2000000000ull},    {1000000000ull, "int8", 1000000000ull},
+      {1000000000ull, "int4", 500000000ull},     {7000000000ull, "fp32", 28000000000ull},
+      {7000000000ull, "bf16", 14000000000ull},   {7000000000ull, "int8", 7000000000ull},
+      {7000000000ull, "int4", 3500000000ull},    {70000000000ull, "fp32", 280000000000ull},
       {70000000000ull, "bf16", 140000000000ull}, {70000000000ull, "int8", 70000000000ull},
       {70000000000ull, "int4", 35000000000ull},
   };
@@ -184,9 +184,11 @@ static void test_training_activations_follow_korthikanti(void **state) {
   assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS],
                    L * (34 * s * b * h + 5 * a * s * s * b) + logits);
   w.flash_attention = true;
-  assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS], L * 34 * s * b * h + logits);
+  assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS],
+                   L * 34 * s * b * h + logits);
   w.recompute = GSZ_RECOMPUTE_FULL;
-  assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS], L * 2 * s * b * h + logits);
+  assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS],
+                   L * 2 * s * b * h + logits);
   /* Tensor parallelism with sequence parallelism divides by t. */
   gsz_layout tp2 = {2, 1, 1};
   assert_int_equal(estimate(&m, &w, tp2).component[GSZ_COMP_ACTIVATIONS],
@@ -251,8 +253,8 @@ static void test_measured_vllm_rows(void **state) {
   size_t checked = 0;
   for (size_t r = 1; r < csv.nrows; r++) {
     gsz_workload w = workload(GSZ_MODE_INFERENCE);
-    w.runtime = gsz_catalog_find_runtime(
-        data, tu_contains(csv.rows[r][c_rt], "0.19") ? "vllm" : "vllm-0.6");
+    w.runtime = gsz_catalog_find_runtime(data, tu_contains(csv.rows[r][c_rt], "0.19") ? "vllm"
+                                                                                      : "vllm-0.6");
     assert_non_null(w.runtime);
     gsz_layout l = {(uint32_t)strtoul(csv.rows[r][c_tp], NULL, 10), 1, 1};
     gsz_estimate e = estimate(&m, &w, l);
@@ -355,7 +357,7 @@ static void test_qlora_keeps_non_linear_parts_in_bf16(void **state) {
  * evaluating every stage, for every family and many layouts. */
 static void test_fast_path_agrees_with_every_stage(void **state) {
   (void)state;
-  static const char *const models[] = {"Llama-3-70B", "DeepSeek-V3", "Gemma-2-27B",
+  static const char *const models[] = {"Llama-3-70B",  "DeepSeek-V3",     "Gemma-2-27B",
                                        "Mixtral-8x7B", "Mistral-7B-v0.1", "Qwen2.5-72B"};
   size_t checked = 0;
   for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {

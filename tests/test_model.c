@@ -183,24 +183,26 @@ static void test_hf_config_gives_the_same_count_as_the_catalog(void **state) {
   (void)state;
   gsz_hf_model *m = NULL;
   gsz_diag diag;
-  assert_int_equal(gsz_hf_config_parse(&m, llama3_8b_config, strlen(llama3_8b_config),
-                                       "config.json", &diag),
-                   GSZ_OK);
+  assert_int_equal(
+      gsz_hf_config_parse(&m, llama3_8b_config, strlen(llama3_8b_config), "config.json", &diag),
+      GSZ_OK);
   assert_int_equal(count(gsz_hf_model_arch(m)), 8030261248ull);
   gsz_hf_model_free(m);
 
-  const char *qwen = "{\"model_type\": \"qwen2\", \"hidden_size\": 896, \"intermediate_size\": 4864,"
-                     " \"num_hidden_layers\": 24, \"num_attention_heads\": 14,"
-                     " \"num_key_value_heads\": 2, \"vocab_size\": 151936,"
-                     " \"tie_word_embeddings\": true, \"use_sliding_window\": false,"
-                     " \"sliding_window\": 131072}";
+  const char *qwen =
+      "{\"model_type\": \"qwen2\", \"hidden_size\": 896, \"intermediate_size\": 4864,"
+      " \"num_hidden_layers\": 24, \"num_attention_heads\": 14,"
+      " \"num_key_value_heads\": 2, \"vocab_size\": 151936,"
+      " \"tie_word_embeddings\": true, \"use_sliding_window\": false,"
+      " \"sliding_window\": 131072}";
   assert_int_equal(gsz_hf_config_parse(&m, qwen, strlen(qwen), "qwen.json", &diag), GSZ_OK);
   assert_int_equal(count(gsz_hf_model_arch(m)), 494032768ull);
   gsz_hf_model_free(m);
 
-  const char *gemma = "{\"model_type\": \"gemma2\", \"hidden_size\": 3584, \"intermediate_size\": 14336,"
-                      " \"num_hidden_layers\": 42, \"num_attention_heads\": 16, \"head_dim\": 256,"
-                      " \"num_key_value_heads\": 8, \"vocab_size\": 256000, \"sliding_window\": 4096}";
+  const char *gemma =
+      "{\"model_type\": \"gemma2\", \"hidden_size\": 3584, \"intermediate_size\": 14336,"
+      " \"num_hidden_layers\": 42, \"num_attention_heads\": 16, \"head_dim\": 256,"
+      " \"num_key_value_heads\": 8, \"vocab_size\": 256000, \"sliding_window\": 4096}";
   assert_int_equal(gsz_hf_config_parse(&m, gemma, strlen(gemma), "gemma.json", &diag), GSZ_OK);
   assert_int_equal(count(gsz_hf_model_arch(m)), 9241705984ull); /* ties by default */
   gsz_hf_model_free(m);
@@ -250,8 +252,8 @@ static void test_hf_config_errors_name_file_and_key(void **state) {
 }
 
 /* Every family's own keys, wrong types named, and the file checks. */
-#define SMALL(type, extra)                                                                        \
-  "{\"model_type\": \"" type "\", \"hidden_size\": 8, \"intermediate_size\": 8,"                  \
+#define SMALL(type, extra)                                                                         \
+  "{\"model_type\": \"" type "\", \"hidden_size\": 8, \"intermediate_size\": 8,"                   \
   " \"num_hidden_layers\": 1, \"num_attention_heads\": 4, \"vocab_size\": 8" extra "}"
 
 static void test_hf_config_family_keys_and_types(void **state) {

@@ -29,7 +29,8 @@ static void test_money_format_by_table(void **state) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char buf[64];
-    size_t n = gsz_money_format(buf, sizeof buf, cases[i].minor, cases[i].digits, cases[i].grouping);
+    size_t n =
+        gsz_money_format(buf, sizeof buf, cases[i].minor, cases[i].digits, cases[i].grouping);
     assert_string_equal(buf, cases[i].text);
     assert_int_equal(n, strlen(cases[i].text));
   }

@@ -8,8 +8,8 @@
  * a poisoned catalog file, overlay file and batch file. */
 #include "testutil.h"
 
-#include "util/fmt_int.h"
 #include "gpusizer/gpusizer.h"
+#include "util/fmt_int.h"
 #include "util/table_int.h"
 
 #include <jansson.h>
@@ -419,7 +419,8 @@ static void test_csv_of_a_poisoned_listing_and_quote(void **state) {
   poisoned_quote q;
   quote_setup(&q, NULL);
   gsz_quote_request qreq = {
-      {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL, &tu_flag_words}, &q.options,
+      {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL, &tu_flag_words},
+      &q.options,
       q.overlay};
   assert_int_equal(gsz_report_quote(&csv, NULL, &qreq, q.result, GSZ_OUTPUT_CSV, NULL), GSZ_OK);
   assert_true(tu_contains(csv, ",\"pricing overlay o\x1b[2Jv.yaml")); /* data, exact */

@@ -190,7 +190,7 @@ static void test_int64_limits(void **state) {
   gsz_price pr;
   memset(&pr, 0, sizeof pr);
   assert_int_equal(tu_price(&p, data, gsz_catalog_find_gpu(data, "L4"),
-                           gsz_catalog_find_server(data, "SYS-322GB-NR"), 2, 1, true, &pr, &diag),
+                            gsz_catalog_find_server(data, "SYS-322GB-NR"), 2, 1, true, &pr, &diag),
                    GSZ_EOVERFLOW);
   gsz_overlay_free(ov);
   assert_int_equal(load(&ov, "prices: {gpu: {L4: {amount: \"92233720368547758.08\"}}}\n", &diag),
@@ -405,10 +405,12 @@ static void test_exclusions_reach_the_matcher(void **state) {
   gsz_overlay *ov = load_ok("exclude: [RTX-4090, LAMBDA-VECTOR]\n");
   gsz_pricer p;
   gsz_overlay_pricer(&p, ov);
-  assert_true(p.excluded(p.ctx, GSZ_ITEM_GPU, (size_t)gsz_catalog_find_item(data, GSZ_ITEM_GPU, "RTX-4090")));
+  assert_true(p.excluded(p.ctx, GSZ_ITEM_GPU,
+                         (size_t)gsz_catalog_find_item(data, GSZ_ITEM_GPU, "RTX-4090")));
   assert_true(p.excluded(p.ctx, GSZ_ITEM_SERVER,
                          (size_t)gsz_catalog_find_item(data, GSZ_ITEM_SERVER, "LAMBDA-VECTOR")));
-  assert_false(p.excluded(p.ctx, GSZ_ITEM_GPU, (size_t)gsz_catalog_find_item(data, GSZ_ITEM_GPU, "L4")));
+  assert_false(
+      p.excluded(p.ctx, GSZ_ITEM_GPU, (size_t)gsz_catalog_find_item(data, GSZ_ITEM_GPU, "L4")));
   gsz_model_ref m;
   assert_int_equal(gsz_model_ref_from_arch(&m, gsz_catalog_find_model(data, "llama-3-8b"), NULL),
                    GSZ_OK);
@@ -454,7 +456,7 @@ static void test_empty_overlay_prices_like_the_catalog(void **state) {
   memset(&b, 0, sizeof b);
   memcpy(b.currency, cat.currency, 4);
   assert_int_equal(tu_price(&cat, data, gsz_catalog_find_gpu(data, "H100-SXM5-80GB"),
-                             gsz_catalog_find_server(data, "SYS-821GE-TNHR"), 8, 2, true, &b, NULL),
+                            gsz_catalog_find_server(data, "SYS-821GE-TNHR"), 8, 2, true, &b, NULL),
                    GSZ_OK);
   assert_int_equal(a.total_minor, b.total_minor);
   assert_true(tu_contains(gsz_overlay_describe(ov), "catalog prices"));
@@ -763,8 +765,8 @@ static void test_failed_totals_only_pricing_leaves_a_true_line_count(void **stat
   /* quote --model llama-3-8b --gpu L40S --explain L40S --pricing b.yaml */
   gsz_model_ref model;
   gsz_workload w;
-  assert_int_equal(gsz_model_ref_from_arch(&model, gsz_catalog_find_model(data, "llama-3-8b"), &diag),
-                   GSZ_OK);
+  assert_int_equal(
+      gsz_model_ref_from_arch(&model, gsz_catalog_find_model(data, "llama-3-8b"), &diag), GSZ_OK);
   assert_int_equal(gsz_workload_defaults(&w, data, GSZ_MODE_INFERENCE, &diag), GSZ_OK);
   gsz_match_options o;
   gsz_match_options_init(&o);

@@ -19,12 +19,12 @@ extern "C" {
 typedef enum gsz_batch_format { GSZ_BATCH_CSV, GSZ_BATCH_YAML } gsz_batch_format;
 
 typedef struct gsz_batch_row {
-  size_t number;        /* 1-based data row (the CSV header is not a row) */
-  size_t line;          /* line in the file where the row starts */
-  const char **values;  /* one per column; NULL where the row has no value */
-  const char *error;    /* "line:col: ..." when a value could not be read (a YAML
-                           mapping where a value belongs): the row is reported as
-                           an error and the others go on; NULL when fine */
+  size_t number;       /* 1-based data row (the CSV header is not a row) */
+  size_t line;         /* line in the file where the row starts */
+  const char **values; /* one per column; NULL where the row has no value */
+  const char *error;   /* "line:col: ..." when a value could not be read (a YAML
+                          mapping where a value belongs): the row is reported as
+                          an error and the others go on; NULL when fine */
 } gsz_batch_row;
 
 typedef struct gsz_batch_input {

@@ -17,20 +17,20 @@ extern "C" {
 
 /* The one table of error codes: name, value, short text. Append only: the
  * values are part of the API. */
-#define GSZ_ERRNO_MAP(XX)                                                  \
-  XX(OK, 0, "success")                                                     \
-  XX(ENOMEM, -1, "out of memory")                                          \
-  XX(EINVAL, -2, "invalid argument")                                       \
-  XX(EPARSE, -3, "malformed input")                                        \
-  XX(EDB, -4, "database error")                                            \
-  XX(ESCHEMA, -5, "catalog schema mismatch")                               \
-  XX(EOVERFLOW, -6, "number too large")                                    \
-  XX(ENOTFOUND, -7, "not found")                                           \
-  XX(ENOMATCH, -8, "no configuration fits")                                \
-  XX(EIO, -9, "input/output error")                                        \
-  XX(EEXIST, -10, "file already exists")                                   \
-  XX(EUNSUPPORTED, -11, "not supported")                                   \
-  XX(ELIMIT, -12, "input exceeds a limit")                                 \
+#define GSZ_ERRNO_MAP(XX)                                                                          \
+  XX(OK, 0, "success")                                                                             \
+  XX(ENOMEM, -1, "out of memory")                                                                  \
+  XX(EINVAL, -2, "invalid argument")                                                               \
+  XX(EPARSE, -3, "malformed input")                                                                \
+  XX(EDB, -4, "database error")                                                                    \
+  XX(ESCHEMA, -5, "catalog schema mismatch")                                                       \
+  XX(EOVERFLOW, -6, "number too large")                                                            \
+  XX(ENOTFOUND, -7, "not found")                                                                   \
+  XX(ENOMATCH, -8, "no configuration fits")                                                        \
+  XX(EIO, -9, "input/output error")                                                                \
+  XX(EEXIST, -10, "file already exists")                                                           \
+  XX(EUNSUPPORTED, -11, "not supported")                                                           \
+  XX(ELIMIT, -12, "input exceeds a limit")                                                         \
   XX(EEXPIRED, -13, "expired")
 
 typedef enum gsz_err {

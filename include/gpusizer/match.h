@@ -54,10 +54,10 @@ const char *gsz_stock_policy_name(gsz_stock_policy p);
 #define GSZ_MATCH_MAX_LIST 32
 
 typedef struct gsz_match_options {
-  uint32_t max_nodes;    /* default 8 */
-  uint64_t max_gpus;     /* 0: no limit */
+  uint32_t max_nodes; /* default 8 */
+  uint64_t max_gpus;  /* 0: no limit */
   bool has_budget;
-  int64_t budget_minor;  /* in the pricer's currency */
+  int64_t budget_minor;                    /* in the pricer's currency */
   const gsz_gpu *gpus[GSZ_MATCH_MAX_LIST]; /* only these GPUs (none: all) */
   size_t n_gpus;
   const char *vendors[GSZ_MATCH_MAX_LIST]; /* only these vendors, any case */
@@ -66,11 +66,11 @@ typedef struct gsz_match_options {
   size_t n_form_factors;
   const char *exclude[GSZ_MATCH_MAX_LIST]; /* GPU or server SKUs (or GPU aliases) */
   size_t n_exclude;
-  bool allow_consumer;   /* consumer GPUs outside workstations */
+  bool allow_consumer; /* consumer GPUs outside workstations */
   gsz_stock_policy stock;
-  uint32_t top;          /* alternatives to return (default 5) */
-  bool zero_given;       /* training: use workload.zero as given, else ZeRO-3 on >1 GPU */
-  uint32_t train_tp;     /* training: tensor-parallel degree inside a node (default 1) */
+  uint32_t top;           /* alternatives to return (default 5) */
+  bool zero_given;        /* training: use workload.zero as given, else ZeRO-3 on >1 GPU */
+  uint32_t train_tp;      /* training: tensor-parallel degree inside a node (default 1) */
   const gsz_gpu *explain; /* record every candidate of this GPU */
 } gsz_match_options;
 
@@ -84,27 +84,27 @@ void gsz_bom_configuration(gsz_bom *out, const gsz_catalog_data *data, const gsz
 
 /* --- Results --------------------------------------------------------------- */
 
-#define GSZ_REASON_MAP(XX)                                                        \
-  XX(MEMORY, "the model does not fit in the GPU's memory")                        \
-  XX(MAX_NODES, "it needs more nodes than allowed")                               \
-  XX(MAX_GPUS, "it needs more GPUs than allowed")                                 \
-  XX(POWER, "the GPUs draw more than the server's power supplies deliver")        \
-  XX(TP_DIVISIBILITY, "no parallel layout splits the model on these GPUs")        \
-  XX(NO_SERVER, "no server in the catalog takes this GPU")                        \
-  XX(NO_PRICE, "no price")                                                        \
-  XX(NOT_SOLD, "not sold (kept in the catalog for reference)")                    \
-  XX(EXCLUDED, "excluded by the request or the pricing policy")                   \
-  XX(LICENSE, "a consumer card, licensed for workstations only")                  \
-  XX(STOCK, "not buildable from available stock")                                 \
-  XX(BUDGET, "over the budget")                                                   \
-  XX(PRICE, "fits, but costs more than the chosen configuration")                 \
+#define GSZ_REASON_MAP(XX)                                                                         \
+  XX(MEMORY, "the model does not fit in the GPU's memory")                                         \
+  XX(MAX_NODES, "it needs more nodes than allowed")                                                \
+  XX(MAX_GPUS, "it needs more GPUs than allowed")                                                  \
+  XX(POWER, "the GPUs draw more than the server's power supplies deliver")                         \
+  XX(TP_DIVISIBILITY, "no parallel layout splits the model on these GPUs")                         \
+  XX(NO_SERVER, "no server in the catalog takes this GPU")                                         \
+  XX(NO_PRICE, "no price")                                                                         \
+  XX(NOT_SOLD, "not sold (kept in the catalog for reference)")                                     \
+  XX(EXCLUDED, "excluded by the request or the pricing policy")                                    \
+  XX(LICENSE, "a consumer card, licensed for workstations only")                                   \
+  XX(STOCK, "not buildable from available stock")                                                  \
+  XX(BUDGET, "over the budget")                                                                    \
+  XX(PRICE, "fits, but costs more than the chosen configuration")                                  \
   XX(OVERFLOW, "its price does not fit in 64-bit minor units")
 
 typedef enum gsz_reason_code {
 #define GSZ_REASON_ENUM(name, text) GSZ_REASON_##name,
   GSZ_REASON_MAP(GSZ_REASON_ENUM)
 #undef GSZ_REASON_ENUM
-  GSZ_REASON_COUNT
+      GSZ_REASON_COUNT
 } gsz_reason_code;
 
 const char *gsz_reason_name(gsz_reason_code code); /* "MEMORY" */
@@ -116,18 +116,18 @@ const char *gsz_reason_text(gsz_reason_code code); /* the sentence above */
  * (gsz_reason_describe). Which fields are set depends on the code. */
 typedef struct gsz_reason {
   gsz_reason_code code;
-  const gsz_server *server;  /* the candidate's server, when there is one */
+  const gsz_server *server; /* the candidate's server, when there is one */
   uint32_t gpus_per_node;
-  uint32_t nodes;            /* MAX_NODES: nodes needed; BUDGET, STOCK: nodes of the candidate */
-  uint32_t limit;            /* MAX_NODES: --max-nodes; MEMORY: nodes tried */
-  uint64_t total_gpus;       /* MAX_GPUS: GPUs needed */
-  uint64_t max_gpus;         /* MAX_GPUS: --max-gpus */
-  uint64_t need;             /* MEMORY: per-GPU need on one node */
-  uint64_t need_at_limit;    /* MEMORY: per-GPU need at the most nodes tried */
-  uint64_t budget_bytes;     /* MEMORY: per-GPU budget */
-  uint32_t draw_w, psu_w;    /* POWER: GPUs + base, and what the PSUs deliver */
-  int64_t price_minor;       /* BUDGET: the price; PRICE: the price of its cheapest fit */
-  int64_t limit_minor;       /* BUDGET: the budget; PRICE: how much more than the best */
+  uint32_t nodes;         /* MAX_NODES: nodes needed; BUDGET, STOCK: nodes of the candidate */
+  uint32_t limit;         /* MAX_NODES: --max-nodes; MEMORY: nodes tried */
+  uint64_t total_gpus;    /* MAX_GPUS: GPUs needed */
+  uint64_t max_gpus;      /* MAX_GPUS: --max-gpus */
+  uint64_t need;          /* MEMORY: per-GPU need on one node */
+  uint64_t need_at_limit; /* MEMORY: per-GPU need at the most nodes tried */
+  uint64_t budget_bytes;  /* MEMORY: per-GPU budget */
+  uint32_t draw_w, psu_w; /* POWER: GPUs + base, and what the PSUs deliver */
+  int64_t price_minor;    /* BUDGET: the price; PRICE: the price of its cheapest fit */
+  int64_t limit_minor;    /* BUDGET: the budget; PRICE: how much more than the best */
   uint64_t gpus_short, servers_short; /* STOCK */
   int64_t gpus_available, servers_available;
   char text[GSZ_REASON_TEXT_MAX]; /* NO_PRICE: the pricer's words; TP_DIVISIBILITY: why */
@@ -136,13 +136,13 @@ typedef struct gsz_reason {
 /* Stock against a bill of materials: every item of it that the catalog
  * has inventory rows for (GPUs and servers by name; other kinds summed). */
 typedef struct gsz_stock_status {
-  bool buildable;          /* every item needed is available */
-  bool known;              /* the catalog has inventory rows for them */
-  uint64_t gpus_needed, servers_needed;   /* gpus_needed 0 when included in servers */
+  bool buildable;                       /* every item needed is available */
+  bool known;                           /* the catalog has inventory rows for them */
+  uint64_t gpus_needed, servers_needed; /* gpus_needed 0 when included in servers */
   int64_t gpus_available, servers_available;
   uint64_t gpus_short, servers_short;
-  uint64_t others_short;   /* items of other kinds (network gear, ...) short */
-  int32_t lead_time_days;  /* of what is short; 0 when nothing is; -1 when unknown */
+  uint64_t others_short;  /* items of other kinds (network gear, ...) short */
+  int32_t lead_time_days; /* of what is short; 0 when nothing is; -1 when unknown */
 } gsz_stock_status;
 
 typedef struct gsz_candidate {
@@ -170,7 +170,7 @@ typedef struct gsz_candidate {
 
 typedef struct gsz_rejection {
   const gsz_gpu *gpu;
-  bool filtered; /* left out by the request's own --gpu/--vendor/--form-factor */
+  bool filtered;             /* left out by the request's own --gpu/--vendor/--form-factor */
   const gsz_reason *reasons; /* n_reasons of them, owned by the result */
   unsigned n_reasons;
 } gsz_rejection;
@@ -185,7 +185,7 @@ typedef struct gsz_match_result {
   size_t n_rejected;
   gsz_candidate *explained; /* every candidate of options.explain */
   size_t n_explained;
-  size_t candidates;       /* (GPU, server, count) triples considered */
+  size_t candidates;          /* (GPU, server, count) triples considered */
   gsz_reason *reason_storage; /* what the rejections point into */
   char currency[4];
   unsigned minor_digits;
@@ -196,8 +196,7 @@ typedef struct gsz_match_result {
  * overflow. *out belongs to the caller: gsz_match_result_free. */
 gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *data,
                       const gsz_model_ref *model, const gsz_workload *workload,
-                      const gsz_match_options *options, const gsz_pricer *pricer,
-                      gsz_diag *diag);
+                      const gsz_match_options *options, const gsz_pricer *pricer, gsz_diag *diag);
 void gsz_match_result_free(gsz_match_result *result);
 
 #ifdef __cplusplus

@@ -30,15 +30,21 @@ extern "C" {
 #endif
 
 typedef enum gsz_method { GSZ_METHOD_FULL, GSZ_METHOD_QUICK } gsz_method;
-typedef enum gsz_mode { GSZ_MODE_INFERENCE, GSZ_MODE_TRAIN, GSZ_MODE_LORA, GSZ_MODE_QLORA } gsz_mode;
+typedef enum gsz_mode {
+  GSZ_MODE_INFERENCE,
+  GSZ_MODE_TRAIN,
+  GSZ_MODE_LORA,
+  GSZ_MODE_QLORA
+} gsz_mode;
 typedef enum gsz_optimizer {
-  GSZ_OPT_ADAMW,        /* two fp32 states: 8 B/param (4 B in the bf16 recipe) */
-  GSZ_OPT_ADAM8BIT,     /* bitsandbytes 8-bit Adam: 2 B/param + block scales */
-  GSZ_OPT_SGD,          /* no state */
-  GSZ_OPT_SGD_MOMENTUM  /* one state: 4 B/param (2 B in the bf16 recipe) */
+  GSZ_OPT_ADAMW,       /* two fp32 states: 8 B/param (4 B in the bf16 recipe) */
+  GSZ_OPT_ADAM8BIT,    /* bitsandbytes 8-bit Adam: 2 B/param + block scales */
+  GSZ_OPT_SGD,         /* no state */
+  GSZ_OPT_SGD_MOMENTUM /* one state: 4 B/param (2 B in the bf16 recipe) */
 } gsz_optimizer;
 typedef enum gsz_recipe {
-  GSZ_RECIPE_MIXED, /* bf16/fp16 weights and gradients, fp32 master + states: 16 B/param with AdamW */
+  GSZ_RECIPE_MIXED, /* bf16/fp16 weights and gradients, fp32 master + states: 16 B/param with AdamW
+                     */
   GSZ_RECIPE_FP32,  /* everything fp32: 4 + 4 + 8 = 16 B/param with AdamW, no master copy */
   GSZ_RECIPE_BF16   /* pure bf16: weights, gradients and states in bf16, no master: 8 B/param */
 } gsz_recipe;
@@ -62,9 +68,9 @@ gsz_err gsz_recompute_parse(gsz_recompute *out, const char *s, gsz_diag *diag);
 
 /* The model being sized: an architecture, or only a parameter count. */
 typedef struct gsz_model_ref {
-  const char *label;     /* for output */
-  const gsz_arch *arch;  /* NULL: only `count.total` is known */
-  gsz_param_count count; /* filled by the constructors below */
+  const char *label;            /* for output */
+  const gsz_arch *arch;         /* NULL: only `count.total` is known */
+  gsz_param_count count;        /* filled by the constructors below */
   uint64_t kv_values_per_token; /* all layers, one GPU at tp 1; 0 without an architecture */
 } gsz_model_ref;
 
@@ -74,18 +80,18 @@ void gsz_model_ref_from_params(gsz_model_ref *out, uint64_t params, const char *
 typedef struct gsz_workload {
   gsz_method method;
   gsz_mode mode;
-  const gsz_format *weight_format; /* --precision (QLoRA: the base format, nf4) */
-  const gsz_format *kv_format;     /* --kv-precision */
+  const gsz_format *weight_format;  /* --precision (QLoRA: the base format, nf4) */
+  const gsz_format *kv_format;      /* --kv-precision */
   const gsz_format *compute_format; /* 16-bit format of activations, adapters,
                                        and QLoRA's unquantised parts (bf16) */
   gsz_optimizer optimizer;
   gsz_recipe recipe;
-  uint64_t context;      /* tokens per sequence */
-  uint64_t concurrency;  /* inference: sequences served at once */
-  uint64_t micro_batch;  /* training: sequences per micro-batch per GPU */
-  uint32_t zero;         /* ZeRO stage 0..3 (FSDP full shard = 3) */
+  uint64_t context;     /* tokens per sequence */
+  uint64_t concurrency; /* inference: sequences served at once */
+  uint64_t micro_batch; /* training: sequences per micro-batch per GPU */
+  uint32_t zero;        /* ZeRO stage 0..3 (FSDP full shard = 3) */
   gsz_recompute recompute;
-  bool flash_attention;  /* training: no s^2 attention scores kept */
+  bool flash_attention; /* training: no s^2 attention scores kept */
   uint32_t lora_rank;
   uint32_t lora_targets; /* GSZ_LORA_* mask */
   const gsz_runtime *runtime;
@@ -153,8 +159,8 @@ bool gsz_layout_tp_ok(const gsz_model_ref *model, uint32_t tp, const char **why)
 /* Estimate the memory of one layout. GSZ_EINVAL for a bad layout (zero
  * degrees, pp above the layer count, tp that does not split the heads),
  * GSZ_EOVERFLOW when a size does not fit 64 bits. */
-gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *model,
-                            const gsz_workload *w, gsz_layout layout, gsz_diag *diag);
+gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *model, const gsz_workload *w,
+                            gsz_layout layout, gsz_diag *diag);
 
 /* The bytes a runtime may use on a GPU: floor(usable x mem_util_bp / 10000). */
 uint64_t gsz_memory_budget(uint64_t usable_bytes, uint32_t mem_util_bp);

@@ -12,8 +12,8 @@
 #ifndef GPUSIZER_MODEL_H
 #define GPUSIZER_MODEL_H
 
-#include "gpusizer/records.h"
 #include "gpusizer/error.h"
+#include "gpusizer/records.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,8 +36,8 @@ typedef struct gsz_layer_params {
 } gsz_layer_params;
 
 typedef struct gsz_param_count {
-  uint64_t total;  /* every parameter */
-  uint64_t active; /* used per token: total less unused routed experts */
+  uint64_t total;                          /* every parameter */
+  uint64_t active;                         /* used per token: total less unused routed experts */
   uint64_t embedding, lm_head, final_norm; /* lm_head 0 when tied */
   uint32_t n_dense_layers, n_moe_layers;   /* dense layers come first */
   gsz_layer_params dense_layer, moe_layer;
@@ -71,8 +71,7 @@ gsz_err gsz_model_kv_bytes_per_token(uint64_t *out, const gsz_arch *arch, uint32
                                      const gsz_format *kv_format, gsz_diag *diag);
 
 /* Bytes of values stored in format: ceil(values * block_bytes / block_elems). */
-gsz_err gsz_format_bytes(uint64_t *out, uint64_t values, const gsz_format *format,
-                         gsz_diag *diag);
+gsz_err gsz_format_bytes(uint64_t *out, uint64_t values, const gsz_format *format, gsz_diag *diag);
 
 /* LoRA adapter targets (PEFT module names). */
 enum {
@@ -92,8 +91,8 @@ gsz_err gsz_lora_targets_parse(uint32_t *out, const char *text, gsz_diag *diag);
 /* Trainable LoRA parameters: rank x (in + out) for every targeted linear
  * layer (each expert's MLP counts). MLA: q targets q_a/q_b (or q_proj),
  * k or v target kv_a/kv_b. */
-gsz_err gsz_model_lora_params(uint64_t *out, const gsz_arch *arch, uint32_t targets,
-                              uint32_t rank, gsz_diag *diag);
+gsz_err gsz_model_lora_params(uint64_t *out, const gsz_arch *arch, uint32_t targets, uint32_t rank,
+                              gsz_diag *diag);
 
 /* --- Hugging Face config.json ------------------------------------------ */
 
@@ -107,8 +106,8 @@ typedef struct gsz_hf_model gsz_hf_model;
  * GSZ_EINVAL (missing or wrong-typed keys), GSZ_EUNSUPPORTED (model_type). */
 gsz_err gsz_hf_config_load(gsz_hf_model **out, const char *path, gsz_diag *diag);
 /* The same from text in memory; label names it in messages. */
-gsz_err gsz_hf_config_parse(gsz_hf_model **out, const char *text, size_t len,
-                            const char *label, gsz_diag *diag);
+gsz_err gsz_hf_config_parse(gsz_hf_model **out, const char *text, size_t len, const char *label,
+                            gsz_diag *diag);
 const gsz_arch *gsz_hf_model_arch(const gsz_hf_model *model);
 void gsz_hf_model_free(gsz_hf_model *model);
 

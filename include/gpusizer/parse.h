@@ -24,8 +24,7 @@ extern "C" {
 gsz_err gsz_parse_count(uint64_t *out, const char *text, gsz_diag *diag);
 
 /* A plain non-negative decimal integer within [min, max]. */
-gsz_err gsz_parse_uint(uint64_t *out, const char *text, uint64_t min, uint64_t max,
-                       gsz_diag *diag);
+gsz_err gsz_parse_uint(uint64_t *out, const char *text, uint64_t min, uint64_t max, gsz_diag *diag);
 
 /* A fixed-point decimal: "12.5" with scale 2 gives 1250. More fraction
  * digits than scale are refused unless they are zeros; no exponent, no

@@ -54,8 +54,8 @@ const char *gsz_line_kind_name(gsz_line_kind kind);
  * the percentage applies to. */
 typedef struct gsz_price_line {
   gsz_line_kind kind;
-  const char *item;     /* SKU, or the adder's name; borrowed */
-  const char *detail;   /* where the price comes from; borrowed, may be NULL */
+  const char *item;   /* SKU, or the adder's name; borrowed */
+  const char *detail; /* where the price comes from; borrowed, may be NULL */
   uint64_t quantity;
   int64_t unit_minor;   /* per unit */
   int64_t amount_minor; /* the line's total (negative for discounts) */
@@ -82,8 +82,7 @@ typedef struct gsz_pricer {
    * out->n_lines is a true count after every call. GSZ_ENOTFOUND when an
    * item has no usable price (diag says why, one line); GSZ_EOVERFLOW when
    * the total does not fit. */
-  gsz_err (*price)(void *ctx, const gsz_bom *bom, bool with_lines, gsz_price *out,
-                   gsz_diag *diag);
+  gsz_err (*price)(void *ctx, const gsz_bom *bom, bool with_lines, gsz_price *out, gsz_diag *diag);
   /* True when the policy never offers item index of kind. May be NULL. */
   bool (*excluded)(void *ctx, gsz_item_kind kind, size_t index);
   void *ctx;
@@ -97,8 +96,8 @@ typedef struct gsz_pricer {
  * outlive the pricer. */
 void gsz_catalog_pricer(gsz_pricer *out, const gsz_catalog_data *data);
 
-#define GSZ_FX_SCALE 1000000000      /* exchange rates: "0.90" = 900000000 */
-#define GSZ_PERCENT_SCALE 10000      /* percentages: "12.5" = 125000 */
+#define GSZ_FX_SCALE 1000000000 /* exchange rates: "0.90" = 900000000 */
+#define GSZ_PERCENT_SCALE 10000 /* percentages: "12.5" = 125000 */
 #define GSZ_OVERLAY_MAX_DISCOUNTS 12
 #define GSZ_OVERLAY_MAX_ADDERS 8
 
@@ -144,20 +143,20 @@ const char *gsz_overlay_warning(const gsz_overlay *overlay, size_t i);
 /* The effective unit price of one catalog item before quantity-dependent
  * steps: override or catalog price, converted to the quote currency. */
 typedef struct gsz_effective_price {
-  bool priced;               /* false: no price (then why says so) */
-  bool excluded;             /* the overlay's exclude list names it */
-  int64_t unit_minor;        /* in the quote currency */
-  int64_t source_minor;      /* as stated at the origin */
+  bool priced;          /* false: no price (then why says so) */
+  bool excluded;        /* the overlay's exclude list names it */
+  int64_t unit_minor;   /* in the quote currency */
+  int64_t source_minor; /* as stated at the origin */
   char source_currency[4];
-  const char *origin;        /* "catalog, as of 2024-08-01" or "prices.gpu in a.yaml:7:5" */
-  const char *conversion;    /* "x 0.90 USD->EUR (fx in a.yaml:3:8)" or NULL */
-  const char *why;           /* when not priced */
+  const char *origin;     /* "catalog, as of 2024-08-01" or "prices.gpu in a.yaml:7:5" */
+  const char *conversion; /* "x 0.90 USD->EUR (fx in a.yaml:3:8)" or NULL */
+  const char *why;        /* when not priced */
 } gsz_effective_price;
 
 /* kind: an item kind's name ("gpu", "server", ...); index: the item among
  * the catalog's records of that kind. */
-void gsz_overlay_unit_price(gsz_effective_price *out, const gsz_overlay *overlay,
-                            const char *kind, size_t index);
+void gsz_overlay_unit_price(gsz_effective_price *out, const gsz_overlay *overlay, const char *kind,
+                            size_t index);
 
 /* The discount rules that can apply to an item at some quantity, as one
  * line into buf ("discount 5% (vendor NVIDIA); discount 10% (sku L40S,

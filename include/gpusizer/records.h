@@ -28,7 +28,7 @@ typedef struct gsz_unit_price {
 
 /* Stock of an item summed over locations (table inventory). */
 typedef struct gsz_stock_total {
-  bool present;           /* false: no inventory rows at all */
+  bool present; /* false: no inventory rows at all */
   int64_t on_hand, reserved;
   int64_t available;      /* on_hand - reserved */
   int32_t lead_time_days; /* shortest over locations */
@@ -42,7 +42,7 @@ typedef struct gsz_gpu {
   double tflops_bf16;     /* dense; for display, never for sizing */
   uint32_t tdp_w;
   const char *memory_type, *interconnect; /* may be NULL */
-  bool datacenter_ok; /* false: consumer card, workstations only */
+  bool datacenter_ok;                     /* false: consumer card, workstations only */
   bool sellable, verified;
   const char *usable_basis, *source, *as_of, *notes; /* may be NULL */
   gsz_unit_price price;
@@ -169,12 +169,12 @@ typedef enum gsz_bom_scope {
 /* One line of a bill of materials: an item of the catalog and how many. */
 typedef struct gsz_bom_line {
   gsz_item_kind kind;
-  uint32_t index;      /* the item among the catalog's records of its kind */
-  const char *sku;     /* borrowed from the record */
+  uint32_t index;  /* the item among the catalog's records of its kind */
+  const char *sku; /* borrowed from the record */
   gsz_bom_scope scope;
-  uint64_t per_scope;  /* how many per GPU, node, cluster or quote */
-  uint64_t quantity;   /* how many in all */
-  bool included;       /* priced within another line (the GPUs of a DGX system) */
+  uint64_t per_scope; /* how many per GPU, node, cluster or quote */
+  uint64_t quantity;  /* how many in all */
+  bool included;      /* priced within another line (the GPUs of a DGX system) */
 } gsz_bom_line;
 
 #define GSZ_BOM_MAX_LINES 16

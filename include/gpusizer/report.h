@@ -14,8 +14,8 @@
 #include "gpusizer/error.h"
 #include "gpusizer/match.h"
 #include "gpusizer/memory.h"
-#include "gpusizer/pricing.h"
 #include "gpusizer/output.h"
+#include "gpusizer/pricing.h"
 #include "gpusizer/request.h"
 
 #include <stddef.h>
@@ -75,8 +75,7 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
  * the chosen layout; and with options->explain, every candidate of that
  * GPU with its verdict. When nothing fits, says so and why for each GPU. */
 gsz_err gsz_report_quote(char **out, size_t *out_len, const gsz_quote_request *req,
-                         const gsz_match_result *result, gsz_output_format format,
-                         gsz_diag *diag);
+                         const gsz_match_result *result, gsz_output_format format, gsz_diag *diag);
 
 /* --- Batch --------------------------------------------------------------- */
 

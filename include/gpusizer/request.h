@@ -54,38 +54,38 @@ enum {
 /* Every field, in the order front ends list them: id, name, placeholder
  * of its value, scope, kind. */
 #define GSZ_FIELD_MAP(XX)                                                                          \
-  XX(MODEL, "model", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)               \
-  XX(PARAMS, "params", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                \
-  XX(HF_CONFIG, "hf_config", "FILE", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)       \
-  XX(MODE, "mode", "MODE", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
-  XX(METHOD, "method", "M", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                \
-  XX(PRECISION, "precision", "FMT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)        \
-  XX(KV_PRECISION, "kv_precision", "FMT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)  \
-  XX(CONTEXT, "context", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)              \
-  XX(CONCURRENCY, "concurrency", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)      \
-  XX(BATCH, "batch", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                  \
-  XX(OPTIMIZER, "optimizer", "OPT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)        \
-  XX(RECIPE, "recipe", "R", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                \
-  XX(ZERO, "zero", "0-3", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                  \
-  XX(RECOMPUTE, "recompute", "R", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)          \
+  XX(MODEL, "model", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                \
+  XX(PARAMS, "params", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
+  XX(HF_CONFIG, "hf_config", "FILE", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)        \
+  XX(MODE, "mode", "MODE", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                  \
+  XX(METHOD, "method", "M", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
+  XX(PRECISION, "precision", "FMT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)         \
+  XX(KV_PRECISION, "kv_precision", "FMT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)   \
+  XX(CONTEXT, "context", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)               \
+  XX(CONCURRENCY, "concurrency", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)       \
+  XX(BATCH, "batch", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                   \
+  XX(OPTIMIZER, "optimizer", "OPT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)         \
+  XX(RECIPE, "recipe", "R", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
+  XX(ZERO, "zero", "0-3", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                   \
+  XX(RECOMPUTE, "recompute", "R", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)           \
   XX(FLASH_ATTENTION, "flash_attention", "on|off",                                                 \
      GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
-  XX(LORA_RANK, "lora_rank", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)          \
-  XX(LORA_TARGETS, "lora_targets", "LIST", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0) \
-  XX(TP, "tp", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                        \
+  XX(LORA_RANK, "lora_rank", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)           \
+  XX(LORA_TARGETS, "lora_targets", "LIST", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)  \
+  XX(TP, "tp", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                         \
   XX(PP, "pp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
   XX(DP, "dp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
-  XX(RUNTIME, "runtime", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)           \
+  XX(RUNTIME, "runtime", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)            \
   XX(GPU, "gpu", "SKU", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)  \
-  XX(VENDOR, "vendor", "V", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)              \
-  XX(FORM_FACTOR, "form_factor", "F", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)    \
-  XX(EXCLUDE, "exclude", "SKU", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)          \
-  XX(MAX_NODES, "max_nodes", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                           \
-  XX(MAX_GPUS, "max_gpus", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                             \
-  XX(BUDGET, "budget", "AMOUNT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                            \
-  XX(STOCK, "stock", "any|prefer|only", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                     \
-  XX(ALLOW_CONSUMER, "allow_consumer", NULL, GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_SWITCH) \
-  XX(TOP, "top", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                       \
+  XX(VENDOR, "vendor", "V", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)               \
+  XX(FORM_FACTOR, "form_factor", "F", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)     \
+  XX(EXCLUDE, "exclude", "SKU", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)           \
+  XX(MAX_NODES, "max_nodes", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                            \
+  XX(MAX_GPUS, "max_gpus", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                              \
+  XX(BUDGET, "budget", "AMOUNT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                             \
+  XX(STOCK, "stock", "any|prefer|only", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                      \
+  XX(ALLOW_CONSUMER, "allow_consumer", NULL, GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_SWITCH)  \
+  XX(TOP, "top", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(EXPLAIN, "explain", "SKU", GSZ_SCOPE_QUOTE, 0)                                                \
   XX(PRICING, "pricing", "FILE", GSZ_SCOPE_QUOTE, GSZ_FIELD_REPEATABLE)                            \
   XX(ALLOW_EXPIRED, "allow_expired", NULL, GSZ_SCOPE_QUOTE, GSZ_FIELD_SWITCH)
@@ -133,8 +133,8 @@ gsz_err gsz_request_set(gsz_request *req, gsz_field field, const char *value, gs
 /* The pricing overlay the request names (field pricing, in order; none:
  * catalog prices), judged on req->today, expired ones allowed with a
  * warning when allow_expired is given. data must outlive it. */
-gsz_err gsz_request_overlay(gsz_overlay **out, const gsz_catalog_data *data,
-                            const gsz_request *req, gsz_diag *diag);
+gsz_err gsz_request_overlay(gsz_overlay **out, const gsz_catalog_data *data, const gsz_request *req,
+                            gsz_diag *diag);
 
 /* --- Sizing: gsz_size --------------------------------------------------------- */
 
@@ -145,8 +145,8 @@ typedef struct gsz_size_request {
   const char *hf_config;    /* path, when model_source is "hf-config" */
   const gsz_workload *workload;
   gsz_layout layout;
-  const gsz_gpu *gpu;             /* optional: show the fit on this GPU */
-  const gsz_field_words *words;   /* how notes name fields; NULL: by field name */
+  const gsz_gpu *gpu;           /* optional: show the fit on this GPU */
+  const gsz_field_words *words; /* how notes name fields; NULL: by field name */
 } gsz_size_request;
 
 typedef struct gsz_size_answer {
@@ -189,8 +189,8 @@ typedef struct gsz_quote_answer {
  * request, priced under overlay (from gsz_request_overlay; the request's
  * own pricing fields are not read again, so a batch loads them once).
  * GSZ_OK whether or not one fits. */
-gsz_err gsz_quote(gsz_quote_answer **out, const gsz_catalog_data *data,
-                  const gsz_overlay *overlay, const gsz_request *req, gsz_diag *diag);
+gsz_err gsz_quote(gsz_quote_answer **out, const gsz_catalog_data *data, const gsz_overlay *overlay,
+                  const gsz_request *req, gsz_diag *diag);
 void gsz_quote_answer_free(gsz_quote_answer *answer);
 
 /* --- Batch: gsz_batch_run --------------------------------------------------------- */
@@ -223,9 +223,9 @@ typedef void (*gsz_batch_progress)(void *ctx, size_t done, size_t total);
 typedef struct gsz_batch_answer {
   gsz_batch_result *rows; /* one per input row, in order */
   size_t n_rows;
-  char currency[4];       /* the quote currency */
+  char currency[4]; /* the quote currency */
   unsigned minor_digits;
-  void *storage;          /* owned texts */
+  void *storage; /* owned texts */
 } gsz_batch_answer;
 
 /* Answer every row of in as gsz_quote would answer its fields, priced
@@ -237,8 +237,8 @@ typedef struct gsz_batch_answer {
  * memory"). progress may be NULL. */
 gsz_err gsz_batch_run(gsz_batch_answer **out, const gsz_catalog_data *data,
                       const gsz_overlay *overlay, const gsz_batch_input *in,
-                      const gsz_field_words *words, gsz_batch_progress progress,
-                      void *progress_ctx, gsz_diag *diag);
+                      const gsz_field_words *words, gsz_batch_progress progress, void *progress_ctx,
+                      gsz_diag *diag);
 void gsz_batch_answer_free(gsz_batch_answer *answer);
 
 #ifdef __cplusplus

@@ -2,11 +2,11 @@
  * SQLite's integrity and foreign-key checks, the catalog_issue view, every
  * row against this version's schema rules (NOT NULL, types, CHECK, foreign
  * keys) and every value the loader would refuse. */
-#include "util/atomic_file_int.h"
-#include "util/buf_int.h"
 #include "catalog/catalog_image_int.h"
 #include "catalog/db_int.h"
 #include "catalog/embedded_int.h"
+#include "util/atomic_file_int.h"
+#include "util/buf_int.h"
 
 #include <errno.h>
 #include <stdio.h>

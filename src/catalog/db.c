@@ -4,12 +4,12 @@
  * messages, and verifying that a database is a gpusizer catalog of a known
  * schema. Opening a catalog is open.c; init and migrate are files.c; db
  * check is check.c; loading records is load.c; migrations are migrate.c. */
-#include "util/atomic_file_int.h"
-#include "util/buf_int.h"
 #include "catalog/catalog_image_int.h"
 #include "catalog/db_int.h"
 #include "catalog/embedded_int.h"
 #include "catalog/sqlite_mem_int.h"
+#include "util/atomic_file_int.h"
+#include "util/buf_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -199,7 +199,7 @@ gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char 
 }
 
 gsz_err gsz__db_exec(sqlite3 *db, const char *sql, const char *what, const char *label,
-                        gsz_diag *diag) {
+                     gsz_diag *diag) {
   if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
     return GSZ_OK;
   return gsz__db_error(diag, db, what, label);
@@ -283,7 +283,8 @@ gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_di
   sqlite3_busy_handler(db, busy_wait, NULL);
   if (writable && statement_hook != NULL)
     sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_statement, NULL);
-  gsz_err err = gsz__db_exec(db, "PRAGMA foreign_keys = ON", "cannot open catalog file", path, diag);
+  gsz_err err =
+      gsz__db_exec(db, "PRAGMA foreign_keys = ON", "cannot open catalog file", path, diag);
   if (err != GSZ_OK) {
     sqlite3_close(db);
     return err;
@@ -296,7 +297,7 @@ gsz_err gsz__db_open_file(sqlite3 **out, const char *path, bool writable, gsz_di
  * the caller's transaction when there is one, so the check and what is read
  * after it see the same file. */
 gsz_err gsz__db_verify_catalog(sqlite3 *db, const char *path, bool require_current, int *version,
-                              gsz_diag *diag) {
+                               gsz_diag *diag) {
   int app_id = 0, user_version = 0, objects = 0;
   gsz_err err;
   if ((err = pragma_int(db, "PRAGMA application_id", &app_id, path, diag)) != GSZ_OK)
@@ -312,11 +313,12 @@ gsz_err gsz__db_verify_catalog(sqlite3 *db, const char *path, bool require_curre
                            "'%s' is an empty database, not a gpusizer catalog (write one with "
                            "'gpusizer db init " GSZ_FIELD("force") " %s')",
                            path, path);
-    return gsz__diag_set(diag, GSZ_ESCHEMA,
-                         "'%s' is an SQLite database but not a gpusizer catalog "
-                         "(application_id %d, expected %d); give " GSZ_FIELD("db") " a file written by "
-                         "'gpusizer db init'",
-                         path, app_id, (int)GSZ_CATALOG_APPLICATION_ID);
+    return gsz__diag_set(
+        diag, GSZ_ESCHEMA,
+        "'%s' is an SQLite database but not a gpusizer catalog "
+        "(application_id %d, expected %d); give " GSZ_FIELD("db") " a file written by "
+                                                                  "'gpusizer db init'",
+        path, app_id, (int)GSZ_CATALOG_APPLICATION_ID);
   }
   int latest = gsz_catalog_schema_version();
   if (user_version > latest)

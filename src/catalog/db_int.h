@@ -5,8 +5,8 @@
 #ifndef GSZ_DB_INT_H
 #define GSZ_DB_INT_H
 
-#include "util/common_int.h"
 #include "gpusizer/catalog.h"
+#include "util/common_int.h"
 
 #include <sqlite3.h>
 

@@ -1,11 +1,11 @@
 /* files.c: catalog files for maintainers: db init (the built-in catalog
  * written to a file, whole or not at all) and db migrate, both refusing a
  * file that holds another process's unfinished transaction. */
-#include "util/atomic_file_int.h"
-#include "util/buf_int.h"
 #include "catalog/catalog_image_int.h"
 #include "catalog/db_int.h"
 #include "catalog/embedded_int.h"
+#include "util/atomic_file_int.h"
+#include "util/buf_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -97,4 +97,3 @@ gsz_err gsz_db_migrate(const char *path, int *from, int *to, gsz_migration_step 
     err = gsz__diag_set(diag, GSZ_EDB, "could not close '%s' after migrating", path);
   return err;
 }
-

@@ -5,9 +5,9 @@
  *
  * Checklist: the columns read here are those of migrations/0001_initial.sql
  * (and later migrations); a renamed column must change in both places. */
-#include "util/arena_int.h"
 #include "catalog/db_int.h"
 #include "catalog/lookup_int.h"
+#include "util/arena_int.h"
 
 #include <stdlib.h>
 #include <string.h>

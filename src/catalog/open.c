@@ -1,12 +1,12 @@
 /* open.c: opening a catalog: a file (verified to be a gpusizer catalog of
  * this schema) or the built-in one (from the compiled-in image, or built
  * from the embedded SQL), read whole into records. */
-#include "util/atomic_file_int.h"
-#include "util/buf_int.h"
 #include "catalog/catalog_image_int.h"
 #include "catalog/db_int.h"
 #include "catalog/embedded_int.h"
 #include "catalog/sqlite_mem_int.h"
+#include "util/atomic_file_int.h"
+#include "util/buf_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -122,4 +122,3 @@ gsz_err gsz_catalog_open(gsz_catalog **out, const char *path, gsz_diag *diag) {
   sqlite3_close(db);
   return err;
 }
-

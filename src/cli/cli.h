@@ -73,13 +73,13 @@ bool cli_ieq(const char *a, const char *b);
 
 /* The --help lines of --csv-raw and of the formula guard it switches off,
  * the same for every command that writes CSV. */
-#define CLI_CSV_RAW_HELP                                                                       \
-  "  --csv-raw                with --format csv: write text fields exactly, without the\n"     \
+#define CLI_CSV_RAW_HELP                                                                           \
+  "  --csv-raw                with --format csv: write text fields exactly, without the\n"         \
   "                           guard described below (for programs, not spreadsheets)\n"
-#define CLI_CSV_GUARD_HELP                                                                     \
-  "CSV guards spreadsheets against formulas in data (OWASP \"CSV Injection\"): a text\n"        \
-  "field (SKU, name, id, message) that starts with =, +, -, @, TAB or CR is written\n"          \
-  "with a leading ' and in quotes; numbers are never changed (-12345 stays a number).\n"        \
+#define CLI_CSV_GUARD_HELP                                                                         \
+  "CSV guards spreadsheets against formulas in data (OWASP \"CSV Injection\"): a text\n"           \
+  "field (SKU, name, id, message) that starts with =, +, -, @, TAB or CR is written\n"             \
+  "with a leading ' and in quotes; numbers are never changed (-12345 stays a number).\n"           \
   "--csv-raw turns the guard off.\n"
 
 /* After option parsing: --csv-raw given (csv_raw) with *format. Turns CSV

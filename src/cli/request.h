@@ -28,7 +28,6 @@ bool cli_field_set(const char *cmd, gsz_request *req, int opt, const char *optar
  * inside a sentence (the batch is run from the command line). */
 extern const gsz_field_words cli_column_words;
 
-
 /* Fill what the environment adds to a request: the pricing overlays of
  * $GPUSIZER_PRICING (paths separated by ':') when no pricing field was
  * given, and today's date from $GPUSIZER_TODAY (a testing aid, announced on

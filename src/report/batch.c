@@ -9,8 +9,20 @@
 #include <string.h>
 
 enum {
-  B_ID, B_STATUS, B_GPU, B_SERVER, B_PER_NODE, B_NODES, B_TOTAL_GPUS, B_NEED, B_USABLE, B_TOTAL,
-  B_CURRENCY, B_BUILDABLE, B_ERROR, B_COLS
+  B_ID,
+  B_STATUS,
+  B_GPU,
+  B_SERVER,
+  B_PER_NODE,
+  B_NODES,
+  B_TOTAL_GPUS,
+  B_NEED,
+  B_USABLE,
+  B_TOTAL,
+  B_CURRENCY,
+  B_BUILDABLE,
+  B_ERROR,
+  B_COLS
 };
 
 static const gsz__col batch_cols[B_COLS] = {

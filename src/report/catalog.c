@@ -1,14 +1,13 @@
 /* report_catalog.c: the `gpusizer catalog ...` listings: GPUs, servers,
  * models, number formats, stock and runtime profiles, each as one typed
  * table rendered in any output format. */
+#include "gpusizer/model.h"
 #include "gpusizer/report.h"
 #include "util/fmt_int.h"
-#include "gpusizer/model.h"
 #include "util/table_int.h"
 
 #include <stdio.h>
 #include <string.h>
-
 
 gsz_err gsz_listing_parse(gsz_listing *out, const char *name, gsz_diag *diag) {
   static const struct {

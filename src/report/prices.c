@@ -10,8 +10,21 @@
 #include <string.h>
 
 enum {
-  P_KIND, P_SKU, P_VENDOR, P_UNIT, P_UNIT_MINOR, P_CURRENCY, P_SOURCE, P_SOURCE_MINOR,
-  P_SOURCE_CURRENCY, P_ORIGIN, P_CONVERSION, P_DISCOUNTS, P_STATUS, P_EXCLUDED, P_SELLABLE,
+  P_KIND,
+  P_SKU,
+  P_VENDOR,
+  P_UNIT,
+  P_UNIT_MINOR,
+  P_CURRENCY,
+  P_SOURCE,
+  P_SOURCE_MINOR,
+  P_SOURCE_CURRENCY,
+  P_ORIGIN,
+  P_CONVERSION,
+  P_DISCOUNTS,
+  P_STATUS,
+  P_EXCLUDED,
+  P_SELLABLE,
   P_COLS
 };
 
@@ -53,10 +66,10 @@ static void price_row(gsz__table *t, const gsz_catalog_data *d, const gsz_overla
     gsz__table_str(t, P_UNIT, gsz__fmt_money(a, e.unit_minor, digits_of(d, cur), cur), NULL);
     gsz__table_int(t, P_UNIT_MINOR, e.unit_minor, NULL);
     gsz__table_str(t, P_CURRENCY, cur, NULL);
-    gsz__table_str(t, P_SOURCE,
-                   gsz__fmt_money(a, e.source_minor, digits_of(d, e.source_currency),
-                                  e.source_currency),
-                   NULL);
+    gsz__table_str(
+        t, P_SOURCE,
+        gsz__fmt_money(a, e.source_minor, digits_of(d, e.source_currency), e.source_currency),
+        NULL);
     gsz__table_int(t, P_SOURCE_MINOR, e.source_minor, NULL);
     gsz__table_str(t, P_SOURCE_CURRENCY, e.source_currency, NULL);
     gsz__table_str(t, P_ORIGIN, e.origin, NULL);

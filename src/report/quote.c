@@ -3,8 +3,8 @@
  * the losers with their reasons, the memory breakdown, and --explain's
  * candidate list; as a table, Markdown proposal, CSV or JSON. */
 #include "gpusizer/report.h"
-#include "util/fmt_int.h"
 #include "report/report_int.h"
+#include "util/fmt_int.h"
 #include "util/table_int.h"
 
 #include <stdio.h>
@@ -256,9 +256,9 @@ static void reject_table(gsz__table *t, const gsz_match_result *res, bool skip_f
       gsz__table_str(t, J_GPU, rj->gpu->sku, k == 0 ? NULL : "");
       gsz__table_str(t, J_CODE, gsz_reason_name(rj->reasons[k].code), NULL);
       char detail[320];
-      gsz__table_str(t, J_DETAIL,
-                     gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res, words),
-                     NULL);
+      gsz__table_str(
+          t, J_DETAIL,
+          gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res, words), NULL);
     }
   }
 }
@@ -588,8 +588,8 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
       gsz__jb_put(jb, reason, "code", gsz__json_text(gsz_reason_name(rj->reasons[k].code)));
       char detail[320];
       gsz__jb_put(jb, reason, "detail",
-                  gsz__json_text(
-                      gsz_reason_describe(detail, sizeof detail, &rj->reasons[k], rj->gpu, res, words)));
+                  gsz__json_text(gsz_reason_describe(detail, sizeof detail, &rj->reasons[k],
+                                                     rj->gpu, res, words)));
       gsz__jb_append(jb, reasons, reason);
     }
     gsz__jb_put(jb, r, "reasons", reasons);

@@ -1,8 +1,8 @@
 /* reason.c: the words for a reason (gsz_reason_describe): the matcher
  * keeps reasons as numbers; people read them as one sentence with those
  * numbers, naming request fields in the front end's words. */
-#include "util/fmt_int.h"
 #include "gpusizer/report.h"
+#include "util/fmt_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,11 +38,12 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
                gsz__fmt_gib(c, r->budget_bytes));
     break;
   case GSZ_REASON_MAX_NODES:
-    snprintf(buf, size, "needs %u nodes of %u x %s in %s; " GSZ_FIELD("max_nodes") " is %u", r->nodes,
-             r->gpus_per_node, g->sku, server, r->limit);
+    snprintf(buf, size, "needs %u nodes of %u x %s in %s; " GSZ_FIELD("max_nodes") " is %u",
+             r->nodes, r->gpus_per_node, g->sku, server, r->limit);
     break;
   case GSZ_REASON_MAX_GPUS:
-    snprintf(buf, size, "needs %llu GPUs (%u node%s of %u x %s in %s); " GSZ_FIELD("max_gpus") " is %llu",
+    snprintf(buf, size,
+             "needs %llu GPUs (%u node%s of %u x %s in %s); " GSZ_FIELD("max_gpus") " is %llu",
              (unsigned long long)r->total_gpus, r->nodes, r->nodes == 1 ? "" : "s",
              r->gpus_per_node, g->sku, server, (unsigned long long)r->max_gpus);
     break;
@@ -71,8 +72,8 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
       snprintf(buf, size, "vendor %s is not among those asked for with " GSZ_FIELD("vendor"),
                g->vendor);
     else if (strcmp(r->text, "form_factor") == 0)
-      snprintf(buf, size, "form factor %s is not among those asked for with " GSZ_FIELD(
-                              "form_factor"),
+      snprintf(buf, size,
+               "form factor %s is not among those asked for with " GSZ_FIELD("form_factor"),
                g->form_factor);
     else if (r->server != NULL)
       snprintf(buf, size, "server %s is excluded", server);
@@ -80,10 +81,11 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
       snprintf(buf, size, "%s is excluded", g->sku);
     break;
   case GSZ_REASON_LICENSE:
-    snprintf(buf, size,
-             "%s is a consumer card; %s is not a workstation (" GSZ_FIELD("allow_consumer") " "
-             "overrides)",
-             g->sku, server);
+    snprintf(
+        buf, size,
+        "%s is a consumer card; %s is not a workstation (" GSZ_FIELD("allow_consumer") " "
+                                                                                       "overrides)",
+        g->sku, server);
     break;
   case GSZ_REASON_STOCK:
     if (r->total_gpus == 0) /* the server's price includes its GPUs */

@@ -4,8 +4,8 @@
 #ifndef GSZ_REPORT_INT_H
 #define GSZ_REPORT_INT_H
 
-#include "util/buf_int.h"
 #include "gpusizer/report.h"
+#include "util/buf_int.h"
 #include "util/json_out_int.h"
 
 #include <jansson.h>

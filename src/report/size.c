@@ -2,8 +2,8 @@
  * memory breakdown with every component in bytes (exact) and in GB and GiB
  * (for people, labelled), in table, Markdown, CSV or JSON. */
 #include "gpusizer/report.h"
-#include "util/fmt_int.h"
 #include "report/report_int.h"
+#include "util/fmt_int.h"
 #include "util/table_int.h"
 
 #include <assert.h>
@@ -140,7 +140,8 @@ json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_field_wor
   gsz__jb_put(jb, o, "excluded", excluded);
   json_t *notes = json_array();
   for (unsigned i = 0; i < e->n_notes && notes != NULL; i++)
-    gsz__jb_append(jb, notes, gsz__json_text(gsz_text_render(note, sizeof note, e->notes[i], words)));
+    gsz__jb_append(jb, notes,
+                   gsz__json_text(gsz_text_render(note, sizeof note, e->notes[i], words)));
   gsz__jb_put(jb, o, "notes", notes);
   return o;
 }

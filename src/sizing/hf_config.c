@@ -3,8 +3,8 @@
  * are, following the transformers configuration classes. Anything that
  * changes the parameter count and is not modelled is refused by name
  * rather than silently ignored. */
-#include "util/common_int.h"
 #include "gpusizer/model.h"
+#include "util/common_int.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -19,9 +19,9 @@
  *  - runtime: a profile's CUDA context, communication buffers when more
  *    than one GPU cooperates, inference activation workspace, and the share
  *    of GPU memory the runtime may use (gsz_memory_budget). */
+#include "gpusizer/catalog.h" /* finding formats and runtimes: records only */
 #include "sizing/memory_int.h"
 #include "util/calc_int.h"
-#include "gpusizer/catalog.h" /* finding formats and runtimes: records only */
 
 #include <string.h>
 
@@ -159,47 +159,59 @@ gsz_err gsz_workload_check(const gsz_workload *w, const gsz_model_ref *model, gs
   const char *wf = w->weight_format->name;
   if (w->method == GSZ_METHOD_QUICK) {
     if (w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA)
-      return gsz__diag_set(diag, GSZ_EINVAL,
-                           GSZ_FIELD("method") " quick covers inference and full training only; use "
-                           GSZ_FIELD("method") " full for LoRA and QLoRA");
+      return gsz__diag_set(
+          diag, GSZ_EINVAL,
+          GSZ_FIELD("method") " quick covers inference and full training only; use " GSZ_FIELD(
+              "method") " full for LoRA and QLoRA");
     if (w->mode == GSZ_MODE_TRAIN && w->optimizer == GSZ_OPT_ADAM8BIT)
-      return gsz__diag_set(diag, GSZ_EINVAL,
-                           GSZ_FIELD("method") " quick knows AdamW (2 states) and SGD (1); use " GSZ_FIELD("method") " full "
-                           "for adam8bit");
+      return gsz__diag_set(
+          diag, GSZ_EINVAL,
+          GSZ_FIELD("method") " quick knows AdamW (2 states) and SGD (1); use " GSZ_FIELD(
+              "method") " full "
+                        "for adam8bit");
   }
   if (w->mode == GSZ_MODE_TRAIN) {
     if (!w->weight_format->trainable)
-      return gsz__diag_set(diag, GSZ_EINVAL,
-                           "training in '%s' is refused: quantised weights do not train "
-                           "(it does not converge); use " GSZ_FIELD("precision") " bf16, or " GSZ_FIELD("mode") " qlora to "
-                           "fine-tune a 4-bit model",
-                           wf);
+      return gsz__diag_set(
+          diag, GSZ_EINVAL,
+          "training in '%s' is refused: quantised weights do not train "
+          "(it does not converge); use " GSZ_FIELD("precision") " bf16, or " GSZ_FIELD(
+              "mode") " qlora to "
+                      "fine-tune a 4-bit model",
+          wf);
     bool fp32 = w->weight_format->block_bytes == 4 * w->weight_format->block_elems;
     if (w->method == GSZ_METHOD_FULL) {
       if (w->recipe == GSZ_RECIPE_FP32 && !fp32)
-        return gsz__diag_set(diag, GSZ_EINVAL,
-                             GSZ_FIELD("recipe") " fp32 keeps weights in fp32, but " GSZ_FIELD("precision") " is '%s'; "
+        return gsz__diag_set(
+            diag, GSZ_EINVAL,
+            GSZ_FIELD("recipe") " fp32 keeps weights in fp32, but " GSZ_FIELD(
+                "precision") " is '%s'; "
                              "use " GSZ_FIELD("precision") " fp32 or another recipe",
-                             wf);
+            wf);
       if (w->recipe != GSZ_RECIPE_FP32 && fp32)
-        return gsz__diag_set(diag, GSZ_EINVAL,
-                             GSZ_FIELD("recipe") " %s keeps weights in 16 bits, but " GSZ_FIELD("precision") " is fp32; "
+        return gsz__diag_set(
+            diag, GSZ_EINVAL,
+            GSZ_FIELD("recipe") " %s keeps weights in 16 bits, but " GSZ_FIELD(
+                "precision") " is fp32; "
                              "use " GSZ_FIELD("recipe") " fp32 or " GSZ_FIELD("precision") " bf16",
-                             gsz_recipe_name(w->recipe));
+            gsz_recipe_name(w->recipe));
     }
   }
   /* QLoRA is LoRA on a quantised base: a 16- or 32-bit base is LoRA, and
    * sizing it under the QLoRA name would mislabel the quote. */
   if (w->mode == GSZ_MODE_QLORA && w->weight_format != NULL &&
       (uint64_t)w->weight_format->block_bytes * 8 >= 16 * (uint64_t)w->weight_format->block_elems)
-    return gsz__diag_set(diag, GSZ_EINVAL,
-                         GSZ_FIELD("mode") " qlora keeps the frozen base quantised (nf4 by default); "
-                         GSZ_FIELD("precision") " %s is not a quantised format: use " GSZ_FIELD("mode") " lora for a %s base",
-                         w->weight_format->name, w->weight_format->name);
+    return gsz__diag_set(
+        diag, GSZ_EINVAL,
+        GSZ_FIELD("mode") " qlora keeps the frozen base quantised (nf4 by default); " GSZ_FIELD(
+            "precision") " %s is not a quantised format: use " GSZ_FIELD("mode") " lora for a %s "
+                                                                                 "base",
+        w->weight_format->name, w->weight_format->name);
   if ((w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) && model->arch == NULL)
-    return gsz__diag_set(diag, GSZ_EINVAL,
-                         "LoRA and QLoRA size their adapters from the architecture; give "
-                         GSZ_FIELD("model") " or " GSZ_FIELD("hf_config") " instead of " GSZ_FIELD("params"));
+    return gsz__diag_set(
+        diag, GSZ_EINVAL,
+        "LoRA and QLoRA size their adapters from the architecture; give " GSZ_FIELD(
+            "model") " or " GSZ_FIELD("hf_config") " instead of " GSZ_FIELD("params"));
   if ((w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) && w->lora_rank == 0)
     return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("lora_rank") " must be at least 1");
   return GSZ_OK;
@@ -479,12 +491,13 @@ static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, cons
   if (m->arch == NULL) {
     if (w->mode == GSZ_MODE_INFERENCE) {
       e->included[GSZ_COMP_KV_CACHE] = false;
-      note(e, "KV cache not included: a bare parameter count has no architecture (give "
-              GSZ_FIELD("model") " or " GSZ_FIELD("hf_config") ")");
+      note(e, "KV cache not included: a bare parameter count has no architecture (give " GSZ_FIELD(
+                  "model") " or " GSZ_FIELD("hf_config") ")");
     } else {
       e->included[GSZ_COMP_ACTIVATIONS] = false;
-      note(e, "training activations not included: they need the architecture (give " GSZ_FIELD("model") " "
-              "or " GSZ_FIELD("hf_config") ")");
+      note(e, "training activations not included: they need the architecture (give " GSZ_FIELD(
+                  "model") " "
+                           "or " GSZ_FIELD("hf_config") ")");
     }
     if (l.tp * l.pp > 1)
       note(e, "without an architecture the weights are split evenly across GPUs and no "
@@ -547,15 +560,17 @@ gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz
 gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
                              gsz_layout l, bool with_total, gsz_diag *diag) {
   if (l.tp == 0 || l.pp == 0 || l.dp == 0)
-    return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("tp") ", " GSZ_FIELD("pp") " and " GSZ_FIELD("dp") " must be at least 1");
+    return gsz__diag_set(
+        diag, GSZ_EINVAL,
+        GSZ_FIELD("tp") ", " GSZ_FIELD("pp") " and " GSZ_FIELD("dp") " must be at least 1");
   const char *why = NULL;
   if (w->method == GSZ_METHOD_FULL && !gsz_layout_tp_ok(m, l.tp, &why))
-    return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("tp") " %u does not fit '%s': %s (%u heads, %u KV heads)",
-                         l.tp, m->label, why, m->arch->num_attention_heads,
-                         gsz_model_kv_heads(m->arch));
+    return gsz__diag_set(diag, GSZ_EINVAL,
+                         GSZ_FIELD("tp") " %u does not fit '%s': %s (%u heads, %u KV heads)", l.tp,
+                         m->label, why, m->arch->num_attention_heads, gsz_model_kv_heads(m->arch));
   if (w->method == GSZ_METHOD_FULL && m->arch != NULL && l.pp > m->arch->num_hidden_layers)
-    return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("pp") " %u exceeds the %u layers of '%s'", l.pp,
-                         m->arch->num_hidden_layers, m->label);
+    return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("pp") " %u exceeds the %u layers of '%s'",
+                         l.pp, m->arch->num_hidden_layers, m->label);
   gsz_estimate e;
   memset(&e, 0, sizeof e);
   e.method = w->method;

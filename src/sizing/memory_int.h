@@ -2,8 +2,8 @@
 #ifndef GSZ_MEMORY_INT_H
 #define GSZ_MEMORY_INT_H
 
-#include "util/common_int.h"
 #include "gpusizer/memory.h"
+#include "util/common_int.h"
 
 /* gsz_memory_estimate, but with_total false skips total_bytes (left 0): the
  * matcher only needs the busiest GPU, and then only one pipeline stage of

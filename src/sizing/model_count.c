@@ -13,9 +13,9 @@
  *              h x E (and deepseek_v3's e_score_correction_bias, E);
  *   norms      2 x h per layer (gemma2: 4 x h), final norm h;
  *   embedding  vocab x h; lm_head vocab x h unless tied. */
+#include "gpusizer/model.h"
 #include "util/calc_int.h"
 #include "util/common_int.h"
-#include "gpusizer/model.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,17 +23,17 @@
 typedef struct family_rules {
   const char *name;
   unsigned norms_per_layer;
-  bool qk_norm; /* per-head RMSNorm on q and k (qwen3) */
-  bool moe;     /* every layer from first_k_dense_replace on is MoE */
-  bool mla;     /* multi-head latent attention */
+  bool qk_norm;    /* per-head RMSNorm on q and k (qwen3) */
+  bool moe;        /* every layer from first_k_dense_replace on is MoE */
+  bool mla;        /* multi-head latent attention */
   bool score_bias; /* router has a per-expert correction bias */
 } family_rules;
 
 static const family_rules families[] = {
-    {"llama", 2, false, false, false, false},   {"mistral", 2, false, false, false, false},
-    {"qwen2", 2, false, false, false, false},   {"qwen3", 2, true, false, false, false},
-    {"phi3", 2, false, false, false, false},    {"gemma2", 4, false, false, false, false},
-    {"mixtral", 2, false, true, false, false},  {"deepseek_v3", 2, false, true, true, true},
+    {"llama", 2, false, false, false, false},  {"mistral", 2, false, false, false, false},
+    {"qwen2", 2, false, false, false, false},  {"qwen3", 2, true, false, false, false},
+    {"phi3", 2, false, false, false, false},   {"gemma2", 4, false, false, false, false},
+    {"mixtral", 2, false, true, false, false}, {"deepseek_v3", 2, false, true, true, true},
 };
 
 static const family_rules *find_family(const char *name) {
@@ -47,7 +47,9 @@ const char *gsz_model_known_types(void) {
   return "llama, mistral, qwen2, qwen3, phi3, gemma2, mixtral, deepseek_v3";
 }
 
-bool gsz_model_type_known(const char *model_type) { return find_family(model_type) != NULL; }
+bool gsz_model_type_known(const char *model_type) {
+  return find_family(model_type) != NULL;
+}
 
 uint32_t gsz_model_head_dim(const gsz_arch *a) {
   if (a->head_dim)
@@ -101,8 +103,8 @@ static gsz_err validate(const gsz_arch *a, const family_rules **rules, gsz_diag 
   }
   uint32_t kv = gsz_model_kv_heads(a);
   if (kv > a->num_attention_heads || a->num_attention_heads % kv != 0) {
-    snprintf(msg, sizeof msg, "num_key_value_heads %u does not divide num_attention_heads %u",
-             kv, a->num_attention_heads);
+    snprintf(msg, sizeof msg, "num_key_value_heads %u does not divide num_attention_heads %u", kv,
+             a->num_attention_heads);
     return invalid(diag, a, msg);
   }
   if (!(*rules)->mla && gsz_model_head_dim(a) == 0)
@@ -117,9 +119,8 @@ static gsz_err validate(const gsz_arch *a, const family_rules **rules, gsz_diag 
     if (a->first_k_dense_replace > a->num_hidden_layers)
       return invalid(diag, a, "first_k_dense_replace exceeds num_hidden_layers");
   }
-  if ((*rules)->mla &&
-      (a->kv_lora_rank == 0 || a->qk_nope_head_dim == 0 || a->qk_rope_head_dim == 0 ||
-       a->v_head_dim == 0))
+  if ((*rules)->mla && (a->kv_lora_rank == 0 || a->qk_nope_head_dim == 0 ||
+                        a->qk_rope_head_dim == 0 || a->v_head_dim == 0))
     return invalid(diag, a,
                    "multi-head latent attention needs kv_lora_rank, qk_nope_head_dim, "
                    "qk_rope_head_dim and v_head_dim");
@@ -167,7 +168,9 @@ static void attention(calc *c, const gsz_arch *a, const family_rules *r, gsz_lay
 }
 
 /* One gated MLP (gate, up, down) of width i. */
-static uint64_t gated_mlp(calc *c, uint64_t h, uint64_t i) { return mul3(c, 3, h, i); }
+static uint64_t gated_mlp(calc *c, uint64_t h, uint64_t i) {
+  return mul3(c, 3, h, i);
+}
 
 static void layer(calc *c, const gsz_arch *a, const family_rules *r, bool moe,
                   gsz_layer_params *p) {
@@ -270,14 +273,24 @@ gsz_err gsz_lora_targets_parse(uint32_t *out, const char *text, gsz_diag *diag) 
     const char *name;
     uint32_t mask;
   } names[] = {
-      {"q", GSZ_LORA_Q},       {"q_proj", GSZ_LORA_Q},       {"k", GSZ_LORA_K},
-      {"k_proj", GSZ_LORA_K},  {"v", GSZ_LORA_V},            {"v_proj", GSZ_LORA_V},
-      {"o", GSZ_LORA_O},       {"o_proj", GSZ_LORA_O},       {"gate", GSZ_LORA_GATE},
-      {"gate_proj", GSZ_LORA_GATE}, {"up", GSZ_LORA_UP},     {"up_proj", GSZ_LORA_UP},
-      {"down", GSZ_LORA_DOWN}, {"down_proj", GSZ_LORA_DOWN},
+      {"q", GSZ_LORA_Q},
+      {"q_proj", GSZ_LORA_Q},
+      {"k", GSZ_LORA_K},
+      {"k_proj", GSZ_LORA_K},
+      {"v", GSZ_LORA_V},
+      {"v_proj", GSZ_LORA_V},
+      {"o", GSZ_LORA_O},
+      {"o_proj", GSZ_LORA_O},
+      {"gate", GSZ_LORA_GATE},
+      {"gate_proj", GSZ_LORA_GATE},
+      {"up", GSZ_LORA_UP},
+      {"up_proj", GSZ_LORA_UP},
+      {"down", GSZ_LORA_DOWN},
+      {"down_proj", GSZ_LORA_DOWN},
       {"attn", GSZ_LORA_Q | GSZ_LORA_K | GSZ_LORA_V | GSZ_LORA_O},
       {"mlp", GSZ_LORA_GATE | GSZ_LORA_UP | GSZ_LORA_DOWN},
-      {"all", GSZ_LORA_ALL},   {"all-linear", GSZ_LORA_ALL},
+      {"all", GSZ_LORA_ALL},
+      {"all-linear", GSZ_LORA_ALL},
   };
   uint32_t mask = 0;
   const char *s = text;
@@ -322,9 +335,10 @@ gsz_err gsz_model_lora_params(uint64_t *out, const gsz_arch *a, uint32_t targets
                  a->q_lora_rank ? add(&c, h + a->q_lora_rank, a->q_lora_rank + mul(&c, heads, qk))
                                 : add(&c, h, mul(&c, heads, qk)));
     if (targets & (GSZ_LORA_K | GSZ_LORA_V))
-      attn = add(&c, attn,
-                 add(&c, h + a->kv_lora_rank + a->qk_rope_head_dim,
-                     a->kv_lora_rank + mul(&c, heads, (uint64_t)a->qk_nope_head_dim + a->v_head_dim)));
+      attn =
+          add(&c, attn,
+              add(&c, h + a->kv_lora_rank + a->qk_rope_head_dim,
+                  a->kv_lora_rank + mul(&c, heads, (uint64_t)a->qk_nope_head_dim + a->v_head_dim)));
     if (targets & GSZ_LORA_O)
       attn = add(&c, attn, add(&c, mul(&c, heads, a->v_head_dim), h));
   } else {
@@ -344,8 +358,8 @@ gsz_err gsz_model_lora_params(uint64_t *out, const gsz_arch *a, uint32_t targets
   uint64_t moe_layers = a->num_hidden_layers - dense_layers;
   uint64_t dense_mlp = mul(&c, mlp_mods, h + a->intermediate_size);
   uint64_t width = a->moe_intermediate_size ? a->moe_intermediate_size : a->intermediate_size;
-  uint64_t moe_mlp = mul3(&c, mlp_mods, h + width,
-                          (uint64_t)a->num_local_experts + a->n_shared_experts);
+  uint64_t moe_mlp =
+      mul3(&c, mlp_mods, h + width, (uint64_t)a->num_local_experts + a->n_shared_experts);
   uint64_t per_rank = add(&c, mul(&c, a->num_hidden_layers, attn),
                           add(&c, mul(&c, dense_layers, dense_mlp), mul(&c, moe_layers, moe_mlp)));
   uint64_t total = mul(&c, per_rank, rank);

@@ -10,8 +10,8 @@
  * output is redirected to a file) is written through that descriptor, so
  * the bytes follow what was already printed instead of overwriting it. */
 #define _GNU_SOURCE
-#include "util/atomic_file_int.h"
 #include "gpusizer/file.h"
+#include "util/atomic_file_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -67,8 +67,8 @@ static void sync_dir(const char *dir) {
 }
 
 static gsz_err exists_error(const char *path, gsz_diag *diag) {
-  return gsz__diag_set(diag, GSZ_EEXIST, "'%s' already exists (use " GSZ_FIELD("force") " to replace it)",
-                       path);
+  return gsz__diag_set(diag, GSZ_EEXIST,
+                       "'%s' already exists (use " GSZ_FIELD("force") " to replace it)", path);
 }
 
 static gsz_err place_error(const char *path, gsz_diag *diag) {
@@ -76,8 +76,8 @@ static gsz_err place_error(const char *path, gsz_diag *diag) {
 }
 
 /* Named-temporary fallback. */
-static gsz_err write_via_temp_name(const char *path, const void *data, size_t len,
-                                   bool overwrite, gsz_diag *diag) {
+static gsz_err write_via_temp_name(const char *path, const void *data, size_t len, bool overwrite,
+                                   gsz_diag *diag) {
   char tmp[PATH_BYTES + 16];
   if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
     return gsz__diag_set(diag, GSZ_EINVAL, "output path '%s' is too long", path);

@@ -1,7 +1,7 @@
 /* batch_read.c: batch files (batch.h): CSV through libcsv, YAML through the
  * positioned YAML tree, both into rows of (column, value) text. */
-#include "util/atomic_file_int.h" /* gsz__not_a_file */
 #include "gpusizer/batch.h"
+#include "util/atomic_file_int.h" /* gsz__not_a_file */
 #include "util/yaml_tree_int.h"
 
 #include <csv.h>
@@ -14,7 +14,6 @@
 #define MAX_COLUMNS 64u
 #define MAX_VALUE 4096u
 #define MAX_INPUT ((size_t)256 << 20)
-
 
 /* --- Storage: strings and row arrays, freed together ------------------------ */
 
@@ -139,9 +138,9 @@ static void csv_record(int terminator, void *ctx) {
   cs->nul_field = -1;
   if (!cs->header_done) {
     if (nul_field >= 0) {
-      cs->err = gsz__diag_set(cs->diag, GSZ_EPARSE,
-                              "%s:%zu: column %d of the header contains a NUL byte", cs->label,
-                              cs->line, nul_field + 1);
+      cs->err =
+          gsz__diag_set(cs->diag, GSZ_EPARSE, "%s:%zu: column %d of the header contains a NUL byte",
+                        cs->label, cs->line, nul_field + 1);
       return;
     }
     cs->in->columns = gsz__calloc(n ? n : 1, sizeof *cs->in->columns);

@@ -42,9 +42,13 @@ void gsz__buf_append(gsz__buf *b, const char *s, size_t n) {
   b->data[b->len] = '\0';
 }
 
-void gsz__buf_puts(gsz__buf *b, const char *s) { gsz__buf_append(b, s, strlen(s)); }
+void gsz__buf_puts(gsz__buf *b, const char *s) {
+  gsz__buf_append(b, s, strlen(s));
+}
 
-void gsz__buf_putc(gsz__buf *b, char c) { gsz__buf_append(b, &c, 1); }
+void gsz__buf_putc(gsz__buf *b, char c) {
+  gsz__buf_append(b, &c, 1);
+}
 
 void gsz__buf_repeat(gsz__buf *b, char c, size_t n) {
   if (!reserve(b, n))

@@ -1,8 +1,8 @@
 /* error.c: the texts of the error table and the diagnostic setters.
  * Formatting of messages happens here once, so every module reports the
  * same way (truncated safely, never longer than GSZ_DIAG_MESSAGE_MAX). */
-#include "util/common_int.h"
 #include "gpusizer/version.h"
+#include "util/common_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -120,8 +120,7 @@ const char *gsz_diag_render(char *buf, size_t size, const gsz_diag *diag,
     append_field(buf, size, &used, diag->field, strlen(diag->field), true, words);
     append(buf, size, &used, ": ", 2);
   }
-  render_into(buf, size, &used, diag->message[0] ? diag->message : gsz_strerror(diag->code),
-              words);
+  render_into(buf, size, &used, diag->message[0] ? diag->message : gsz_strerror(diag->code), words);
   return buf;
 }
 

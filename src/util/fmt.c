@@ -1,8 +1,8 @@
 /* fmt.c: display formatting of sizes, counts and money, and the escaping
  * of text from data in what people read (fmt_int.h). */
-#include "util/fmt_int.h"
 #include "gpusizer/money.h"
 #include "gpusizer/output.h"
+#include "util/fmt_int.h"
 
 #include <limits.h>
 #include <stdarg.h>

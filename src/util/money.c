@@ -1,8 +1,8 @@
 /* money.c: parsing and printing of integer minor-unit amounts (money.h).
  * Never floating point: a price is digits in and digits out. */
-#include "util/common_int.h"
 #include "gpusizer/money.h"
 #include "gpusizer/parse.h"
+#include "util/common_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,12 +1,14 @@
 /* parse.c: exact number parsing (see parse.h). Digits are accumulated into
  * integers with overflow checks; a fraction is carried as an integer
  * numerator over a power of ten and must divide out exactly. */
-#include "util/common_int.h"
 #include "gpusizer/parse.h"
+#include "util/common_int.h"
 
 #include <string.h>
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 /* Largest power of ten we handle: 10^19 fits in uint64_t. */
 #define MAX_POW10 19
@@ -87,8 +89,7 @@ gsz_err gsz_parse_count(uint64_t *out, const char *text, gsz_diag *diag) {
   if (*s == 'e' || *s == 'E') {
     s++;
     if (!is_digit(*s))
-      return gsz__diag_set(diag, GSZ_EPARSE, "'%s': expected digits after the exponent 'e'",
-                           text);
+      return gsz__diag_set(diag, GSZ_EPARSE, "'%s': expected digits after the exponent 'e'", text);
     while (is_digit(*s)) {
       if (exp10 < UINT32_MAX) /* saturates: beyond, anything non-zero is too large */
         exp10 = exp10 * 10 + (uint64_t)(*s - '0');
@@ -96,10 +97,24 @@ gsz_err gsz_parse_count(uint64_t *out, const char *text, gsz_diag *diag) {
     }
   } else if (*s != '\0') {
     switch (*s) {
-    case 'k': case 'K': exp10 = 3; break;
-    case 'm': case 'M': exp10 = 6; break;
-    case 'b': case 'B': case 'g': case 'G': exp10 = 9; break;
-    case 't': case 'T': exp10 = 12; break;
+    case 'k':
+    case 'K':
+      exp10 = 3;
+      break;
+    case 'm':
+    case 'M':
+      exp10 = 6;
+      break;
+    case 'b':
+    case 'B':
+    case 'g':
+    case 'G':
+      exp10 = 9;
+      break;
+    case 't':
+    case 'T':
+      exp10 = 12;
+      break;
     default:
       return gsz__diag_set(diag, GSZ_EPARSE,
                            "'%s' has an unknown suffix '%c' (use K, M, B or T, or an exponent "
@@ -129,8 +144,7 @@ gsz_err gsz_parse_count(uint64_t *out, const char *text, gsz_diag *diag) {
 gsz_err gsz_parse_uint(uint64_t *out, const char *text, uint64_t min, uint64_t max,
                        gsz_diag *diag) {
   if (text == NULL || !is_digit(*text))
-    return gsz__diag_set(diag, GSZ_EPARSE, "'%s' is not a whole number",
-                         text ? text : "");
+    return gsz__diag_set(diag, GSZ_EPARSE, "'%s' is not a whole number", text ? text : "");
   uint64_t v = 0;
   const char *s = text;
   bool overflow = false; /* judged after the text is known to be a number */
@@ -169,15 +183,14 @@ gsz_err gsz_parse_fixed(int64_t *out, const char *text, unsigned scale, bool all
   bool overflow;
   gsz_err err = parse_decimal(&s, &m, &frac, &overflow, diag);
   if (err != GSZ_OK || *s != '\0') {
-    if (*s == ',' )
+    if (*s == ',')
       return gsz__diag_set(diag, GSZ_EPARSE,
                            "'%s' is not a decimal number (use '.' for decimals and no "
                            "grouping commas)",
                            text);
     if (*s == 'e' || *s == 'E')
       return gsz__diag_set(diag, GSZ_EPARSE,
-                           "'%s' is not a plain decimal number (exponents are not accepted)",
-                           text);
+                           "'%s' is not a plain decimal number (exponents are not accepted)", text);
     return gsz__diag_set(diag, GSZ_EPARSE, "'%s' is not a decimal number", text);
   }
   if (frac > scale)

@@ -1,14 +1,16 @@
 /* suggest.c: "did you mean" for misspelt names: a bounded, case-insensitive
  * Levenshtein distance and the nearest catalog name within a third of the
  * typed length. */
-#include "util/common_int.h"
 #include "gpusizer/suggest.h"
+#include "util/common_int.h"
 
 #include <string.h>
 
 #define MAX_NAME 128
 
-static char lower(char c) { return (char)gsz__ascii_lower((unsigned char)c); }
+static char lower(char c) {
+  return (char)gsz__ascii_lower((unsigned char)c);
+}
 
 /* Optimal string alignment distance: insertions, deletions, substitutions
  * and swaps of two adjacent letters ("modle" -> "model") each cost 1. */

@@ -8,9 +8,9 @@
 #ifndef GSZ_TABLE_INT_H
 #define GSZ_TABLE_INT_H
 
+#include "gpusizer/output.h"
 #include "util/buf_int.h"
 #include "util/fmt_int.h"
-#include "gpusizer/output.h"
 
 typedef enum gsz__col_use {
   GSZ_COL_BOTH,
@@ -25,7 +25,13 @@ typedef struct gsz__col {
   gsz__col_use use;
 } gsz__col;
 
-typedef enum gsz__cell_type { GSZ_CELL_NULL, GSZ_CELL_STR, GSZ_CELL_INT, GSZ_CELL_BOOL, GSZ_CELL_REAL } gsz__cell_type;
+typedef enum gsz__cell_type {
+  GSZ_CELL_NULL,
+  GSZ_CELL_STR,
+  GSZ_CELL_INT,
+  GSZ_CELL_BOOL,
+  GSZ_CELL_REAL
+} gsz__cell_type;
 
 typedef struct gsz__cell {
   gsz__cell_type type;

@@ -124,8 +124,7 @@ static void use_prices(const gsz_catalog_data *d, size_t sample) {
       memcpy(with.currency, pricers[p].currency, 4);
       memcpy(without.currency, pricers[p].currency, 4);
       gsz_err e1 = fuzz_price(&pricers[p], d, gpu, server, fit->count, 2, true, &with, &diag);
-      gsz_err e2 =
-          fuzz_price(&pricers[p], d, gpu, server, fit->count, 2, false, &without, &diag);
+      gsz_err e2 = fuzz_price(&pricers[p], d, gpu, server, fit->count, 2, false, &without, &diag);
       FUZZ_CHECK(e1 == e2);
       if (e1 != GSZ_OK)
         continue;

@@ -154,8 +154,8 @@ static void check_modes(const gsz_model_ref *ref, const gsz_catalog_data *d) {
                                    GSZ_MODE_QLORA};
   const gsz_arch *a = ref->arch;
   uint32_t pp_many = a->num_hidden_layers < 5 ? a->num_hidden_layers : 5;
-  const gsz_layout layouts[] = {{1, 1, 1}, {2, 1, 1}, {8, 2, 1}, {1, pp_many, 4},
-                                {a->num_attention_heads, 1, 2}};
+  const gsz_layout layouts[] = {
+      {1, 1, 1}, {2, 1, 1}, {8, 2, 1}, {1, pp_many, 4}, {a->num_attention_heads, 1, 2}};
   for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
     gsz_workload w;
     if (gsz_workload_defaults(&w, d, modes[m], NULL) != GSZ_OK)

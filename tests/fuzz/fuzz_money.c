@@ -50,7 +50,9 @@ static int64_t field_int(const uint8_t *data, size_t size, unsigned i, int64_t f
   return v;
 }
 
-static uint64_t magnitude(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
+static uint64_t magnitude(int64_t v) {
+  return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
 
 /* Check the shape of a formatted amount and that it is worth `amount`. */
 static void check_format(int64_t amount, unsigned digits, bool grouping) {

@@ -156,9 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char *const labels[MAX_FILES] = {"a.yaml", "b.yaml", "c.yaml", "d.yaml"};
   size_t n = 0, start = 0;
   while (n < MAX_FILES) {
-    const uint8_t *nul = n + 1 < MAX_FILES && start < size
-                             ? memchr(data + start, '\0', size - start)
-                             : NULL;
+    const uint8_t *nul =
+        n + 1 < MAX_FILES && start < size ? memchr(data + start, '\0', size - start) : NULL;
     size_t end = nul ? (size_t)(nul - data) : size;
     texts[n] = (const char *)data + start;
     lens[n] = end - start;
@@ -181,8 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       FUZZ_CHECK(gsz_overlay_warning_count(ov) > 0);
   }
   if (err != GSZ_OK) {
-    FUZZ_CHECK(err == GSZ_EPARSE || err == GSZ_EINVAL || err == GSZ_ELIMIT ||
-               err == GSZ_EOVERFLOW);
+    FUZZ_CHECK(err == GSZ_EPARSE || err == GSZ_EINVAL || err == GSZ_ELIMIT || err == GSZ_EOVERFLOW);
     FUZZ_CHECK(diag.code == err && diag.message[0] != '\0');
     return 0;
   }

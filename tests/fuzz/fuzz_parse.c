@@ -23,7 +23,9 @@ typedef enum ref_status {
   REF_TOO_LARGE  /* GSZ_EOVERFLOW */
 } ref_status;
 
-static bool digit(char c) { return c >= '0' && c <= '9'; }
+static bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 /* The exact value of significant digits d[0..n) x 10^e (e >= 0), or
  * false when it exceeds limit. */
@@ -54,8 +56,8 @@ static bool ref_value(const char *d, size_t n, long e, unsigned __int128 limit,
 typedef struct ref_number {
   char digits[8192];
   size_t n;
-  long frac;           /* digits after the point */
-  const char *rest;    /* what follows the number */
+  long frac;        /* digits after the point */
+  const char *rest; /* what follows the number */
 } ref_number;
 
 static bool ref_decimal(const char *s, ref_number *num) {
@@ -122,11 +124,26 @@ static ref_status ref_count(const char *s, uint64_t *out) {
     }
   } else if (*p != '\0') {
     switch (*p) {
-    case 'k': case 'K': exp10 = 3; break;
-    case 'm': case 'M': exp10 = 6; break;
-    case 'b': case 'B': case 'g': case 'G': exp10 = 9; break;
-    case 't': case 'T': exp10 = 12; break;
-    default: return REF_MALFORMED;
+    case 'k':
+    case 'K':
+      exp10 = 3;
+      break;
+    case 'm':
+    case 'M':
+      exp10 = 6;
+      break;
+    case 'b':
+    case 'B':
+    case 'g':
+    case 'G':
+      exp10 = 9;
+      break;
+    case 't':
+    case 'T':
+      exp10 = 12;
+      break;
+    default:
+      return REF_MALFORMED;
     }
     p++;
   }

@@ -71,7 +71,9 @@ static int run_file(const char *path) {
   return 0;
 }
 
-static int skip_dot(const struct dirent *e) { return e->d_name[0] != '.'; }
+static int skip_dot(const struct dirent *e) {
+  return e->d_name[0] != '.';
+}
 
 int main(int argc, char **argv) {
   size_t inputs = 0;
@@ -112,7 +114,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "replay: no inputs found\n");
     return 1;
   }
-  printf("replayed %zu input%s; slowest %.1f ms: %s\n", inputs, inputs == 1 ? "" : "s",
-         slowest_ms, slowest);
+  printf("replayed %zu input%s; slowest %.1f ms: %s\n", inputs, inputs == 1 ? "" : "s", slowest_ms,
+         slowest);
   return status;
 }

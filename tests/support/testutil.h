@@ -14,8 +14,8 @@
 
 /* A CSV file read whole: rows[0] is the header. */
 typedef struct tu_csv {
-  char ***rows;   /* rows[r][c] */
-  size_t *ncols;  /* per row */
+  char ***rows;  /* rows[r][c] */
+  size_t *ncols; /* per row */
   size_t nrows;
 } tu_csv;
 
@@ -36,9 +36,9 @@ void tu_write_file(const char *path, const char *text, size_t len);
 char *tu_read_file(const char *path, size_t *len);
 
 typedef struct tu_result {
-  int status;   /* exit status, or 128 + signal */
-  char *out;    /* stdout */
-  char *err;    /* stderr */
+  int status; /* exit status, or 128 + signal */
+  char *out;  /* stdout */
+  char *err;  /* stderr */
 } tu_result;
 
 /* Run the gpusizer binary with args (NULL-terminated), environment
