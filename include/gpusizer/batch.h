@@ -3,7 +3,9 @@
  * row becomes (column, value) pairs of text; which columns are allowed is
  * the caller's business.
  *
- * Limits: 1,000,000 rows, 64 columns, 4 KiB per value, 256 MiB of input. */
+ * Limits: 1,000,000 rows, 64 columns, 4 KiB per value, 256 MiB of input.
+ *
+ * Threads: a read batch input is read-only and may be shared. */
 #ifndef GPUSIZER_BATCH_H
 #define GPUSIZER_BATCH_H
 

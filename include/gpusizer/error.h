@@ -4,7 +4,9 @@
  * Every library action returns a gsz_err: GSZ_OK (0) or a negative code.
  * The code says what kind of failure; the gsz_diag, when the caller passes
  * one, says exactly what went wrong, in one lower-case line meant for a
- * person. The library never prints and never exits. */
+ * person. The library never prints and never exits.
+ *
+ * Threads: a gsz_diag belongs to its caller; the functions here are pure. */
 #ifndef GPUSIZER_ERROR_H
 #define GPUSIZER_ERROR_H
 

@@ -24,7 +24,10 @@
  * vendors, form factors, exclusions, licensing, stock).
  *
  * Ranking: total price, then fewer nodes, fewer GPUs, more headroom, less
- * power, GPU SKU, server SKU. With stock "prefer", buildable ones first. */
+ * power, GPU SKU, server SKU. With stock "prefer", buildable ones first.
+ *
+ * Threads: a run reads the catalog, model, workload, options and pricer
+ * and writes only its own result; any number of runs may share them. */
 #ifndef GPUSIZER_MATCH_H
 #define GPUSIZER_MATCH_H
 

@@ -14,7 +14,10 @@
  *    layout: tensor parallelism (tp) splits weights and KV heads (KV heads
  *    are replicated when fewer than tp), pipeline parallelism (pp) splits
  *    the layers (the busiest stage is reported), data parallelism (dp)
- *    with ZeRO-1/2/3 shards optimizer, then gradients, then weights. */
+ *    with ZeRO-1/2/3 shards optimizer, then gradients, then weights.
+ *
+ * Threads: pure functions of their arguments; any number of threads may
+ * estimate at once. */
 #ifndef GPUSIZER_MEMORY_H
 #define GPUSIZER_MEMORY_H
 

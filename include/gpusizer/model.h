@@ -8,7 +8,10 @@
  * so the memory estimator can size one GPU of a layout exactly.
  *
  * DeepSeek-V3: the multi-token-prediction module (an extra layer used only
- * for speculative decoding) is not counted; the main model is 671B. */
+ * for speculative decoding) is not counted; the main model is 671B.
+ *
+ * Threads: counting is a pure function; a gsz_hf_model is read-only once
+ * loaded and may be shared. */
 #ifndef GPUSIZER_MODEL_H
 #define GPUSIZER_MODEL_H
 

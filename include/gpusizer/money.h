@@ -1,7 +1,9 @@
 /* money.h: money as integer minor units of a currency (cents for USD, yen
  * for JPY), parsed from and printed to decimal text without floating point.
  * The currency's number of minor digits comes from the catalog's currency
- * table (ISO 4217). */
+ * table (ISO 4217).
+ *
+ * Threads: pure functions; thread-safe. */
 #ifndef GPUSIZER_MONEY_H
 #define GPUSIZER_MONEY_H
 

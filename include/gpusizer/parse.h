@@ -1,7 +1,9 @@
 /* parse.h: exact parsing of the numbers people type: counts such as "7B",
  * "0.5B", "500M", "7e9" or "6738415616", plain integers for flags, and
  * fixed-point decimals. No floating point is involved anywhere: "0.5B" is
- * exactly 500000000, and what is not an exact integer is refused. */
+ * exactly 500000000, and what is not an exact integer is refused.
+ *
+ * Threads: pure functions; thread-safe. */
 #ifndef GPUSIZER_PARSE_H
 #define GPUSIZER_PARSE_H
 

@@ -6,7 +6,10 @@
  * are formatted with integer arithmetic, never printf's %f on money or
  * sizes. Table and Markdown are for people (sizes in GB and GiB, labelled;
  * money grouped with its currency); CSV and JSON are for programs (exact
- * integers: bytes, minor units). */
+ * integers: bytes, minor units).
+ *
+ * Threads: renderers read their arguments and allocate their output;
+ * any number may run at once. */
 #ifndef GPUSIZER_REPORT_H
 #define GPUSIZER_REPORT_H
 

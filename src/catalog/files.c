@@ -28,7 +28,7 @@ static bool side_file_in_use(const char *path, const char *suffix) {
  * alone. A journal left by an unfinished transaction on the file being
  * replaced (or on a deleted one) is rolled back into the new file at its
  * next open, which corrupts it ("Rowid out of order"); a WAL file's frames
- * are read over the new file's pages. So db init, --force or not, refuses
+ * are read over the new file's pages. So db init, forced or not, refuses
  * while either is there and not empty (journal_mode=TRUNCATE leaves an
  * empty journal, which holds nothing), and says how to resolve it. */
 static gsz_err refuse_unfinished_transaction(const char *path, gsz_diag *diag) {

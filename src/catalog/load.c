@@ -1,4 +1,4 @@
-/* catalog_load.c: reads every catalog table into plain structs, resolves
+/* load.c: reads every catalog table into plain structs, resolves
  * SKUs to indices, attaches current prices and stock totals, and answers
  * lookups by name. The caller holds the read transaction, so the structs
  * are one consistent snapshot.

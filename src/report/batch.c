@@ -1,4 +1,4 @@
-/* report_batch.c: `gpusizer batch` output (one row per request, CSV or
+/* batch.c: `gpusizer batch` output (one row per request, CSV or
  * JSON) and its summary for a purchase order: rows by status, cost by GPU,
  * GPUs needed against stock. */
 #include "gpusizer/report.h"

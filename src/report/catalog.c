@@ -1,4 +1,4 @@
-/* report_catalog.c: the `gpusizer catalog ...` listings: GPUs, servers,
+/* catalog.c: the `gpusizer catalog ...` listings: GPUs, servers,
  * models, number formats, stock and runtime profiles, each as one typed
  * table rendered in any output format. */
 #include "gpusizer/model.h"

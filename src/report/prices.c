@@ -1,4 +1,4 @@
-/* report_prices.c: `gpusizer catalog prices`: each GPU's and server's
+/* prices.c: `gpusizer catalog prices`: each GPU's and server's
  * effective unit price under the pricing overlay (or the catalog alone),
  * with where it comes from, its conversion, the discounts that can apply,
  * and exclusions. */

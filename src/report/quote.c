@@ -1,6 +1,6 @@
-/* report_quote.c: `gpusizer quote` output: the chosen configuration read
- * aloud, its fit, power, stock and priced line items, the alternatives,
- * the losers with their reasons, the memory breakdown, and --explain's
+/* quote.c: the output of a quote: the chosen configuration read aloud,
+ * its fit, power, stock and priced line items, the alternatives, the
+ * losers with their reasons, the memory breakdown, and the explained GPU's
  * candidate list; as a table, Markdown proposal, CSV or JSON. */
 #include "gpusizer/report.h"
 #include "report/report_int.h"

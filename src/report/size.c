@@ -1,4 +1,4 @@
-/* report_size.c: `gpusizer size` output: the request, the model, and the
+/* size.c: `gpusizer size` output: the request, the model, and the
  * memory breakdown with every component in bytes (exact) and in GB and GiB
  * (for people, labelled), in table, Markdown, CSV or JSON. */
 #include "gpusizer/report.h"

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,15 +62,16 @@ void gsz_set_allocator(const gsz_allocator *allocator) {
 /* Failed allocations so far: lets code that calls a library which turns
  * a failed allocation into some other error (jansson's lexer reports a
  * syntax error) tell the two apart. */
-static size_t failures;
+static atomic_size_t failures; /* atomic: allocations may fail in several threads */
 
 size_t gsz__alloc_failures(void) {
-  return failures;
+  return atomic_load(&failures);
 }
 
 void *gsz__malloc(size_t size) {
   void *p = current.malloc_fn(current.ctx, size == 0 ? 1 : size);
-  failures += p == NULL;
+  if (p == NULL)
+    atomic_fetch_add(&failures, 1);
   return p;
 }
 
@@ -85,7 +87,8 @@ void *gsz__calloc(size_t count, size_t size) {
 
 void *gsz__realloc(void *ptr, size_t size) {
   void *p = current.realloc_fn(current.ctx, ptr, size == 0 ? 1 : size);
-  failures += p == NULL;
+  if (p == NULL)
+    atomic_fetch_add(&failures, 1);
   return p;
 }
 
