@@ -119,11 +119,42 @@ static gsz_err check_integrity(sqlite3 *db, const char *label, gsz__problems *fo
 }
 
 /* The catalog_issue view: the catalog's sanity rules, kept in SQL. */
-static gsz_err check_sanity(sqlite3 *db, const char *label, gsz__problems *found, gsz_diag *diag) {
+/* One query over every catalog_issue* view (each migration that adds rules
+ * adds a view of its own): "SELECT kind, sku, problem FROM a UNION ALL ...".
+ * View names come from the file, so only plain names are taken. */
+static gsz_err issue_query(gsz__buf *q, sqlite3 *db, const char *label, gsz_diag *diag) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(db,
-                         "SELECT kind, sku, problem FROM catalog_issue ORDER BY kind, sku, problem",
+                         "SELECT name FROM sqlite_schema WHERE type = 'view' AND "
+                         "name GLOB 'catalog_issue*' AND name NOT GLOB '*[^a-z0-9_]*' ORDER BY name",
                          -1, &st, NULL) != SQLITE_OK)
+    return gsz__db_error(diag, db, "could not check", label);
+  int rc, n = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    if (name == NULL)
+      continue;
+    gsz__buf_printf(q, "%sSELECT kind, sku, problem FROM \"%s\"", n++ ? " UNION ALL " : "", name);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return gsz__db_error(diag, db, "could not check", label);
+  gsz__buf_puts(q, n ? " ORDER BY 1, 2, 3" : "SELECT NULL, NULL, NULL WHERE 0");
+  return q->err != GSZ_OK ? gsz__diag_nomem(diag) : GSZ_OK;
+}
+
+static gsz_err check_sanity(sqlite3 *db, const char *label, gsz__problems *found, gsz_diag *diag) {
+  sqlite3_stmt *st;
+  gsz__buf q;
+  gsz__buf_init(&q);
+  gsz_err qerr = issue_query(&q, db, label, diag);
+  if (qerr != GSZ_OK) {
+    gsz__buf_release(&q);
+    return qerr;
+  }
+  int prc = sqlite3_prepare_v2(db, q.data, -1, &st, NULL);
+  gsz__buf_release(&q);
+  if (prc != SQLITE_OK)
     return gsz__db_error(diag, db, "could not check", label);
   gsz_err err = GSZ_OK;
   int rc;

@@ -21,7 +21,8 @@
 static const char *const required_tables[] = {
     "gpu",         "server",        "server_gpu",      "price",         "inventory",
     "model",       "number_format", "runtime",         "currency",      "gpu_alias",
-    "model_alias", "price_current", "stock_available", "catalog_issue",
+    "model_alias", "price_current", "stock_available", "catalog_issue", "network_item",
+    "setting",     "format_support", "caveat",
 };
 
 /* --- Values in messages --------------------------------------------------- */

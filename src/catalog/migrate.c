@@ -32,6 +32,10 @@ static int migration_authorizer(void *ctx, int action, const char *a, const char
     *refused = "ATTACH/DETACH";
     return SQLITE_DENY;
   case SQLITE_PRAGMA:
+    /* SQLite itself reads pragma_quick_check when ALTER TABLE ADD COLUMN
+     * adds a CHECK to a table that has rows; reading is harmless. */
+    if (a != NULL && strcmp(a, "quick_check") == 0)
+      return SQLITE_OK;
     *refused = "PRAGMA";
     return SQLITE_DENY;
   default:
@@ -92,12 +96,42 @@ static gsz_err record_migration(sqlite3 *db, int version, const char *name, cons
   return err;
 }
 
+/* A foreign key a migration left dangling: the first row that breaks one. */
+static gsz_err check_foreign_keys(sqlite3 *db, const char *label, gsz_diag *diag) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+    return gsz__db_error(diag, db, "could not migrate", label);
+  gsz_err err = GSZ_OK;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *table = (const char *)sqlite3_column_text(st, 0);
+    const char *parent = (const char *)sqlite3_column_text(st, 2);
+    err = gsz__diag_set(diag, GSZ_ESCHEMA,
+                        "could not migrate '%s': a row of %s names a missing %s row (foreign key)",
+                        label, table ? table : "?", parent ? parent : "?");
+  } else if (rc != SQLITE_DONE) {
+    err = gsz__db_error(diag, db, "could not migrate", label);
+  }
+  sqlite3_finalize(st);
+  return err;
+}
+
+/* Each migration runs as SQLite's "making other kinds of table schema
+ * changes" asks: foreign keys off and legacy_alter_table on (so that a
+ * table can be rebuilt and renamed under views and triggers that name it),
+ * everything in one transaction, and foreign_key_check before the commit.
+ * Both settings are per connection and put back afterwards. */
 static gsz_err apply_one(sqlite3 *db, const gsz__sql_file *file, int version, const char *label,
                          gsz_diag *diag) {
-  gsz_err err = exec_simple(db, "BEGIN IMMEDIATE", label, diag);
+  gsz_err err = exec_simple(db, "PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON", label,
+                            diag);
   if (err != GSZ_OK)
     return err;
+  if ((err = exec_simple(db, "BEGIN IMMEDIATE", label, diag)) != GSZ_OK)
+    goto restore;
   err = apply_text(db, file, label, diag);
+  if (err == GSZ_OK)
+    err = check_foreign_keys(db, label, diag);
   if (err != GSZ_OK)
     goto rollback;
 
@@ -111,10 +145,12 @@ static gsz_err apply_one(sqlite3 *db, const gsz__sql_file *file, int version, co
     goto rollback;
   if ((err = exec_simple(db, "COMMIT", label, diag)) != GSZ_OK)
     goto rollback;
-  return GSZ_OK;
+  goto restore;
 
 rollback:
   sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+restore:
+  sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF; PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   return err;
 }
 
