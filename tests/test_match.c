@@ -14,7 +14,7 @@
 /* --- A small catalog built by hand -------------------------------------------- */
 
 static const gsz_format bf16 = {"bf16", 1, 2, true, "bfloat16", NULL};
-static const gsz_runtime bare = {"bare", "test", "1", 10000, 0, 0, 0, "inference", "test", NULL};
+static const gsz_runtime bare = {"bare", "test", "1", 10000, 0, 0, 0, "inference", "test", NULL, 0};
 
 #define GIB (1024u) /* MiB per GiB, for usable_mib */
 
@@ -54,7 +54,33 @@ static gsz_server server(const char *sku, uint32_t max_gpus, uint32_t psu_w, int
   return s;
 }
 
+/* A network item with a price in USD. */
+static gsz_network_item net(const char *sku, int kind, uint32_t ports, gsz_cable_role role,
+                            int64_t price_usd) {
+  gsz_network_item n;
+  memset(&n, 0, sizeof n);
+  n.sku = n.name = sku;
+  n.vendor = "V";
+  n.kind = kind;
+  n.fabric = GSZ_FABRIC_INFINIBAND_NDR;
+  n.port_gbps = 400;
+  n.ports = ports;
+  n.cable_role = role;
+  n.sellable = n.verified = true;
+  n.price.present = true;
+  n.price.amount_minor = price_usd * 100;
+  memcpy(n.price.currency, "USD", 4);
+  return n;
+}
+
+/* The scale-out network every fixture has: a NIC, a 64-port switch and
+ * the three cables of a link. For 3 nodes of pipeline stages (1 NIC per
+ * node): 3 NICs, 1 switch, 3 NIC transceivers, 2 twin switch
+ * transceivers, 3 fibers = 3,000 + 20,000 + 2,100 + 2,500 + 300 USD. */
+#define NET_3_NODES_USD 27900
+
 typedef struct fixture {
+  gsz_network_item nics[1], switches[1], cables[3];
   gsz_gpu gpus[8];
   gsz_server servers[8];
   gsz_fit fits[64];
@@ -72,6 +98,18 @@ static void setup_fixture(fixture *f, uint64_t params) {
   f->data.gpus = f->gpus;
   f->data.servers = f->servers;
   f->data.fits = f->fits;
+  f->nics[0] = net("NIC", GSZ_ITEM_NIC, 1, GSZ_CABLE_NONE, 1000);
+  f->switches[0] = net("SW", GSZ_ITEM_SWITCH, 64, GSZ_CABLE_NONE, 20000);
+  f->cables[0] = net("FIB", GSZ_ITEM_CABLE, 1, GSZ_CABLE_FIBER, 100);
+  f->cables[1] = net("NTX", GSZ_ITEM_CABLE, 1, GSZ_CABLE_NIC_TRANSCEIVER, 700);
+  f->cables[2] = net("STX", GSZ_ITEM_CABLE, 2, GSZ_CABLE_SWITCH_TRANSCEIVER, 1250);
+  f->data.nics = f->nics;
+  f->data.n_nics = 1;
+  f->data.switches = f->switches;
+  f->data.n_switches = 1;
+  f->data.cables = f->cables;
+  f->data.n_cables = 3;
+  f->data.settings.default_nic = &f->nics[0];
   gsz_model_ref_from_params(&f->model, params, "test");
   f->w.method = GSZ_METHOD_FULL;
   f->w.mode = GSZ_MODE_INFERENCE;
@@ -228,7 +266,8 @@ static void test_max_nodes_and_multi_node(void **state) {
   assert_int_equal(res->best.nodes, 3); /* 200e9 / (6 x 40 GiB) fits; 4 GPUs do not */
   assert_int_equal(res->best.layout.tp, 2);
   assert_int_equal(res->best.layout.pp, 3);
-  assert_int_equal(res->best.price.total_minor, (3 * 10000 + 6 * 5000) * 100);
+  /* Three nodes are a cluster: their network is priced too. */
+  assert_int_equal(res->best.price.total_minor, (3 * 10000 + 6 * 5000 + NET_3_NODES_USD) * 100);
   gsz_match_result_free(res);
   f.o.max_nodes = 2;
   res = run(&f);
@@ -490,8 +529,8 @@ static void test_training_spreads_with_zero3_over_nodes(void **state) {
  * rise before it falls. One GPU fits here and must be found. */
 static void test_one_gpu_fits_when_two_would_not(void **state) {
   (void)state;
-  static const gsz_runtime talky = {"talky",     "test", "1",        10000,  0,
-                                    20ull << 30, 0,      "training", "test", NULL};
+  static const gsz_runtime talky = {"talky", "test",     "1",    10000, 0, 20ull << 30,
+                                    0,       "training", "test", NULL,  0};
   fixture f;
   setup_fixture(&f, 2000000000ull); /* mixed AdamW: 32 GB, fits one 40 GiB card */
   f.w.mode = GSZ_MODE_TRAIN;

@@ -64,6 +64,14 @@ const gsz_currency *gsz_catalog_find_currency(const gsz_catalog_data *data, cons
 /* The profile whose default_for is mode ("inference" or "training"). */
 const gsz_runtime *gsz_catalog_default_runtime(const gsz_catalog_data *data, const char *mode);
 
+/* Whether an architecture runs format in runtime (table format_support):
+ * the runtime's own row, else the row for every runtime ("*");
+ * GSZ_SUPPORT_UNKNOWN when no row says or architecture is NULL. *row
+ * (when not NULL) receives the row that decided. */
+gsz_support gsz_catalog_format_support(const gsz_catalog_data *data, const char *architecture,
+                                       const char *format, const char *runtime,
+                                       const gsz_format_support **row);
+
 /* --- Items of any kind ------------------------------------------------------ */
 
 /* "gpu", "server", "nic", "switch", "cable", "support", "software",

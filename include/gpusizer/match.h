@@ -70,6 +70,18 @@ typedef struct gsz_match_options {
   const char *exclude[GSZ_MATCH_MAX_LIST]; /* GPU or server SKUs (or GPU aliases) */
   size_t n_exclude;
   bool allow_consumer; /* consumer GPUs outside workstations */
+  /* Deployability (docs/deployability.md). */
+  const char *chassis[GSZ_MATCH_MAX_LIST]; /* only these: "rack", "workstation", "rack_scale" */
+  size_t n_chassis;
+  const gsz_server *servers[GSZ_MATCH_MAX_LIST]; /* only these servers (none: all) */
+  size_t n_servers;
+  const char *server_vendors[GSZ_MATCH_MAX_LIST]; /* only servers of these vendors, any case */
+  size_t n_server_vendors;
+  bool has_cooling;
+  gsz_cooling cooling;     /* with has_cooling: only servers cooled this way */
+  bool allow_eol;          /* quote end-of-sale parts (from stock, or as available) */
+  int32_t min_headroom_bp; /* least headroom of the budget; -1: the runtime profile's */
+  uint32_t outlet_w;       /* a workstation's wall outlet limit; 0: the catalog's setting */
   gsz_stock_policy stock;
   uint32_t top;           /* alternatives to return (default 5) */
   bool zero_given;        /* training: use workload.zero as given, else ZeRO-3 on >1 GPU */
@@ -78,6 +90,32 @@ typedef struct gsz_match_options {
 } gsz_match_options;
 
 void gsz_match_options_init(gsz_match_options *opts);
+
+/* The scale-out network of a multi-node configuration, as designed by
+ * gsz_bom_network (docs/deployability.md has the rules and their source). */
+typedef struct gsz_network_plan {
+  const gsz_network_item *nic; /* the NIC (shipped with the server when onboard) */
+  const gsz_network_item *sw;  /* the switch of the NIC's fabric and speed */
+  const gsz_network_item *nic_transceiver, *switch_transceiver, *fiber;
+  bool onboard; /* the NICs come with the server: no NIC line */
+  uint32_t nics_per_node;
+  uint64_t endpoints;      /* NIC ports on the fabric: nics_per_node x nodes */
+  uint32_t leaves, spines; /* spines 0: one switch layer */
+  uint64_t nic_transceivers, switch_transceivers, fibers;
+  uint64_t power_w;    /* switches and transceivers with a known power */
+  uint32_t rack_units; /* switches */
+} gsz_network_plan;
+
+/* Design the scale-out network of nodes x server with nics_per_node NICs
+ * each, and append its lines to bom (NICs per node unless onboard; leaf and
+ * spine switches, NIC and switch transceivers and fibers per cluster):
+ * rail-optimised, non-blocking two-tier fat tree (one switch while the
+ * NIC ports fit its ports). False, with why, when the server takes no
+ * scale-out networking or fewer NICs, or the catalog lacks a NIC, switch or
+ * cable of the fabric, or the fabric would need a third tier. */
+bool gsz_bom_network(gsz_bom *bom, gsz_network_plan *plan, const gsz_catalog_data *data,
+                     const gsz_server *server, uint32_t nics_per_node, uint32_t nodes, char *why,
+                     size_t why_size);
 
 /* The bill of materials of a configuration: nodes x server (per node),
  * then nodes x gpus_per_node x GPU (per GPU; included in the server's
@@ -101,7 +139,11 @@ void gsz_bom_configuration(gsz_bom *out, const gsz_catalog_data *data, const gsz
   XX(STOCK, "not buildable from available stock")                                                  \
   XX(BUDGET, "over the budget")                                                                    \
   XX(PRICE, "fits, but costs more than the chosen configuration")                                  \
-  XX(OVERFLOW, "its price does not fit in 64-bit minor units")
+  XX(OVERFLOW, "its price does not fit in 64-bit minor units")                                     \
+  XX(NETWORK, "its nodes cannot be networked as a cluster")                                        \
+  XX(FORMAT, "the GPU does not run the number format in this runtime")                             \
+  XX(HEADROOM, "it fits with less headroom than the estimate's own margin")                        \
+  XX(EOL, "end of sale (not quoted new unless allowed)")
 
 typedef enum gsz_reason_code {
 #define GSZ_REASON_ENUM(name, text) GSZ_REASON_##name,
@@ -129,11 +171,15 @@ typedef struct gsz_reason {
   uint64_t need_at_limit; /* MEMORY: per-GPU need at the most nodes tried */
   uint64_t budget_bytes;  /* MEMORY: per-GPU budget */
   uint32_t draw_w, psu_w; /* POWER: GPUs + base, and what the PSUs deliver */
-  int64_t price_minor;    /* BUDGET: the price; PRICE: the price of its cheapest fit */
-  int64_t limit_minor;    /* BUDGET: the budget; PRICE: how much more than the best */
+  uint32_t limit_w;       /* POWER: what the node may draw (margin or wall outlet) */
+  bool outlet;            /* POWER: the limit is the wall outlet of a workstation */
+  int32_t headroom_bp, min_headroom_bp; /* HEADROOM: the best it reached, the least wanted */
+  int64_t price_minor;                /* BUDGET: the price; PRICE: the price of its cheapest fit */
+  int64_t limit_minor;                /* BUDGET: the budget; PRICE: how much more than the best */
   uint64_t gpus_short, servers_short; /* STOCK */
   int64_t gpus_available, servers_available;
-  char text[GSZ_REASON_TEXT_MAX]; /* NO_PRICE: the pricer's words; TP_DIVISIBILITY: why */
+  char text[GSZ_REASON_TEXT_MAX]; /* NO_PRICE: the pricer's words; TP_DIVISIBILITY, NETWORK,
+                                     FORMAT, EOL: why; EXCLUDED: the request field */
 } gsz_reason;
 
 /* Stock against a bill of materials: every item of it that the catalog
@@ -148,28 +194,45 @@ typedef struct gsz_stock_status {
   int32_t lead_time_days; /* of what is short; 0 when nothing is; -1 when unknown */
 } gsz_stock_status;
 
+/* What a configuration needs said next to it: "needs a facility liquid
+ * loop", "FP8 runs weight-only on Ampere", "stock is sample data". */
+#define GSZ_MATCH_MAX_CAUTIONS 12
+#define GSZ_CAUTION_TEXT_MAX 240
+typedef struct gsz_caution {
+  const char *code; /* static: "LIQUID_COOLING", "WEIGHT_ONLY", ... or a catalog caveat's code */
+  char text[GSZ_CAUTION_TEXT_MAX];
+} gsz_caution;
+
 typedef struct gsz_candidate {
   const gsz_gpu *gpu;
   const gsz_server *server;
   uint32_t gpus_per_node, nodes;
   uint64_t total_gpus;
   gsz_layout layout;
-  uint32_t zero;          /* training: the ZeRO stage the layout was sized with */
-  bool pp_in_node;        /* the node runs pipeline stages too (heads not divisible) */
-  uint64_t per_gpu_bytes; /* need on the busiest GPU (quick: total / GPUs) */
-  uint64_t usable_bytes;  /* what the GPU exposes */
-  uint64_t budget_bytes;  /* usable x the runtime's utilisation */
-  int32_t headroom_bp;    /* (budget - need) / budget, basis points */
-  uint32_t node_power_w;  /* GPUs x TDP + base, per node */
+  uint32_t zero;              /* training: the ZeRO stage the layout was sized with */
+  bool pp_in_node;            /* the node runs pipeline stages too (heads not divisible) */
+  uint64_t per_gpu_bytes;     /* need on the busiest GPU (quick: total / GPUs) */
+  uint64_t usable_bytes;      /* what the GPU exposes */
+  uint64_t budget_bytes;      /* usable x the runtime's utilisation */
+  int32_t headroom_bp;        /* (budget - need) / budget, basis points */
+  uint32_t node_power_w;      /* GPUs x TDP + base, per node */
+  uint32_t node_limit_w;      /* what a node may draw: the PSUs' sustained share, or the outlet */
+  uint64_t power_w;           /* the whole configuration: nodes and network gear */
+  uint32_t rack_units;        /* the whole configuration: nodes and switches */
+  gsz_support format_support; /* of the weight format on this GPU and runtime */
+  gsz_support kv_format_support; /* of the KV-cache format */
+  uint32_t nics_per_node;        /* scale-out NICs per node (0: one node) */
   gsz_stock_status stock;
   /* explain only: the verdict */
   bool fits;
   gsz_reason verdict;
-  gsz_bom bom;     /* what the configuration is made of (set once it is priced) */
+  gsz_bom bom;         /* what the configuration is made of (set once it is priced) */
+  unsigned n_cautions; /* set on the candidates a result shows */
+  gsz_caution cautions[GSZ_MATCH_MAX_CAUTIONS];
   gsz_price price; /* last: the matcher clears only what comes before the bill */
 } gsz_candidate;
 
-#define GSZ_MATCH_MAX_REASONS 6
+#define GSZ_MATCH_MAX_REASONS 10
 
 typedef struct gsz_rejection {
   const gsz_gpu *gpu;

@@ -56,6 +56,7 @@ typedef struct gsz_price_line {
   gsz_line_kind kind;
   const char *item;   /* SKU, or the adder's name; borrowed */
   const char *detail; /* where the price comes from; borrowed, may be NULL */
+  const char *role;   /* item lines: what the item does here ("leaf switch"); may be NULL */
   uint64_t quantity;
   int64_t unit_minor;   /* per unit */
   int64_t amount_minor; /* the line's total (negative for discounts) */

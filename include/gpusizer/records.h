@@ -34,6 +34,14 @@ typedef struct gsz_stock_total {
   int32_t lead_time_days; /* shortest over locations */
 } gsz_stock_total;
 
+/* Where an item is in its life: current, end of sale (not quoted new
+ * unless asked), announced (not shipping yet). */
+typedef enum gsz_lifecycle {
+  GSZ_LIFECYCLE_CURRENT,
+  GSZ_LIFECYCLE_END_OF_SALE,
+  GSZ_LIFECYCLE_ANNOUNCED
+} gsz_lifecycle;
+
 typedef struct gsz_gpu {
   const char *sku, *vendor, *name, *form_factor;
   uint32_t memory_mib;    /* nominal */
@@ -45,9 +53,21 @@ typedef struct gsz_gpu {
   bool datacenter_ok;                     /* false: consumer card, workstations only */
   bool sellable, verified;
   const char *usable_basis, *source, *as_of, *notes; /* may be NULL */
+  const char *architecture;                          /* "hopper", ...; NULL: not recorded */
+  gsz_lifecycle lifecycle;
+  const char *lifecycle_date, *lifecycle_source; /* may be NULL */
   gsz_unit_price price;
   gsz_stock_total stock;
 } gsz_gpu;
+
+typedef enum gsz_cooling { GSZ_COOLING_AIR, GSZ_COOLING_LIQUID } gsz_cooling;
+
+/* How the nodes of a multi-node configuration reach each other. */
+typedef enum gsz_scale_out {
+  GSZ_SCALE_OUT_NIC,    /* NICs in PCIe slots, priced on their own (the default) */
+  GSZ_SCALE_OUT_NONE,   /* single node only */
+  GSZ_SCALE_OUT_ONBOARD /* the server ships with them (DGX, HGX B300) */
+} gsz_scale_out;
 
 typedef struct gsz_server {
   const char *sku, *vendor, *name, *gpu_form_factor;
@@ -55,12 +75,82 @@ typedef struct gsz_server {
   uint32_t psu_w;                /* deliverable with redundancy kept */
   uint32_t base_w;               /* everything but the GPUs */
   bool workstation;              /* chassis = 'workstation' */
+  bool rack_scale;               /* one row is one rack-scale system (GB200 NVL72) */
   bool gpus_included;            /* price includes the GPUs (DGX) */
   bool sellable, verified;
   const char *psu_config, *cpu, *source, *as_of, *notes; /* may be NULL */
+  gsz_cooling cooling;
+  gsz_scale_out scale_out;
+  uint32_t nic_slots; /* scale-out NICs that fit; 0: one per GPU */
+  const struct gsz_network_item
+      *nic;                 /* its NIC (record of the catalog's nics); NULL: the default */
+  uint32_t psu_load_max_bp; /* share of psu_w it may draw continuously; 0: the catalog's setting */
+  gsz_lifecycle lifecycle;
+  const char *lifecycle_date, *lifecycle_source; /* may be NULL */
   gsz_unit_price price;
   gsz_stock_total stock;
 } gsz_server;
+
+/* The scale-out fabrics network gear is made for. */
+typedef enum gsz_fabric {
+  GSZ_FABRIC_INFINIBAND_NDR,
+  GSZ_FABRIC_INFINIBAND_XDR,
+  GSZ_FABRIC_ETHERNET_200G,
+  GSZ_FABRIC_ETHERNET_400G,
+  GSZ_FABRIC_ETHERNET_800G,
+  GSZ_FABRIC_COUNT
+} gsz_fabric;
+
+/* Where a cable or transceiver sits on a link. */
+typedef enum gsz_cable_role {
+  GSZ_CABLE_NONE,               /* not a cable */
+  GSZ_CABLE_NIC_TRANSCEIVER,    /* at the NIC end, one per NIC port */
+  GSZ_CABLE_SWITCH_TRANSCEIVER, /* at a switch port (a twin-port optic serves 2) */
+  GSZ_CABLE_FIBER               /* the fiber of one link */
+} gsz_cable_role;
+
+/* A NIC, switch, cable or transceiver (table network_item). */
+typedef struct gsz_network_item {
+  const char *sku, *vendor, *name;
+  int kind; /* gsz_item_kind: GSZ_ITEM_NIC, GSZ_ITEM_SWITCH or GSZ_ITEM_CABLE */
+  gsz_fabric fabric;
+  uint32_t port_gbps, ports; /* switch: ports at port_gbps; cable: links it serves */
+  gsz_cable_role cable_role;
+  uint32_t power_w; /* 0: not recorded */
+  uint32_t rack_units;
+  bool sellable, verified;
+  const char *source, *as_of, *notes; /* may be NULL */
+  gsz_unit_price price;
+  gsz_stock_total stock;
+} gsz_network_item;
+
+typedef enum gsz_support {
+  GSZ_SUPPORT_UNKNOWN,     /* no row says */
+  GSZ_SUPPORT_NATIVE,      /* tensor-core compute in the format */
+  GSZ_SUPPORT_WEIGHT_ONLY, /* stored in it, computed in 16-bit */
+  GSZ_SUPPORT_NONE         /* does not run */
+} gsz_support;
+
+/* Whether an architecture runs a number format in a runtime ("*": any). */
+typedef struct gsz_format_support {
+  const char *architecture, *format, *runtime;
+  gsz_support support;
+  const char *source, *notes; /* notes may be NULL */
+} gsz_format_support;
+
+/* What a quote using an item must say (table caveat). */
+typedef struct gsz_caveat {
+  const char *kind, *sku, *code, *text, *source; /* source may be NULL */
+} gsz_caveat;
+
+/* Catalog-wide rules (table setting), with their defaults when unset. */
+typedef struct gsz_settings {
+  const struct gsz_network_item *default_nic; /* NULL: none */
+  uint32_t psu_load_max_bp;                   /* 0 when unset: the whole of psu_w */
+  uint32_t wall_outlet_w;                     /* 0: no limit set */
+  uint32_t pp_nics_per_node;                  /* 0 when unset: 1 */
+  bool sample_stock;                          /* the inventory rows are sample data */
+} gsz_settings;
 
 /* One allowed GPU count in one server (table server_gpu), by index into
  * the catalog's gpus and servers arrays. Sorted by gpu, server, count. */
@@ -86,6 +176,7 @@ typedef struct gsz_runtime {
   uint64_t cuda_context_bytes, comm_buffer_bytes, activation_bytes;
   const char *default_for; /* "inference", "training" or NULL */
   const char *source, *as_of;
+  uint32_t min_headroom_bp; /* the least headroom a quote accepts, basis points of the budget */
 } gsz_runtime;
 
 /* A model architecture with Hugging Face config.json field names. Zero in
@@ -140,6 +231,14 @@ typedef struct gsz_catalog_data {
   size_t n_gpu_aliases, n_model_aliases;
   const gsz_stock_row *stock;
   size_t n_stock;
+  /* network gear by kind, each in SKU order */
+  const gsz_network_item *nics, *switches, *cables;
+  size_t n_nics, n_switches, n_cables;
+  const gsz_format_support *format_support; /* by architecture, format, runtime */
+  size_t n_format_support;
+  const gsz_caveat *caveats;
+  size_t n_caveats;
+  gsz_settings settings;
 } gsz_catalog_data;
 
 /* --- Items and bills of materials -------------------------------------------- */
@@ -175,6 +274,7 @@ typedef struct gsz_bom_line {
   uint64_t per_scope; /* how many per GPU, node, cluster or quote */
   uint64_t quantity;  /* how many in all */
   bool included;      /* priced within another line (the GPUs of a DGX system) */
+  const char *role;   /* what it does here ("leaf switch", "fiber"); static, may be NULL */
 } gsz_bom_line;
 
 #define GSZ_BOM_MAX_LINES 16

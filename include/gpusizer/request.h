@@ -85,6 +85,13 @@ enum {
   XX(BUDGET, "budget", "AMOUNT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                             \
   XX(STOCK, "stock", "any|prefer|only", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                      \
   XX(ALLOW_CONSUMER, "allow_consumer", NULL, GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_SWITCH)  \
+  XX(CHASSIS, "chassis", "C", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)             \
+  XX(SERVER, "server", "SKU", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)             \
+  XX(SERVER_VENDOR, "server_vendor", "V", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE) \
+  XX(COOLING, "cooling", "air|liquid", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                       \
+  XX(ALLOW_EOL, "allow_eol", NULL, GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_SWITCH)            \
+  XX(MIN_HEADROOM, "min_headroom", "PCT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                    \
+  XX(OUTLET_WATTS, "outlet_watts", "W", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                      \
   XX(TOP, "top", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(EXPLAIN, "explain", "SKU", GSZ_SCOPE_QUOTE, 0)                                                \
   XX(PRICING, "pricing", "FILE", GSZ_SCOPE_QUOTE, GSZ_FIELD_REPEATABLE)                            \

@@ -124,10 +124,11 @@ static gsz_err check_integrity(sqlite3 *db, const char *label, gsz__problems *fo
  * View names come from the file, so only plain names are taken. */
 static gsz_err issue_query(gsz__buf *q, sqlite3 *db, const char *label, gsz_diag *diag) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT name FROM sqlite_schema WHERE type = 'view' AND "
-                         "name GLOB 'catalog_issue*' AND name NOT GLOB '*[^a-z0-9_]*' ORDER BY name",
-                         -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(
+          db,
+          "SELECT name FROM sqlite_schema WHERE type = 'view' AND "
+          "name GLOB 'catalog_issue*' AND name NOT GLOB '*[^a-z0-9_]*' ORDER BY name",
+          -1, &st, NULL) != SQLITE_OK)
     return gsz__db_error(diag, db, "could not check", label);
   int rc, n = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

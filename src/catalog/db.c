@@ -19,9 +19,9 @@
 
 /* The tables of DESIGN.md's SQL contract, plus what the loader reads. */
 static const char *const required_tables[] = {
-    "gpu",         "server",        "server_gpu",      "price",         "inventory",
-    "model",       "number_format", "runtime",         "currency",      "gpu_alias",
-    "model_alias", "price_current", "stock_available", "catalog_issue", "network_item",
+    "gpu",         "server",         "server_gpu",      "price",         "inventory",
+    "model",       "number_format",  "runtime",         "currency",      "gpu_alias",
+    "model_alias", "price_current",  "stock_available", "catalog_issue", "network_item",
     "setting",     "format_support", "caveat",
 };
 

@@ -28,6 +28,9 @@ struct gsz_catalog {
   gsz_currency *currencies;
   gsz_alias *gpu_aliases, *model_aliases;
   gsz_stock_row *stock;
+  gsz_network_item *nics, *switches, *cables;
+  gsz_format_support *format_support;
+  gsz_caveat *caveats;
   gsz__arena strings;      /* every string of the catalog, freed in one go */
   gsz__problems *problems; /* db check: bad values are listed, reading goes on */
 };
@@ -220,6 +223,27 @@ static double req_real(reader *r, int col) {
   return v;
 }
 
+/* A text column holding one of names (the schema's CHECK list): its index;
+ * 0 for NULL when optional. */
+static int col_enum(reader *r, int col, const char *const *names, int n, bool required) {
+  if (failed(r))
+    return 0;
+  if (sqlite3_column_type(r->stmt, col) == SQLITE_NULL && !required)
+    return 0;
+  const char *v = (const char *)sqlite3_column_text(r->stmt, col);
+  for (int k = 0; v != NULL && k < n; k++)
+    if (strcmp(v, names[k]) == 0)
+      return k;
+  char expected[160] = "one of";
+  for (int k = 0; k < n; k++)
+    snprintf(expected + strlen(expected), sizeof expected - strlen(expected), "%s %s", k ? "," : "",
+             names[k]);
+  bad_value(r, col, GSZ_ESCHEMA, expected);
+  return 0;
+}
+
+static const char *const lifecycle_names[] = {"current", "end_of_sale", "announced"};
+
 /* A table whose query does not prepare (a column renamed or dropped):
  * an error, or in db check a problem line, and the table reads as empty. */
 static gsz_err unreadable_table(gsz_catalog *cat, sqlite3 *db, const char *table, gsz_diag *diag) {
@@ -322,6 +346,10 @@ static void read_gpu(reader *r, void *array, size_t i) {
   g->source = col_text(r, 15);
   g->as_of = col_text(r, 16);
   g->notes = col_text(r, 17);
+  g->architecture = col_text(r, 18);
+  g->lifecycle = (gsz_lifecycle)col_enum(r, 19, lifecycle_names, 3, true);
+  g->lifecycle_date = col_text(r, 20);
+  g->lifecycle_source = col_text(r, 21);
   if (row_good(r) && g->usable_mib > g->memory_mib) {
     char expected[64];
     snprintf(expected, sizeof expected, "at most memory_mib %u", g->memory_mib);
@@ -350,6 +378,67 @@ static void read_server(reader *r, void *array, size_t i) {
   s->source = col_text(r, 14);
   s->as_of = col_text(r, 15);
   s->notes = col_text(r, 16);
+  static const char *const cooling[] = {"air", "liquid"}, *const scale_out[] = {"nic", "none",
+                                                                                "onboard"};
+  s->rack_scale = req_bool(r, 17);
+  s->cooling = (gsz_cooling)col_enum(r, 18, cooling, 2, true);
+  s->scale_out = (gsz_scale_out)col_enum(r, 19, scale_out, 3, true);
+  s->nic_slots = (uint32_t)col_int(r, 20, 0, 64, false); /* NULL: one per GPU */
+  s->nic = NULL; /* resolved from nic_sku (column 21) once the NICs are read */
+  s->psu_load_max_bp = (uint32_t)col_int(r, 22, 1, GSZ_BP_SCALE, false);
+  s->lifecycle = (gsz_lifecycle)col_enum(r, 23, lifecycle_names, 3, true);
+  s->lifecycle_date = col_text(r, 24);
+  s->lifecycle_source = col_text(r, 25);
+}
+
+static void read_network_item(reader *r, void *array, size_t i) {
+  gsz_network_item *n = (gsz_network_item *)array + i;
+  static const char *const kinds[] = {"nic", "switch", "cable"};
+  static const char *const fabrics[] = {"infiniband_ndr", "infiniband_xdr", "ethernet_200g",
+                                        "ethernet_400g", "ethernet_800g"};
+  static const char *const roles[] = {"", "nic_transceiver", "switch_transceiver", "fiber"};
+  start_row(r, 1);
+  n->sku = col_text_req(r, 0);
+  n->kind = GSZ_ITEM_NIC + col_enum(r, 1, kinds, 3, true);
+  n->vendor = col_text_req(r, 2);
+  n->name = col_text_req(r, 3);
+  n->fabric = (gsz_fabric)col_enum(r, 4, fabrics, GSZ_FABRIC_COUNT, true);
+  n->port_gbps = (uint32_t)req_int(r, 5, 1, 1600);
+  n->ports = (uint32_t)req_int(r, 6, 1, 512);
+  n->cable_role = (gsz_cable_role)col_enum(r, 7, roles, 4, false);
+  n->power_w = (uint32_t)col_int(r, 8, 0, UINT32_MAX, false);
+  n->rack_units = (uint32_t)req_int(r, 9, 0, 60);
+  n->sellable = req_bool(r, 10);
+  n->verified = req_bool(r, 11);
+  n->source = col_text(r, 12);
+  n->as_of = col_text(r, 13);
+  n->notes = col_text(r, 14);
+  if (row_good(r) && (n->kind == GSZ_ITEM_CABLE) != (n->cable_role != GSZ_CABLE_NONE))
+    bad_value(r, 7, GSZ_ESCHEMA, "a cable_role for cables and only for them");
+}
+
+static void read_format_support(reader *r, void *array, size_t i) {
+  gsz_format_support *f = (gsz_format_support *)array + i;
+  static const char *const support[] = {"", "native", "weight_only", "none"};
+  start_row(r, 3);
+  f->architecture = col_text_req(r, 0);
+  f->format = col_text_req(r, 1);
+  f->runtime = col_text_req(r, 2);
+  f->support = (gsz_support)col_enum(r, 3, support, 4, true);
+  f->source = col_text_req(r, 4);
+  f->notes = col_text(r, 5);
+  if (row_good(r) && f->support == GSZ_SUPPORT_UNKNOWN)
+    bad_value(r, 3, GSZ_ESCHEMA, "native, weight_only or none");
+}
+
+static void read_caveat(reader *r, void *array, size_t i) {
+  gsz_caveat *c = (gsz_caveat *)array + i;
+  start_row(r, 3);
+  c->kind = col_text_req(r, 0);
+  c->sku = col_text_req(r, 1);
+  c->code = col_text_req(r, 2);
+  c->text = col_text_req(r, 3);
+  c->source = col_text(r, 4);
 }
 
 static void read_format(reader *r, void *array, size_t i) {
@@ -376,6 +465,7 @@ static void read_runtime(reader *r, void *array, size_t i) {
   rt->default_for = col_text(r, 7);
   rt->source = col_text(r, 8);
   rt->as_of = col_text(r, 9);
+  rt->min_headroom_bp = (uint32_t)req_int(r, 10, 0, 5000);
 }
 
 static void read_model(reader *r, void *array, size_t i) {
@@ -449,13 +539,45 @@ static void read_stock_row(reader *r, void *array, size_t i) {
 
 /* --- Prices, stock and fits, attached to their items -------------------- */
 
-static gsz_unit_price *price_slot(gsz_catalog *cat, const char *kind, const char *sku) {
+/* The price and stock of the item of kind ("gpu", "server", "nic", ...)
+ * whose SKU is sku; false when there is none. */
+static bool item_slots(gsz_catalog *cat, const char *kind, const char *sku, gsz_unit_price **price,
+                       gsz_stock_total **stock) {
+  long i;
+  gsz_network_item *net = NULL;
   if (strcmp(kind, "gpu") == 0) {
-    long i = gsz__gpu_index(cat->gpus, cat->data.n_gpus, sku);
-    return i >= 0 ? &cat->gpus[i].price : NULL;
+    if ((i = gsz__gpu_index(cat->gpus, cat->data.n_gpus, sku)) < 0)
+      return false;
+    *price = &cat->gpus[i].price;
+    *stock = &cat->gpus[i].stock;
+    return true;
   }
-  long i = gsz__server_index(cat->servers, cat->data.n_servers, sku);
-  return i >= 0 ? &cat->servers[i].price : NULL;
+  if (strcmp(kind, "server") == 0) {
+    if ((i = gsz__server_index(cat->servers, cat->data.n_servers, sku)) < 0)
+      return false;
+    *price = &cat->servers[i].price;
+    *stock = &cat->servers[i].stock;
+    return true;
+  }
+  if (strcmp(kind, "nic") == 0 && (i = gsz__network_index(cat->nics, cat->data.n_nics, sku)) >= 0)
+    net = &cat->nics[i];
+  else if (strcmp(kind, "switch") == 0 &&
+           (i = gsz__network_index(cat->switches, cat->data.n_switches, sku)) >= 0)
+    net = &cat->switches[i];
+  else if (strcmp(kind, "cable") == 0 &&
+           (i = gsz__network_index(cat->cables, cat->data.n_cables, sku)) >= 0)
+    net = &cat->cables[i];
+  if (net == NULL)
+    return false;
+  *price = &net->price;
+  *stock = &net->stock;
+  return true;
+}
+
+static gsz_unit_price *price_slot(gsz_catalog *cat, const char *kind, const char *sku) {
+  gsz_unit_price *p;
+  gsz_stock_total *t;
+  return item_slots(cat, kind, sku, &p, &t) ? p : NULL;
 }
 
 static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
@@ -497,15 +619,9 @@ static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
 static gsz_err attach_stock(gsz_catalog *cat, gsz_diag *diag) {
   for (size_t i = 0; i < cat->data.n_stock; i++) {
     const gsz_stock_row *row = &cat->stock[i];
-    gsz_stock_total *t = NULL;
-    if (strcmp(row->kind, "gpu") == 0) {
-      long g = gsz__gpu_index(cat->gpus, cat->data.n_gpus, row->sku);
-      t = g >= 0 ? &cat->gpus[g].stock : NULL;
-    } else {
-      long s = gsz__server_index(cat->servers, cat->data.n_servers, row->sku);
-      t = s >= 0 ? &cat->servers[s].stock : NULL;
-    }
-    if (t == NULL)
+    gsz_unit_price *p;
+    gsz_stock_total *t;
+    if (!item_slots(cat, row->kind, row->sku, &p, &t))
       continue;
     if (!t->present || row->lead_time_days < t->lead_time_days)
       t->lead_time_days = row->lead_time_days;
@@ -581,6 +697,75 @@ static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   return GSZ_OK;
 }
 
+/* The catalog-wide settings, and each server's NIC by SKU. A setting that
+ * is not a number where one is wanted, or a NIC that is not in
+ * network_item, is a catalog error naming it (db check lists it). */
+static gsz_err read_settings(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
+  gsz_settings *st = &cat->data.settings;
+  *st = (gsz_settings){NULL, 0, 0, 0, false};
+  reader r;
+  reader_init(&r, cat, "setting", diag);
+  if (sqlite3_prepare_v2(db, "SELECT name, value FROM setting ORDER BY name", -1, &r.stmt, NULL) !=
+      SQLITE_OK)
+    return unreadable_table(cat, db, "setting", diag);
+  int rc;
+  while (!failed(&r) && (rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
+    start_row(&r, 1);
+    const char *name = col_key(&r, 0), *value = col_key(&r, 1);
+    if (name == NULL || value == NULL)
+      continue;
+    char *end = NULL;
+    unsigned long long v = strtoull(value, &end, 10);
+    bool number = *value >= '0' && *value <= '9' && *end == '\0' && v <= UINT32_MAX;
+    if (strcmp(name, "default_nic") == 0) {
+      long i = gsz__network_index(cat->nics, cat->data.n_nics, value);
+      if (i < 0)
+        bad_value(&r, 1, GSZ_ESCHEMA, "the SKU of a network_item of kind nic");
+      else
+        st->default_nic = &cat->nics[i];
+    } else if (strcmp(name, "psu_load_max_bp") == 0) {
+      if (!number || v < 1 || v > GSZ_BP_SCALE)
+        bad_value(&r, 1, GSZ_ESCHEMA, "an integer from 1 to 10000");
+      else
+        st->psu_load_max_bp = (uint32_t)v;
+    } else if (strcmp(name, "wall_outlet_w") == 0) {
+      if (!number || v < 1)
+        bad_value(&r, 1, GSZ_ESCHEMA, "a positive integer of watts");
+      else
+        st->wall_outlet_w = (uint32_t)v;
+    } else if (strcmp(name, "pp_nics_per_node") == 0) {
+      if (!number || v < 1 || v > 16)
+        bad_value(&r, 1, GSZ_ESCHEMA, "an integer from 1 to 16");
+      else
+        st->pp_nics_per_node = (uint32_t)v;
+    } else if (strcmp(name, "sample_stock") == 0) {
+      st->sample_stock = strcmp(value, "1") == 0;
+    }
+  }
+  sqlite3_finalize(r.stmt);
+  if (failed(&r))
+    return r.err;
+  /* Each server's NIC. */
+  reader_init(&r, cat, "server", diag);
+  if (sqlite3_prepare_v2(db, "SELECT sku, nic_sku FROM server WHERE nic_sku IS NOT NULL", -1,
+                         &r.stmt, NULL) != SQLITE_OK)
+    return unreadable_table(cat, db, "server", diag);
+  while (!failed(&r) && (rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
+    start_row(&r, 1);
+    const char *sku = col_key(&r, 0), *nic = col_key(&r, 1);
+    if (sku == NULL || nic == NULL)
+      continue;
+    long s = gsz__server_index(cat->servers, cat->data.n_servers, sku);
+    long n = gsz__network_index(cat->nics, cat->data.n_nics, nic);
+    if (n < 0)
+      bad_value(&r, 1, GSZ_ESCHEMA, "the SKU of a network_item of kind nic");
+    else if (s >= 0)
+      cat->servers[s].nic = &cat->nics[n];
+  }
+  sqlite3_finalize(r.stmt);
+  return r.err;
+}
+
 /* --- Whole catalog -------------------------------------------------- */
 
 void gsz_catalog_free(gsz_catalog *cat) {
@@ -596,6 +781,11 @@ void gsz_catalog_free(gsz_catalog *cat) {
   gsz__free(cat->gpu_aliases);
   gsz__free(cat->model_aliases);
   gsz__free(cat->stock);
+  gsz__free(cat->nics);
+  gsz__free(cat->switches);
+  gsz__free(cat->cables);
+  gsz__free(cat->format_support);
+  gsz__free(cat->caveats);
   gsz__arena_free(&cat->strings);
   gsz__free(cat);
 }
@@ -637,12 +827,14 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__pro
   READ_TABLE("gpu",
              "SELECT sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
              "tflops_bf16, tdp_w, memory_type, interconnect, datacenter_ok, sellable, verified, "
-             "usable_basis, source, as_of, notes FROM gpu ORDER BY sku",
+             "usable_basis, source, as_of, notes, architecture, lifecycle, lifecycle_date, "
+             "lifecycle_source FROM gpu ORDER BY sku",
              gpus, read_gpu);
   READ_TABLE("server",
              "SELECT sku, vendor, name, gpu_form_factor, max_gpus, rack_units, psu_w, chassis, "
-             "base_w, gpus_included, psu_config, cpu, sellable, verified, source, as_of, notes "
-             "FROM server ORDER BY sku",
+             "base_w, gpus_included, psu_config, cpu, sellable, verified, source, as_of, notes, "
+             "rack_scale, cooling, scale_out, nic_slots, nic_sku, psu_load_max_bp, lifecycle, "
+             "lifecycle_date, lifecycle_source FROM server ORDER BY sku",
              servers, read_server);
   READ_TABLE("number_format",
              "SELECT name, block_elems, block_bytes, trainable, description, source "
@@ -650,7 +842,7 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__pro
              formats, read_format);
   READ_TABLE("runtime",
              "SELECT name, engine, engine_version, mem_util_bp, cuda_context_bytes, "
-             "comm_buffer_bytes, activation_bytes, default_for, source, as_of "
+             "comm_buffer_bytes, activation_bytes, default_for, source, as_of, min_headroom_bp "
              "FROM runtime ORDER BY name",
              runtimes, read_runtime);
   READ_TABLE("model",
@@ -672,8 +864,24 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__pro
              "SELECT kind, sku, location, on_hand, reserved, lead_time_days, as_of, note "
              "FROM inventory ORDER BY kind, sku, location",
              stock, read_stock_row);
+#define NETWORK_SQL(kind)                                                                          \
+  "SELECT sku, kind, vendor, name, fabric, port_gbps, ports, cable_role, power_w, rack_units, "    \
+  "sellable, verified, source, as_of, notes FROM network_item WHERE kind = '" kind                 \
+  "' ORDER BY sku"
+  READ_TABLE("network_item", NETWORK_SQL("nic"), nics, read_network_item);
+  READ_TABLE("network_item", NETWORK_SQL("switch"), switches, read_network_item);
+  READ_TABLE("network_item", NETWORK_SQL("cable"), cables, read_network_item);
+#undef NETWORK_SQL
+  READ_TABLE("format_support",
+             "SELECT architecture, format, runtime, support, source, notes FROM format_support "
+             "ORDER BY architecture, format, runtime",
+             format_support, read_format_support);
+  READ_TABLE("caveat", "SELECT kind, sku, code, text, source FROM caveat ORDER BY kind, sku, code",
+             caveats, read_caveat);
 
   if ((err = read_fits(cat, db, diag)) != GSZ_OK)
+    goto fail;
+  if ((err = read_settings(cat, db, diag)) != GSZ_OK)
     goto fail;
   if ((err = attach_prices(cat, db, diag)) != GSZ_OK)
     goto fail;

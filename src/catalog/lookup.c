@@ -29,6 +29,7 @@
 DEFINE_BSEARCH(gsz__gpu_index, gsz_gpu, sku)
 DEFINE_BSEARCH(gsz__server_index, gsz_server, sku)
 DEFINE_BSEARCH(gsz__alias_index, gsz_alias, alias)
+DEFINE_BSEARCH(gsz__network_index, gsz_network_item, sku)
 
 const gsz_gpu *gsz_catalog_find_gpu(const gsz_catalog_data *d, const char *name) {
   long i = gsz__gpu_index(d->gpus, d->n_gpus, name);
@@ -156,14 +157,35 @@ gsz_item_kind gsz_item_kind_find(const char *name) {
   return GSZ_ITEM_KIND_COUNT;
 }
 
+/* The network items of kind, or NULL for another kind. */
+static const gsz_network_item *network_of(const gsz_catalog_data *d, gsz_item_kind kind,
+                                          size_t *n) {
+  switch (kind) {
+  case GSZ_ITEM_NIC:
+    *n = d->n_nics;
+    return d->nics;
+  case GSZ_ITEM_SWITCH:
+    *n = d->n_switches;
+    return d->switches;
+  case GSZ_ITEM_CABLE:
+    *n = d->n_cables;
+    return d->cables;
+  default:
+    *n = 0;
+    return NULL;
+  }
+}
+
 size_t gsz_catalog_item_count(const gsz_catalog_data *d, gsz_item_kind kind) {
+  size_t n;
   switch (kind) {
   case GSZ_ITEM_GPU:
     return d->n_gpus;
   case GSZ_ITEM_SERVER:
     return d->n_servers;
   default:
-    return 0;
+    network_of(d, kind, &n);
+    return n;
   }
 }
 
@@ -172,8 +194,13 @@ gsz_item gsz_catalog_item(const gsz_catalog_data *d, gsz_item_kind kind, size_t 
     const gsz_gpu *g = &d->gpus[i];
     return (gsz_item){g->sku, g->vendor, g->name, &g->price, &g->stock, g->sellable};
   }
-  const gsz_server *s = &d->servers[i];
-  return (gsz_item){s->sku, s->vendor, s->name, &s->price, &s->stock, s->sellable};
+  if (kind == GSZ_ITEM_SERVER) {
+    const gsz_server *s = &d->servers[i];
+    return (gsz_item){s->sku, s->vendor, s->name, &s->price, &s->stock, s->sellable};
+  }
+  size_t n;
+  const gsz_network_item *x = &network_of(d, kind, &n)[i];
+  return (gsz_item){x->sku, x->vendor, x->name, &x->price, &x->stock, x->sellable};
 }
 
 long gsz_catalog_find_item(const gsz_catalog_data *d, gsz_item_kind kind, const char *sku) {
@@ -183,5 +210,26 @@ long gsz_catalog_find_item(const gsz_catalog_data *d, gsz_item_kind kind, const 
   }
   if (kind == GSZ_ITEM_SERVER)
     return gsz__server_index(d->servers, d->n_servers, sku);
-  return -1;
+  size_t n;
+  const gsz_network_item *items = network_of(d, kind, &n);
+  return items ? gsz__network_index(items, n, sku) : -1;
+}
+
+gsz_support gsz_catalog_format_support(const gsz_catalog_data *d, const char *architecture,
+                                       const char *format, const char *runtime,
+                                       const gsz_format_support **row) {
+  const gsz_format_support *any = NULL, *own = NULL;
+  for (size_t i = 0; architecture != NULL && i < d->n_format_support; i++) {
+    const gsz_format_support *f = &d->format_support[i];
+    if (strcmp(f->architecture, architecture) != 0 || !gsz__str_ieq(f->format, format))
+      continue;
+    if (gsz__str_ieq(f->runtime, runtime))
+      own = f;
+    else if (strcmp(f->runtime, "*") == 0)
+      any = f;
+  }
+  const gsz_format_support *found = own ? own : any;
+  if (row != NULL)
+    *row = found;
+  return found ? found->support : GSZ_SUPPORT_UNKNOWN;
 }

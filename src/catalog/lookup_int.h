@@ -10,5 +10,6 @@
 long gsz__gpu_index(const gsz_gpu *items, size_t n, const char *name);
 long gsz__server_index(const gsz_server *items, size_t n, const char *name);
 long gsz__alias_index(const gsz_alias *items, size_t n, const char *name);
+long gsz__network_index(const gsz_network_item *items, size_t n, const char *name);
 
 #endif

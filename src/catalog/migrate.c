@@ -123,8 +123,8 @@ static gsz_err check_foreign_keys(sqlite3 *db, const char *label, gsz_diag *diag
  * Both settings are per connection and put back afterwards. */
 static gsz_err apply_one(sqlite3 *db, const gsz__sql_file *file, int version, const char *label,
                          gsz_diag *diag) {
-  gsz_err err = exec_simple(db, "PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON", label,
-                            diag);
+  gsz_err err =
+      exec_simple(db, "PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON", label, diag);
   if (err != GSZ_OK)
     return err;
   if ((err = exec_simple(db, "BEGIN IMMEDIATE", label, diag)) != GSZ_OK)

@@ -43,6 +43,17 @@ static const char *const field_help[GSZ_FIELD_COUNT] = {
     [GSZ_FIELD_STOCK] = "any (default: shown, not required), prefer (buildable first), only",
     [GSZ_FIELD_ALLOW_CONSUMER] = "allow consumer GPUs outside workstations (their licence forbids "
                                  "it)",
+    [GSZ_FIELD_CHASSIS] = "only servers of this chassis: rack, workstation or rack_scale "
+                          "(repeatable)",
+    [GSZ_FIELD_SERVER] = "only this server (repeatable)",
+    [GSZ_FIELD_SERVER_VENDOR] = "only servers of this vendor (repeatable)",
+    [GSZ_FIELD_COOLING] = "only air- or liquid-cooled servers",
+    [GSZ_FIELD_ALLOW_EOL] = "quote end-of-sale GPUs and servers too (from stock where there is "
+                            "some)",
+    [GSZ_FIELD_MIN_HEADROOM] = "least headroom between need and budget, percent (default: the "
+                               "runtime's, 5; 0: none)",
+    [GSZ_FIELD_OUTLET_WATTS] = "a workstation's wall outlet limit, W (default: the catalog's, "
+                               "1440: US 15 A at 80%)",
     [GSZ_FIELD_TOP] = "alternatives to show (default 5)",
     [GSZ_FIELD_EXPLAIN] = "show every candidate of this GPU with its numbers and verdict",
     [GSZ_FIELD_PRICING] = "pricing overlay (YAML; repeatable, later files win key by key; default "

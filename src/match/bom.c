@@ -14,8 +14,9 @@ void gsz_bom_configuration(gsz_bom *out, const gsz_catalog_data *d, const gsz_gp
                                  GSZ_BOM_PER_NODE,
                                  1,
                                  nodes,
-                                 false};
+                                 false,
+                                 NULL};
   out->lines[1] =
       (gsz_bom_line){GSZ_ITEM_GPU, (uint32_t)(gpu - d->gpus), gpu->sku, GSZ_BOM_PER_GPU, 1,
-                     out->gpus,    server->gpus_included};
+                     out->gpus,    server->gpus_included,     NULL};
 }

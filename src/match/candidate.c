@@ -130,6 +130,46 @@ static uint32_t quick_nodes(const run *r, uint32_t per_node, uint64_t usable) {
   return nodes > NODE_SEARCH_CAP ? 0 : (uint32_t)nodes;
 }
 
+/* The budget that leaves the minimum headroom: budget less min_bp of it,
+ * rounded so that need <= result means headroom >= min_bp. */
+static uint64_t headroom_budget(uint64_t budget, uint32_t min_bp) {
+  uint64_t keep = (uint64_t)((unsigned __int128)budget * min_bp / GSZ_BP_SCALE);
+  if ((unsigned __int128)keep * GSZ_BP_SCALE < (unsigned __int128)budget * min_bp)
+    keep++;
+  return budget - keep;
+}
+
+/* Scale-out NICs per node a multi-node configuration needs: one per GPU
+ * when the GPUs of different nodes exchange gradients or tensor-parallel
+ * activations (training), else the setting for pipeline stages, whose
+ * hand-offs are small (docs/deployability.md). */
+static uint32_t nics_per_node(const run *r, uint32_t per_node) {
+  if (r->training)
+    return per_node;
+  return r->d->settings.pp_nics_per_node ? r->d->settings.pp_nics_per_node : 1;
+}
+
+/* Power: a node may draw only the sustained share of what its power
+ * supplies deliver with redundancy kept; a workstation no more than a wall
+ * outlet gives. False with the POWER reason filled. */
+static bool power_fits(const run *r, const gsz_server *s, gsz_candidate *c, uint64_t draw) {
+  uint32_t share = s->psu_load_max_bp               ? s->psu_load_max_bp
+                   : r->d->settings.psu_load_max_bp ? r->d->settings.psu_load_max_bp
+                                                    : GSZ_BP_SCALE;
+  uint64_t limit = (uint64_t)s->psu_w * share / GSZ_BP_SCALE;
+  bool outlet = s->workstation && r->outlet_w != 0 && r->outlet_w < limit;
+  if (outlet)
+    limit = r->outlet_w;
+  c->node_limit_w = limit > UINT32_MAX ? UINT32_MAX : (uint32_t)limit;
+  if (draw <= limit)
+    return true;
+  c->verdict.draw_w = c->node_power_w;
+  c->verdict.psu_w = s->psu_w;
+  c->verdict.limit_w = c->node_limit_w;
+  c->verdict.outlet = outlet;
+  return false;
+}
+
 /* Evaluate one (GPU, server, count). True when it fits; otherwise the
  * reason is in c->verdict and kept on gs. */
 bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
@@ -140,12 +180,15 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   memset(&c->verdict, 0, offsetof(gsz_reason, text));
   c->verdict.text[0] = '\0';
   c->bom.n_lines = 0;
+  c->n_cautions = 0;
   c->price.n_lines = 0;
   c->price.total_minor = 0;
   c->gpu = g;
   c->server = s;
   c->gpus_per_node = per_node;
   c->usable_bytes = (uint64_t)g->usable_mib << 20;
+  c->format_support = (gsz_support)gs->weights_support;
+  c->kv_format_support = (gsz_support)gs->kv_support;
   /* In 64 bits: a mistyped TDP must not wrap around and pass. */
   uint64_t draw = (uint64_t)per_node * g->tdp_w + s->base_w;
   c->node_power_w = draw > UINT32_MAX ? UINT32_MAX : (uint32_t)draw;
@@ -159,19 +202,27 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     return false;                                                                                  \
   } while (0)
 
-  if (r->server_out[s - r->d->servers])
+  const char *out = r->server_out[s - r->d->servers];
+  if (out != NULL) {
+    snprintf(v->text, sizeof v->text, "%s", out);
     REJECT(EXCLUDED);
+  }
   if (!s->sellable)
     REJECT(NOT_SOLD);
+  if (s->lifecycle == GSZ_LIFECYCLE_END_OF_SALE && !r->o->allow_eol) {
+    snprintf(v->text, sizeof v->text,
+             "server %s is end of sale%s%s (" GSZ_FIELD("allow_eol") " quotes it)", s->sku,
+             s->lifecycle_date ? " since " : "", s->lifecycle_date ? s->lifecycle_date : "");
+    REJECT(EOL);
+  }
   if (!g->datacenter_ok && !s->workstation && !r->o->allow_consumer)
     REJECT(LICENSE);
-  if (draw > s->psu_w) {
-    v->draw_w = c->node_power_w;
-    v->psu_w = s->psu_w;
+  if (!power_fits(r, s, c, draw))
     REJECT(POWER);
-  }
 
-  /* Memory: the layout and the smallest node count that fits. */
+  /* Memory: the layout and the smallest node count that fits with the
+   * headroom the estimate's own margin asks for. A server that cannot be
+   * networked is searched at one node only. */
   uint32_t tp = r->training ? r->o->train_tp : inference_tp(r, per_node);
   if (r->training && (per_node % tp != 0 || !gsz_layout_tp_ok(r->m, tp, NULL))) {
     snprintf(v->text, sizeof v->text,
@@ -181,6 +232,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   bool quick = r->w->method == GSZ_METHOD_QUICK;
   uint32_t util = quick ? GSZ_BP_SCALE : r->w->runtime->mem_util_bp;
   c->budget_bytes = gsz_memory_budget(c->usable_bytes, util);
+  uint64_t fit_budget = headroom_budget(c->budget_bytes, r->min_headroom_bp);
   uint32_t cap = node_cap(r, per_node, tp);
   if (cap == 0) {
     snprintf(v->text, sizeof v->text,
@@ -188,7 +240,10 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
              per_node / tp, r->m->arch->num_hidden_layers);
     REJECT(TP_DIVISIBILITY);
   }
+  bool single = s->workstation || s->scale_out == GSZ_SCALE_OUT_NONE;
   uint32_t max_nodes = r->o->max_nodes < cap ? r->o->max_nodes : cap;
+  if (single)
+    max_nodes = 1;
   uint32_t nodes;
   if (quick) {
     nodes = quick_nodes(r, per_node, c->usable_bytes);
@@ -199,16 +254,46 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       v->budget_bytes = c->budget_bytes;
       if (nodes == 0)
         REJECT(MEMORY);
+      if (single && nodes <= r->o->max_nodes) {
+        char why[GSZ_REASON_TEXT_MAX];
+        gsz_network_plan plan;
+        gsz_bom_network(&c->bom, &plan, r->d, s, 1, 2, why, sizeof why);
+        c->bom.n_lines = 0;
+        snprintf(v->text, sizeof v->text, "needs %u nodes; %s", nodes, why);
+        REJECT(NETWORK);
+      }
       REJECT(MAX_NODES);
     }
   } else {
-    nodes = smallest_nodes(r, per_node, tp, 1, max_nodes, c->budget_bytes);
+    nodes = smallest_nodes(r, per_node, tp, 1, max_nodes, fit_budget);
     if (nodes == 0) {
-      uint32_t beyond = smallest_nodes(r, per_node, tp, max_nodes + 1, cap, c->budget_bytes);
+      uint32_t all = r->o->max_nodes < cap ? r->o->max_nodes : cap;
+      uint32_t beyond =
+          smallest_nodes(r, per_node, tp, max_nodes + 1, single ? all : cap, fit_budget);
+      if (beyond != 0 && single) {
+        char why[GSZ_REASON_TEXT_MAX];
+        gsz_network_plan plan;
+        gsz_bom_network(&c->bom, &plan, r->d, s, 1, 2, why, sizeof why);
+        c->bom.n_lines = 0;
+        v->nodes = beyond;
+        snprintf(v->text, sizeof v->text, "needs %u nodes; %s", beyond, why);
+        REJECT(NETWORK);
+      }
       if (beyond != 0 && max_nodes == r->o->max_nodes) {
         v->nodes = beyond;
         v->limit = r->o->max_nodes;
         REJECT(MAX_NODES);
+      }
+      /* Fits the budget, but without the headroom asked for. */
+      uint32_t raw =
+          r->min_headroom_bp ? smallest_nodes(r, per_node, tp, 1, max_nodes, c->budget_bytes) : 0;
+      if (raw != 0) {
+        uint64_t need = need_at(r, layout_for(r, per_node, tp, max_nodes), NULL);
+        v->nodes = max_nodes;
+        v->headroom_bp =
+            (int32_t)((unsigned __int128)(c->budget_bytes - need) * GSZ_BP_SCALE / c->budget_bytes);
+        v->min_headroom_bp = (int32_t)r->min_headroom_bp;
+        REJECT(HEADROOM);
       }
       v->need = need_at(r, layout_for(r, per_node, tp, 1), NULL);
       v->need_at_limit = need_at(r, layout_for(r, per_node, tp, max_nodes), NULL);
@@ -232,12 +317,28 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     REJECT(MAX_GPUS);
   }
 
+  /* What it is made of: the nodes, and their network when there are
+   * several. */
+  gsz_bom_configuration(&c->bom, r->d, g, s, per_node, nodes);
+  c->power_w = (uint64_t)c->node_power_w * nodes;
+  c->rack_units = s->rack_units * nodes;
+  if (nodes > 1) {
+    gsz_network_plan plan;
+    c->nics_per_node = nics_per_node(r, per_node);
+    if (!gsz_bom_network(&c->bom, &plan, r->d, s, c->nics_per_node, nodes, v->text,
+                         sizeof v->text)) {
+      v->nodes = nodes;
+      REJECT(NETWORK);
+    }
+    c->power_w += plan.power_w;
+    c->rack_units += plan.rack_units;
+  }
+
   /* Price and budget. */
   memcpy(c->price.currency, r->p->currency, 4);
   c->price.minor_digits = r->p->minor_digits;
   gsz_diag pd;
   pd.message[0] = '\0';
-  gsz_bom_configuration(&c->bom, r->d, g, s, per_node, nodes);
   gsz_err err = r->p->price(r->p->ctx, &c->bom, false, &c->price, &pd);
   if (err == GSZ_ENOMEM) {
     r->err = gsz__diag_nomem(r->diag);

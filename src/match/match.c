@@ -31,12 +31,15 @@ void gsz_match_options_init(gsz_match_options *o) {
   o->top = 5;
   o->stock = GSZ_STOCK_ANY;
   o->train_tp = 1;
+  o->min_headroom_bp = -1;
 }
 
 /* Copy a candidate without its unused price lines (most of its size). */
 void gsz__match_copy_candidate(gsz_candidate *dst, const gsz_candidate *src) {
   memcpy(dst, src, offsetof(gsz_candidate, bom.lines));
   memcpy(dst->bom.lines, src->bom.lines, src->bom.n_lines * sizeof *src->bom.lines);
+  dst->n_cautions = src->n_cautions;
+  memcpy(dst->cautions, src->cautions, src->n_cautions * sizeof *src->cautions);
   memcpy(&dst->price, &src->price, offsetof(gsz_price, lines));
   memcpy(dst->price.lines, src->price.lines, src->price.n_lines * sizeof *src->price.lines);
 }
@@ -73,10 +76,60 @@ static bool gpu_excluded(const run *r, const gsz_gpu *g) {
          r->p->excluded(r->p->ctx, GSZ_ITEM_GPU, (size_t)(g - r->d->gpus));
 }
 
-static bool server_excluded(const run *r, const gsz_server *s) {
-  return in_list(r->o->exclude, r->o->n_exclude, s->sku) ||
-         (r->p->excluded != NULL &&
-          r->p->excluded(r->p->ctx, GSZ_ITEM_SERVER, (size_t)(s - r->d->servers)));
+static const char *const chassis_names[] = {"rack", "workstation", "rack_scale"};
+
+static const char *chassis_of(const gsz_server *s) {
+  return chassis_names[s->rack_scale ? 2 : s->workstation ? 1 : 0];
+}
+
+/* Why a server may not be offered (the request field that filters it, or
+ * "" for an exclusion); NULL when it may. */
+static const char *server_out(const run *r, const gsz_server *s) {
+  const gsz_match_options *o = r->o;
+  if (o->n_chassis > 0 && !in_list(o->chassis, o->n_chassis, chassis_of(s)))
+    return "chassis";
+  if (o->n_servers > 0) {
+    bool listed = false;
+    for (size_t i = 0; i < o->n_servers; i++)
+      listed |= o->servers[i] == s;
+    if (!listed)
+      return "server";
+  }
+  if (o->n_server_vendors > 0 && !in_list(o->server_vendors, o->n_server_vendors, s->vendor))
+    return "server_vendor";
+  if (o->has_cooling && s->cooling != o->cooling)
+    return "cooling";
+  if (in_list(o->exclude, o->n_exclude, s->sku) ||
+      (r->p->excluded != NULL &&
+       r->p->excluded(r->p->ctx, GSZ_ITEM_SERVER, (size_t)(s - r->d->servers))))
+    return "";
+  return NULL;
+}
+
+/* Whether the GPU runs the workload's weight and KV-cache formats in its
+ * runtime (table format_support); FORMAT when one does not run at all. */
+static bool formats_run(run *r, const gsz_gpu *g, gpu_state *gs) {
+  const char *runtime = r->w->runtime->name;
+  const gsz_format_support *row = NULL;
+  gs->weights_support = (uint8_t)gsz_catalog_format_support(
+      r->d, g->architecture, r->w->weight_format->name, runtime, &row);
+  const gsz_format *kv = r->w->kv_format;
+  const gsz_format_support *kv_row = NULL;
+  gs->kv_support =
+      (uint8_t)gsz_catalog_format_support(r->d, g->architecture, kv->name, runtime, &kv_row);
+  const gsz_format_support *none = gs->weights_support == GSZ_SUPPORT_NONE ? row
+                                   : gs->kv_support == GSZ_SUPPORT_NONE    ? kv_row
+                                                                           : NULL;
+  if (none == NULL)
+    return true;
+  gsz_reason why;
+  memset(&why, 0, sizeof why);
+  why.code = GSZ_REASON_FORMAT;
+  snprintf(why.text, sizeof why.text, "%s (%s) does not run %s%s in %s%s%s", g->sku,
+           g->architecture, none->format, none == kv_row ? " KV cache" : "", runtime,
+           none->notes ? ": " : "", none->notes ? none->notes : "");
+  gsz__match_keep_reason(r, gs, &why);
+  return false;
 }
 
 /* --- The run ---------------------------------------------------------------- */
@@ -111,7 +164,19 @@ static bool gpu_selected(run *r, const gsz_gpu *g, gpu_state *gs) {
     gsz__match_simple_reason(r, gs, GSZ_REASON_NOT_SOLD, NULL);
     return false;
   }
-  return true;
+  if (g->lifecycle == GSZ_LIFECYCLE_END_OF_SALE && !o->allow_eol) {
+    gsz_reason why;
+    memset(&why, 0, sizeof why);
+    why.code = GSZ_REASON_EOL;
+    snprintf(why.text, sizeof why.text,
+             "%s is end of sale%s%s (" GSZ_FIELD(
+                 "allow_eol") " quotes it, from stock where there is some)",
+             g->sku, g->lifecycle_date ? " since " : "",
+             g->lifecycle_date ? g->lifecycle_date : "");
+    gsz__match_keep_reason(r, gs, &why);
+    return false;
+  }
+  return r->w->method == GSZ_METHOD_QUICK || formats_run(r, g, gs);
 }
 
 /* Offer a fitting candidate to the top list: it enters if it beats the
@@ -210,6 +275,7 @@ static gsz_err add_lines(run *r, gsz_candidate *c) {
   gsz_err err = r->p->price(r->p->ctx, &c->bom, true, &c->price, &pd);
   if (err == GSZ_ENOMEM)
     return gsz__diag_nomem(r->diag);
+  gsz__match_cautions(r, c);
   return GSZ_OK; /* it priced before; a second run cannot fail otherwise */
 }
 
@@ -277,7 +343,11 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
     goto done;
   }
   for (size_t si = 0; si < d->n_servers; si++)
-    r.server_out[si] = server_excluded(&r, &d->servers[si]);
+    r.server_out[si] = server_out(&r, &d->servers[si]);
+  r.min_headroom_bp = o->min_headroom_bp >= 0         ? (uint32_t)o->min_headroom_bp
+                      : w->method == GSZ_METHOD_QUICK ? 0
+                                                      : w->runtime->min_headroom_bp;
+  r.outlet_w = o->outlet_w != 0 ? o->outlet_w : d->settings.wall_outlet_w;
   r.cap_top = (size_t)o->top + 1;
   r.top = gsz__malloc(r.cap_top * sizeof *r.top);
   if (r.top == NULL) {

@@ -30,6 +30,7 @@ typedef struct gpu_state {
   uint32_t first;
   uint8_t n;
   bool filtered, feasible;
+  uint8_t weights_support, kv_support; /* gsz_support of the formats on this GPU */
   cheapest_fit summary;
 } gpu_state;
 
@@ -61,7 +62,12 @@ typedef struct run {
   gpu_state *gpus;
   gsz_reason *pool;
   size_t n_pool, cap_pool;
-  bool *server_out; /* per server: excluded by the request or the pricing policy */
+  /* Per server: NULL when it may be offered, else why not: the request
+   * field that filters it out ("chassis", "server", ...) or "" for an
+   * exclusion by the request or the pricing policy. */
+  const char **server_out;
+  uint32_t min_headroom_bp; /* the headroom a fit needs, basis points of the budget */
+  uint32_t outlet_w;        /* a workstation's wall outlet limit; 0: none */
   const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* exclusions that name GPUs, resolved */
   size_t candidates;
   uint64_t quick_total; /* the quick method's total, the same for every layout */
@@ -94,6 +100,9 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
                          uint32_t per_node, gsz_candidate *c);
 /* (budget - need) / budget in basis points, for a candidate a result shows. */
 void gsz__match_set_headroom(gsz_candidate *c);
+
+/* The cautions of a candidate a result shows (cautions.c). */
+void gsz__match_cautions(const run *r, gsz_candidate *c);
 
 /* Stock against a candidate's bill of materials. */
 gsz_stock_status gsz__match_stock_for(const run *r, const gsz_bom *bom);

@@ -39,7 +39,8 @@ static bool closer(const gsz_reason *a, const gsz_reason *b) {
  * MAX_NODES the fewest nodes, MAX_GPUS the fewest GPUs (servers come in
  * catalog order, so the last one seen is not the closest: an 8-GPU board
  * after a 4-GPU one said "needs 8" where 4 would do); MEMORY the smallest
- * need over budget; BUDGET the cheapest; the others the first. No text is
+ * need over budget; BUDGET the cheapest; HEADROOM the most headroom;
+ * NETWORK the fewest nodes; the others the first. No text is
  * made here: reasons are data until a report describes them. */
 void gsz__match_keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
   for (unsigned i = 0; i < gs->n; i++) {
@@ -51,7 +52,9 @@ void gsz__match_keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
                      (why->nodes == slot->nodes && why->gpus_per_node < slot->gpus_per_node))) ||
                    (why->code == GSZ_REASON_MAX_GPUS && why->total_gpus < slot->total_gpus) ||
                    (why->code == GSZ_REASON_MEMORY && closer(why, slot)) ||
-                   (why->code == GSZ_REASON_BUDGET && why->price_minor < slot->price_minor);
+                   (why->code == GSZ_REASON_BUDGET && why->price_minor < slot->price_minor) ||
+                   (why->code == GSZ_REASON_HEADROOM && why->headroom_bp > slot->headroom_bp) ||
+                   (why->code == GSZ_REASON_NETWORK && why->nodes < slot->nodes);
     if (replace)
       *slot = *why;
     return;
@@ -96,9 +99,11 @@ static int reason_rank(gsz_reason_code code) {
     return 0;
   case GSZ_REASON_NO_PRICE:
   case GSZ_REASON_OVERFLOW:
+  case GSZ_REASON_HEADROOM:
     return 1;
   case GSZ_REASON_MAX_GPUS:
   case GSZ_REASON_MAX_NODES:
+  case GSZ_REASON_NETWORK:
     return 2;
   case GSZ_REASON_MEMORY:
     return 3;

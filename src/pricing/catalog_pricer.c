@@ -43,7 +43,7 @@ static gsz_err add_line(gsz_price *out, bool with_lines, const gsz_bom_line *bl,
   if (out->n_lines >= GSZ_PRICE_MAX_LINES)
     return gsz__diag_set(diag, GSZ_ELIMIT, "more than %d price lines", GSZ_PRICE_MAX_LINES);
   out->lines[out->n_lines++] =
-      (gsz_price_line){(gsz_line_kind)bl->kind, bl->sku, detail, qty, unit, amount};
+      (gsz_price_line){(gsz_line_kind)bl->kind, bl->sku, detail, bl->role, qty, unit, amount};
   return GSZ_OK;
 }
 

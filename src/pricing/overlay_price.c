@@ -79,7 +79,7 @@ static gsz_err push_line(line_sink *sink, gsz_line_kind kind, const char *item, 
     return GSZ_OK;
   if (out->n_lines >= GSZ_PRICE_MAX_LINES)
     return gsz__diag_set(diag, GSZ_ELIMIT, "more than %d price lines", GSZ_PRICE_MAX_LINES);
-  out->lines[out->n_lines++] = (gsz_price_line){kind, item, detail, qty, unit, amount};
+  out->lines[out->n_lines++] = (gsz_price_line){kind, item, detail, NULL, qty, unit, amount};
   return GSZ_OK;
 }
 
@@ -94,9 +94,12 @@ static gsz_err item_line(const gsz_overlay *ov, line_sink *out, const gsz_bom_li
   if (qty > (uint64_t)INT64_MAX || gsz__mul_i64(&amount, unit, (int64_t)qty))
     return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
                          (unsigned long long)qty, bl->sku);
+  unsigned at = out->out->n_lines;
   gsz_err err = push_line(out, (gsz_line_kind)bl->kind, bl->sku,
                           bl->included ? "included in the server price" : ip->line_detail, qty,
                           unit, amount, diag);
+  if (err == GSZ_OK && out->with_lines)
+    out->out->lines[at].role = bl->role;
   if (err != GSZ_OK || bl->included)
     goto add;
   for (size_t i = 0; i < ov->n_discounts; i++) {

@@ -17,11 +17,7 @@ static const char *money(char buf[GSZ_FMT_MAX], const gsz_match_result *res, int
 }
 
 static const char *headroom(char buf[GSZ_FMT_MAX], int32_t bp) {
-  if (bp < 0)
-    snprintf(buf, GSZ_FMT_MAX, "-%d.%d%%", -bp / 100, (-bp % 100) / 10);
-  else
-    snprintf(buf, GSZ_FMT_MAX, "%d.%d%%", bp / 100, (bp % 100) / 10);
-  return buf;
+  return gsz__fmt_percent_bp(buf, bp);
 }
 
 /* "tensor parallel 4, pipeline 2" / "data parallel 16, ZeRO-3" */
@@ -93,13 +89,32 @@ static const char *stock_short_words(const gsz_candidate *c) {
   return "short";
 }
 
+static const char *const support_names[] = {"unknown", "native", "weight_only", "none"};
+static const char *const lifecycle_names[] = {"current", "end_of_sale", "announced"};
+
+static const char *chassis_name(const gsz_server *s) {
+  return s->rack_scale ? "rack_scale" : s->workstation ? "workstation" : "rack";
+}
+
 /* --- Tables ------------------------------------------------------------------ */
 
-enum { L_QTY, L_ITEM, L_KIND, L_UNIT, L_UNIT_MINOR, L_AMOUNT, L_AMOUNT_MINOR, L_DETAIL, L_COLS };
+enum {
+  L_QTY,
+  L_ITEM,
+  L_ROLE,
+  L_KIND,
+  L_UNIT,
+  L_UNIT_MINOR,
+  L_AMOUNT,
+  L_AMOUNT_MINOR,
+  L_DETAIL,
+  L_COLS
+};
 
 static const gsz__col line_cols[L_COLS] = {
     [L_QTY] = {"quantity", "Qty", true, GSZ_COL_BOTH},
     [L_ITEM] = {"item", "Item", false, GSZ_COL_BOTH},
+    [L_ROLE] = {"role", "", false, GSZ_COL_MACHINE},
     [L_KIND] = {"kind", "Kind", false, GSZ_COL_BOTH},
     [L_UNIT] = {"unit", "Unit price", true, GSZ_COL_HUMAN},
     [L_UNIT_MINOR] = {"unit_minor", "", true, GSZ_COL_MACHINE},
@@ -116,7 +131,10 @@ static void line_table(gsz__table *t, const gsz_match_result *res, const gsz_pri
     bool percentage = l->quantity == 0; /* discount, markup, tax: unit is the base */
     gsz__table_row(t);
     gsz__table_int(t, L_QTY, (int64_t)l->quantity, percentage ? "" : NULL);
-    gsz__table_str(t, L_ITEM, l->item, NULL);
+    char item[160];
+    snprintf(item, sizeof item, "%s (%s)", l->item, l->role ? l->role : "");
+    gsz__table_str(t, L_ITEM, l->item, l->role ? item : NULL);
+    gsz__table_str(t, L_ROLE, l->role, NULL);
     gsz__table_str(t, L_KIND, gsz_line_kind_name(l->kind), NULL);
     char on[GSZ_FMT_MAX + 8];
     snprintf(on, sizeof on, "on %s", money(a, res, l->unit_minor));
@@ -134,6 +152,7 @@ static void line_table(gsz__table *t, const gsz_match_result *res, const gsz_pri
   gsz__table_row(t);
   gsz__table_null(t, L_QTY, "");
   gsz__table_str(t, L_ITEM, "total", NULL);
+  gsz__table_null(t, L_ROLE, "");
   gsz__table_null(t, L_KIND, "");
   gsz__table_null(t, L_UNIT, "");
   gsz__table_str(t, L_AMOUNT, money(a, res, p->total_minor), NULL);
@@ -168,6 +187,12 @@ enum {
   K_LEAD,
   K_REASONS,
   K_PRICING,
+  K_CHASSIS,
+  K_COOLING,
+  K_FORMAT,
+  K_POWER,
+  K_UNITS,
+  K_CAUTIONS,
   K_COLS
 };
 
@@ -197,6 +222,12 @@ static const gsz__col config_cols[K_COLS] = {
     [K_LEAD] = {"lead_time_days", "", true, GSZ_COL_MACHINE},
     [K_REASONS] = {"reasons", "", false, GSZ_COL_MACHINE},
     [K_PRICING] = {"pricing", "", false, GSZ_COL_MACHINE},
+    [K_CHASSIS] = {"chassis", "", false, GSZ_COL_MACHINE},
+    [K_COOLING] = {"cooling", "", false, GSZ_COL_MACHINE},
+    [K_FORMAT] = {"format_support", "", false, GSZ_COL_MACHINE},
+    [K_POWER] = {"power_w", "", true, GSZ_COL_MACHINE},
+    [K_UNITS] = {"rack_units", "", true, GSZ_COL_MACHINE},
+    [K_CAUTIONS] = {"cautions", "", false, GSZ_COL_MACHINE},
 };
 
 static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
@@ -232,6 +263,16 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
     gsz__table_int(t, K_LEAD, c->stock.lead_time_days, NULL);
   else
     gsz__table_null(t, K_LEAD, NULL);
+  gsz__table_str(t, K_CHASSIS, chassis_name(c->server), NULL);
+  gsz__table_str(t, K_COOLING, c->server->cooling == GSZ_COOLING_LIQUID ? "liquid" : "air", NULL);
+  gsz__table_str(t, K_FORMAT, support_names[c->format_support], NULL);
+  gsz__table_u64(t, K_POWER, c->power_w, NULL);
+  gsz__table_int(t, K_UNITS, c->rack_units, NULL);
+  char codes[GSZ_MATCH_MAX_CAUTIONS * 34] = "";
+  for (unsigned i = 0; i < c->n_cautions; i++)
+    snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s", i ? ";" : "",
+             c->cautions[i].code);
+  gsz__table_str(t, K_CAUTIONS, codes, NULL);
 }
 
 enum { J_GPU, J_CODE, J_DETAIL, J_COLS };
@@ -336,6 +377,53 @@ static void indent_table(gsz__buf *b, gsz__table *t, const char *prefix) {
   gsz__buf_release(&inner);
 }
 
+/* Power in kW with one decimal from watts, truncated. */
+static const char *kw(char buf[GSZ_FMT_MAX], uint64_t w) {
+  snprintf(buf, GSZ_FMT_MAX, "%llu.%llu kW", (unsigned long long)(w / 1000),
+           (unsigned long long)(w % 1000 / 100));
+  return buf;
+}
+
+/* The deployability lines of the chosen configuration: chassis and
+ * cooling, number format support, power against its limit, network. */
+static void deploy_words(gsz__buf *b, const gsz_match_result *res, const gsz_candidate *c,
+                         const char *bullet) {
+  (void)res;
+  const gsz_server *s = c->server;
+  char a[GSZ_FMT_MAX], pct[GSZ_FMT_MAX];
+  char units[48] = "";
+  if (c->rack_units > 0)
+    snprintf(units, sizeof units, ", %u U of rack in all", c->rack_units);
+  gsz__text_printf(b, "%schassis: %s%s, %s-cooled%s\n", bullet, chassis_name(s),
+                   s->rack_units == 0 && !s->rack_scale ? " (tower)" : "",
+                   s->cooling == GSZ_COOLING_LIQUID ? "liquid" : "air", units);
+  gsz__text_printf(b, "%sformat: %s on %s %s\n", bullet,
+                   c->format_support == GSZ_SUPPORT_NATIVE        ? "native"
+                   : c->format_support == GSZ_SUPPORT_WEIGHT_ONLY ? "weight-only"
+                                                                  : "not recorded",
+                   c->gpu->architecture ? c->gpu->architecture : "an unrecorded architecture",
+                   c->gpu->sku);
+  uint32_t share = c->node_limit_w && s->psu_w
+                       ? (uint32_t)((uint64_t)c->node_power_w * GSZ_BP_SCALE / s->psu_w)
+                       : 0;
+  gsz__text_printf(b,
+                   "%spower: %u W per node of the %u W its power supplies deliver (%s; "
+                   "limit %u W); %s in all\n",
+                   bullet, c->node_power_w, s->psu_w, gsz__fmt_percent_bp(pct, (int32_t)share),
+                   c->node_limit_w, kw(a, c->power_w));
+  if (c->nodes > 1) {
+    unsigned switches = 0;
+    for (unsigned i = 0; i < c->bom.n_lines; i++)
+      if (c->bom.lines[i].kind == GSZ_ITEM_SWITCH)
+        switches += (unsigned)c->bom.lines[i].quantity;
+    gsz__text_printf(b,
+                     "%snetwork: %u scale-out NIC%s per node, %u switch%s (see the price "
+                     "lines)\n",
+                     bullet, c->nics_per_node, c->nics_per_node == 1 ? "" : "s", switches,
+                     switches == 1 ? "" : "es");
+  }
+}
+
 static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_match_result *res,
                        bool md) {
   const gsz_workload *w = req->size.workload;
@@ -370,17 +458,12 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
                      gsz__fmt_gib(c2, best->budget_bytes), gsz__fmt_gib(d, best->usable_bytes),
                      gsz__fmt_ratio(util, res->best_estimate.mem_util_bp, GSZ_BP_SCALE, 2),
                      headroom(room, best->headroom_bp));
-    gsz__text_printf(b, "%spower: %u W per node of the %u W its power supplies deliver\n", bullet,
-                     best->node_power_w, best->server->psu_w);
+    deploy_words(b, res, best, bullet);
     gsz__text_printf(b, "%sstock: ", bullet);
     stock_words(b, best);
     gsz__buf_putc(b, '\n');
-    if (!best->gpu->verified || !best->server->verified)
-      gsz__text_printf(b,
-                       "%scaution: some specifications of %s%s%s are unverified in the catalog\n",
-                       bullet, !best->gpu->verified ? best->gpu->sku : "",
-                       !best->gpu->verified && !best->server->verified ? " and " : "",
-                       !best->server->verified ? best->server->sku : "");
+    for (unsigned i = 0; i < best->n_cautions; i++)
+      gsz__text_printf(b, "%scaution: %s\n", bullet, best->cautions[i].text);
     gsz__buf_puts(b, md ? "\n**Price**\n\n" : "\n  price:\n");
     line_table(&t, res, &best->price);
     if (md)
@@ -495,6 +578,27 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
   gsz__jb_put(jb, o, "headroom_pct", json_real(c->headroom_bp / 100.0));
   gsz__jb_put(jb, o, "node_power_w", json_integer(c->node_power_w));
   gsz__jb_put(jb, o, "psu_w", json_integer(c->server->psu_w));
+  gsz__jb_put(jb, o, "node_power_limit_w", json_integer(c->node_limit_w));
+  gsz__jb_put(jb, o, "power_w", json_integer((json_int_t)c->power_w));
+  gsz__jb_put(jb, o, "rack_units", json_integer(c->rack_units));
+  gsz__jb_put(jb, o, "chassis", gsz__json_text(chassis_name(c->server)));
+  gsz__jb_put(jb, o, "cooling",
+              gsz__json_text(c->server->cooling == GSZ_COOLING_LIQUID ? "liquid" : "air"));
+  gsz__jb_put(jb, o, "format_support", gsz__json_text(support_names[c->format_support]));
+  gsz__jb_put(jb, o, "kv_format_support", gsz__json_text(support_names[c->kv_format_support]));
+  json_t *life = json_object();
+  gsz__jb_put(jb, life, "gpu", gsz__json_text(lifecycle_names[c->gpu->lifecycle]));
+  gsz__jb_put(jb, life, "server", gsz__json_text(lifecycle_names[c->server->lifecycle]));
+  gsz__jb_put(jb, o, "lifecycle", life);
+  gsz__jb_put(jb, o, "nics_per_node", json_integer(c->nics_per_node));
+  json_t *cautions = json_array();
+  for (unsigned i = 0; i < c->n_cautions && cautions; i++) {
+    json_t *k = json_object();
+    gsz__jb_put(jb, k, "code", gsz__json_text(c->cautions[i].code));
+    gsz__jb_put(jb, k, "text", gsz__json_text(c->cautions[i].text));
+    gsz__jb_append(jb, cautions, k);
+  }
+  gsz__jb_put(jb, o, "cautions", cautions);
   json_t *price = json_object();
   gsz__jb_put(jb, price, "total_minor", json_integer(c->price.total_minor));
   gsz__jb_put(jb, price, "currency", gsz__json_text(res->currency));

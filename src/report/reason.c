@@ -48,12 +48,35 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
              r->gpus_per_node, g->sku, server, (unsigned long long)r->max_gpus);
     break;
   case GSZ_REASON_POWER:
-    snprintf(buf, size, "%u x %s with the server's base draw %u W, over the %u W of %s's PSUs",
-             r->gpus_per_node, g->sku, r->draw_w, r->psu_w, server);
+    if (r->outlet)
+      snprintf(buf, size,
+               "%u x %s with the workstation's base draw is %u W, more than the %u W a wall "
+               "outlet gives continuously (" GSZ_FIELD("outlet_watts") " changes it)",
+               r->gpus_per_node, g->sku, r->draw_w, r->limit_w);
+    else if (r->limit_w != 0 && r->limit_w < r->psu_w)
+      snprintf(buf, size,
+               "%u x %s with the server's base draw is %u W, over the %u W it may draw "
+               "continuously: %s of the %u W of %s's PSUs",
+               r->gpus_per_node, g->sku, r->draw_w, r->limit_w,
+               gsz__fmt_percent_bp(a, (int32_t)((uint64_t)r->limit_w * GSZ_BP_SCALE / r->psu_w)),
+               r->psu_w, server);
+    else
+      snprintf(buf, size, "%u x %s with the server's base draw %u W, over the %u W of %s's PSUs",
+               r->gpus_per_node, g->sku, r->draw_w, r->psu_w, server);
+    break;
+  case GSZ_REASON_HEADROOM:
+    snprintf(buf, size,
+             "fits on %u node%s of %u x %s in %s with %s headroom; the least accepted is "
+             "%s (" GSZ_FIELD("min_headroom") ")",
+             r->nodes, r->nodes == 1 ? "" : "s", r->gpus_per_node, g->sku, server,
+             gsz__fmt_percent_bp(a, r->headroom_bp), gsz__fmt_percent_bp(b, r->min_headroom_bp));
     break;
   case GSZ_REASON_TP_DIVISIBILITY:
   case GSZ_REASON_NO_PRICE:
   case GSZ_REASON_OVERFLOW:
+  case GSZ_REASON_NETWORK:
+  case GSZ_REASON_FORMAT:
+  case GSZ_REASON_EOL:
     snprintf(buf, size, "%s", r->text);
     break;
   case GSZ_REASON_NO_SERVER:
@@ -66,7 +89,18 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
       snprintf(buf, size, "%s is kept in the catalog for reference only", g->sku);
     break;
   case GSZ_REASON_EXCLUDED:
-    if (strcmp(r->text, "gpu") == 0)
+    if (strcmp(r->text, "chassis") == 0)
+      snprintf(buf, size, "%s is not a chassis asked for with " GSZ_FIELD("chassis"), server);
+    else if (strcmp(r->text, "server") == 0)
+      snprintf(buf, size, "server %s is not among those asked for with " GSZ_FIELD("server"),
+               server);
+    else if (strcmp(r->text, "server_vendor") == 0)
+      snprintf(buf, size, "server %s is not of a vendor asked for with " GSZ_FIELD("server_vendor"),
+               server);
+    else if (strcmp(r->text, "cooling") == 0)
+      snprintf(buf, size, "server %s is not cooled as asked for with " GSZ_FIELD("cooling"),
+               server);
+    else if (strcmp(r->text, "gpu") == 0)
       snprintf(buf, size, "not among the GPUs asked for with " GSZ_FIELD("gpu"));
     else if (strcmp(r->text, "vendor") == 0)
       snprintf(buf, size, "vendor %s is not among those asked for with " GSZ_FIELD("vendor"),

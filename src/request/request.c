@@ -327,6 +327,32 @@ static gsz_err known_filters(gsz_match_options *o, const gsz_request *req,
                          ff);
     o->form_factors[o->n_form_factors++] = ff;
   }
+  for (unsigned i = 0; i < req->n_list[GSZ_FIELD_CHASSIS]; i++) {
+    const char *c = req->list[GSZ_FIELD_CHASSIS][i];
+    if (!gsz__str_ieq(c, "rack") && !gsz__str_ieq(c, "workstation") &&
+        !gsz__str_ieq(c, "rack_scale"))
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_CHASSIS,
+                         "expected rack, workstation or rack_scale, got '%s'", c);
+    o->chassis[o->n_chassis++] = c;
+  }
+  for (unsigned i = 0; i < req->n_list[GSZ_FIELD_SERVER]; i++) {
+    const char *sku = req->list[GSZ_FIELD_SERVER][i];
+    const gsz_server *s = gsz_catalog_find_server(d, sku);
+    if (s == NULL)
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_SERVER,
+                         "unknown server '%s' (see 'gpusizer catalog servers')", sku);
+    o->servers[o->n_servers++] = s;
+  }
+  for (unsigned i = 0; i < req->n_list[GSZ_FIELD_SERVER_VENDOR]; i++) {
+    const char *vendor = req->list[GSZ_FIELD_SERVER_VENDOR][i];
+    bool known = false;
+    for (size_t s = 0; s < d->n_servers && !known; s++)
+      known = gsz__str_ieq(d->servers[s].vendor, vendor);
+    if (!known)
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_SERVER_VENDOR,
+                         "no server of vendor '%s' in the catalog", vendor);
+    o->server_vendors[o->n_server_vendors++] = vendor;
+  }
   for (unsigned i = 0; i < req->n_list[GSZ_FIELD_EXCLUDE]; i++) {
     const char *sku = req->list[GSZ_FIELD_EXCLUDE][i];
     if (gsz_catalog_find_gpu(d, sku) == NULL && gsz_catalog_find_server(d, sku) == NULL)
@@ -334,6 +360,36 @@ static gsz_err known_filters(gsz_match_options *o, const gsz_request *req,
                          "'%s' is neither a GPU nor a server in the catalog", sku);
     o->exclude[o->n_exclude++] = sku;
   }
+  return GSZ_OK;
+}
+
+/* Cooling, end-of-sale parts, the least headroom and a workstation's wall
+ * outlet (docs/deployability.md). */
+static gsz_err deployability(gsz_match_options *o, const gsz_request *req, gsz_diag *diag) {
+  const char *cooling = req->value[GSZ_FIELD_COOLING];
+  if (cooling != NULL) {
+    if (!gsz__str_ieq(cooling, "air") && !gsz__str_ieq(cooling, "liquid"))
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_COOLING, "expected air or liquid, got '%s'",
+                         cooling);
+    o->has_cooling = true;
+    o->cooling = gsz__str_ieq(cooling, "air") ? GSZ_COOLING_AIR : GSZ_COOLING_LIQUID;
+  }
+  o->allow_eol = req->value[GSZ_FIELD_ALLOW_EOL] != NULL;
+  const char *pct = req->value[GSZ_FIELD_MIN_HEADROOM];
+  if (pct != NULL) {
+    int64_t bp; /* hundredths of a percent are basis points */
+    gsz_err err = gsz_parse_fixed(&bp, pct, 2, false, diag);
+    if (err != GSZ_OK || bp > 50 * 100)
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_MIN_HEADROOM,
+                         "expected a percentage from 0 to 50 with at most 2 decimals, got '%s'",
+                         pct);
+    o->min_headroom_bp = (int32_t)bp;
+  }
+  uint64_t watts;
+  gsz_err err = uint_field(&watts, req, GSZ_FIELD_OUTLET_WATTS, 100, 100000, 0, diag);
+  if (err != GSZ_OK)
+    return err;
+  o->outlet_w = (uint32_t)watts;
   return GSZ_OK;
 }
 
@@ -380,6 +436,8 @@ gsz_err gsz__request_match_options(gsz_match_options *o, const gsz_request *req,
   if ((err = PARSE_CHOICE(gsz_stock_policy_parse, &o->stock, GSZ_FIELD_STOCK)) != GSZ_OK)
     return err;
   o->allow_consumer = req->value[GSZ_FIELD_ALLOW_CONSUMER] != NULL;
+  if ((err = deployability(o, req, diag)) != GSZ_OK)
+    return err;
   for (unsigned i = 0; i < req->n_list[GSZ_FIELD_GPU]; i++)
     if ((err = gpu_named(&o->gpus[o->n_gpus++], d, GSZ_FIELD_GPU, req->list[GSZ_FIELD_GPU][i],
                          diag)) != GSZ_OK)

@@ -452,3 +452,11 @@ const char *gsz_output_format_name(gsz_output_format format) {
   }
   return "table";
 }
+
+const char *gsz__fmt_percent_bp(char buf[GSZ_FMT_MAX], int32_t bp) {
+  if (bp < 0)
+    snprintf(buf, GSZ_FMT_MAX, "-%d.%d%%", -bp / 100, (-bp % 100) / 10);
+  else
+    snprintf(buf, GSZ_FMT_MAX, "%d.%d%%", bp / 100, (bp % 100) / 10);
+  return buf;
+}

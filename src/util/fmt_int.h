@@ -14,6 +14,8 @@
 
 /* "14.96 GiB": bytes / 2^30 to two decimals, rounded half up. */
 const char *gsz__fmt_gib(char buf[GSZ_FMT_MAX], uint64_t bytes);
+/* Basis points as a percentage with one decimal, truncated: 1234 -> "12.3%". */
+const char *gsz__fmt_percent_bp(char buf[GSZ_FMT_MAX], int32_t bp);
 /* "16.06 GB": bytes / 10^9 to two decimals, rounded half up. */
 const char *gsz__fmt_gb(char buf[GSZ_FMT_MAX], uint64_t bytes);
 /* "8,030,261,248" */
