@@ -246,7 +246,16 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     max_nodes = 1;
   uint32_t nodes;
   if (quick) {
-    nodes = quick_nodes(r, per_node, c->usable_bytes);
+    nodes = quick_nodes(r, per_node, headroom_budget(c->usable_bytes, r->min_headroom_bp));
+    uint32_t raw = quick_nodes(r, per_node, c->usable_bytes);
+    if ((nodes == 0 || nodes > max_nodes) && raw != 0 && raw <= max_nodes) {
+      uint64_t share = quick_share(r, (uint64_t)per_node * raw);
+      v->nodes = raw;
+      v->headroom_bp =
+          (int32_t)((unsigned __int128)(c->usable_bytes - share) * GSZ_BP_SCALE / c->usable_bytes);
+      v->min_headroom_bp = (int32_t)r->min_headroom_bp;
+      REJECT(HEADROOM);
+    }
     if (nodes == 0 || nodes > max_nodes) {
       v->nodes = nodes;
       v->limit = r->o->max_nodes;
@@ -267,6 +276,18 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   } else {
     nodes = smallest_nodes(r, per_node, tp, 1, max_nodes, fit_budget);
     if (nodes == 0) {
+      /* Fits the budget within the node limit, but without the headroom
+       * asked for: that is the reason to give, the one a flag changes. */
+      uint32_t raw =
+          r->min_headroom_bp ? smallest_nodes(r, per_node, tp, 1, max_nodes, c->budget_bytes) : 0;
+      if (raw != 0) {
+        uint64_t need = need_at(r, layout_for(r, per_node, tp, max_nodes), NULL);
+        v->nodes = max_nodes;
+        v->headroom_bp =
+            (int32_t)((unsigned __int128)(c->budget_bytes - need) * GSZ_BP_SCALE / c->budget_bytes);
+        v->min_headroom_bp = (int32_t)r->min_headroom_bp;
+        REJECT(HEADROOM);
+      }
       uint32_t all = r->o->max_nodes < cap ? r->o->max_nodes : cap;
       uint32_t beyond =
           smallest_nodes(r, per_node, tp, max_nodes + 1, single ? all : cap, fit_budget);
@@ -283,17 +304,6 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
         v->nodes = beyond;
         v->limit = r->o->max_nodes;
         REJECT(MAX_NODES);
-      }
-      /* Fits the budget, but without the headroom asked for. */
-      uint32_t raw =
-          r->min_headroom_bp ? smallest_nodes(r, per_node, tp, 1, max_nodes, c->budget_bytes) : 0;
-      if (raw != 0) {
-        uint64_t need = need_at(r, layout_for(r, per_node, tp, max_nodes), NULL);
-        v->nodes = max_nodes;
-        v->headroom_bp =
-            (int32_t)((unsigned __int128)(c->budget_bytes - need) * GSZ_BP_SCALE / c->budget_bytes);
-        v->min_headroom_bp = (int32_t)r->min_headroom_bp;
-        REJECT(HEADROOM);
       }
       v->need = need_at(r, layout_for(r, per_node, tp, 1), NULL);
       v->need_at_limit = need_at(r, layout_for(r, per_node, tp, max_nodes), NULL);
