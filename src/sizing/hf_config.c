@@ -217,8 +217,8 @@ static void layer_pattern(cfg *c, const char *key, const json_t *list, layer_kin
   for (uint32_t i = 0; i < layers; i++)
     if ((kind(json_array_get(list, i)) == 0) != ((i + 1) % every == 0)) {
       c->err = gsz__diag_set(c->diag, GSZ_EUNSUPPORTED,
-                             "%s: '%s' is not every Nth layer attending fully and the others "
-                             "through the window, the one layout gpusizer sizes the KV cache of",
+                             "%s: '%s' mixes windowed and full layers in a way gpusizer "
+                             "cannot size (it sizes every Nth layer full, the others windowed)",
                              c->label, key);
       return;
     }
