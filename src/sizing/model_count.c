@@ -32,7 +32,7 @@ typedef struct family_rules {
   const char *name;
   unsigned norms_per_layer;
   bool qk_norm;     /* per-head RMSNorm on q and k (qwen3, qwen3_moe, gemma3) */
-  bool moe;         /* MoE layers: see moe_layer() */
+  bool moe;         /* has MoE layers: which ones, moe_layers_in() */
   bool mla;         /* multi-head latent attention */
   bool score_bias;  /* router has a per-expert correction bias (deepseek_v3) */
   bool router_bias; /* the router linear has a bias (gpt_oss) */
