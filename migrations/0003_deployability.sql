@@ -351,6 +351,20 @@ END;
 -- Workstations are single-node machines: the rows that exist say so.
 UPDATE server SET scale_out = 'none' WHERE chassis = 'workstation';
 
+-- The architecture is a fact of the SKU: a catalog file made before this
+-- schema gets it for the GPUs gpusizer shipped (NVIDIA, AMD and Intel
+-- product pages, as in catalog/030_gpu.sql). Other GPUs stay NULL, which
+-- db check lists so that the maintainer sets them.
+UPDATE gpu SET architecture = 'hopper' WHERE architecture IS NULL AND sku IN ('H100-SXM5-80GB', 'H100-PCIE-80GB', 'H100-NVL-94GB', 'H200-SXM-141GB', 'H200-NVL-141GB');
+UPDATE gpu SET architecture = 'blackwell' WHERE architecture IS NULL AND sku IN ('B200-SXM-180GB', 'B300-SXM-288GB');
+UPDATE gpu SET architecture = 'ampere' WHERE architecture IS NULL AND sku IN ('A100-SXM4-80GB', 'A100-SXM4-40GB', 'A100-PCIE-80GB', 'A100-PCIE-40GB', 'A10', 'A30', 'A40', 'RTX-A6000');
+UPDATE gpu SET architecture = 'ada' WHERE architecture IS NULL AND sku IN ('L40S', 'L40', 'L4', 'RTX-6000-ADA', 'RTX-4090');
+UPDATE gpu SET architecture = 'blackwell_rtx' WHERE architecture IS NULL AND sku IN ('RTX-PRO-6000-BW', 'RTX-PRO-6000-BW-MAXQ', 'RTX-5090');
+UPDATE gpu SET architecture = 'cdna3' WHERE architecture IS NULL AND sku IN ('MI300X', 'MI325X');
+UPDATE gpu SET architecture = 'cdna4' WHERE architecture IS NULL AND sku IN ('MI355X');
+UPDATE gpu SET architecture = 'gaudi2' WHERE architecture IS NULL AND sku IN ('GAUDI2');
+UPDATE gpu SET architecture = 'gaudi3' WHERE architecture IS NULL AND sku IN ('GAUDI3');
+
 -- What db check lists beyond catalog_issue (db check reads every view
 -- named catalog_issue*).
 CREATE VIEW catalog_issue_deployability AS

@@ -2,13 +2,19 @@
  * architecture, and reading a Hugging Face config.json.
  *
  * Counts are exact to the parameter for the supported families (llama,
- * mistral, qwen2, qwen3, phi3, gemma2, mixtral, deepseek_v3): embeddings,
- * every projection, biases, norms, routers, experts, and the LM head unless
- * tied. The count is also broken down by how tensor parallelism splits it,
- * so the memory estimator can size one GPU of a layout exactly.
+ * mistral, qwen2, qwen3, qwen3_moe, phi3, gemma2, gemma3, mixtral,
+ * deepseek_v3, llama4, gpt_oss): embeddings, every projection, biases,
+ * norms, attention sinks, routers and their biases, experts and their
+ * biases, and the LM head unless tied. The count is also broken down by how
+ * tensor parallelism splits it, so the memory estimator can size one GPU of
+ * a layout exactly.
  *
- * DeepSeek-V3: the multi-token-prediction module (an extra layer used only
- * for speculative decoding) is not counted; the main model is 671B.
+ * What is not counted, on purpose (docs/models.md gives each figure):
+ *  - DeepSeek-V3/R1's multi-token-prediction module (an extra layer used
+ *    only for speculative decoding); the main model is 671B;
+ *  - the vision encoder and projector of multimodal checkpoints (Llama 4,
+ *    Gemma 3 4B and larger): the language model is counted, as for a
+ *    text-only deployment.
  *
  * Threads: counting is a pure function; a gsz_hf_model is read-only once
  * loaded and may be shared. */
@@ -42,7 +48,7 @@ typedef struct gsz_param_count {
   uint64_t total;                          /* every parameter */
   uint64_t active;                         /* used per token: total less unused routed experts */
   uint64_t embedding, lm_head, final_norm; /* lm_head 0 when tied */
-  uint32_t n_dense_layers, n_moe_layers;   /* dense layers come first */
+  uint32_t n_dense_layers, n_moe_layers;   /* which is which: gsz_model_layer_moe() */
   gsz_layer_params dense_layer, moe_layer;
 } gsz_param_count;
 
@@ -59,8 +65,16 @@ gsz_err gsz_model_count(gsz_param_count *out, const gsz_arch *arch, gsz_diag *di
 uint32_t gsz_model_head_dim(const gsz_arch *arch);
 /* num_key_value_heads, or num_attention_heads when not set (MHA). */
 uint32_t gsz_model_kv_heads(const gsz_arch *arch);
-/* Whether layer i (0-based) attends through the sliding window. */
+/* Whether layer i (0-based) attends through the sliding window (Llama 4:
+ * the attention chunk, which bounds what a layer caches the same way). */
 bool gsz_model_layer_windowed(const gsz_arch *arch, uint32_t layer);
+/* Whether layer i (0-based) is a mixture-of-experts layer: from
+ * first_k_dense_replace on, every moe_layer_step-th (so dense layers need
+ * not come first: Llama 4 Maverick alternates them). False for a family
+ * without experts and for a layer past the last. */
+bool gsz_model_layer_moe(const gsz_arch *arch, uint32_t layer);
+/* How many layers of [first, end) are MoE layers, counted not scanned. */
+uint32_t gsz_model_moe_layers_in(const gsz_arch *arch, uint32_t first, uint32_t end);
 
 /* Values cached per token for one layer on one GPU at TP degree tp:
  * 2 x kv_heads x head_dim with KV heads split across TP (one head per rank
@@ -102,7 +116,9 @@ gsz_err gsz_model_lora_params(uint64_t *out, const gsz_arch *arch, uint32_t targ
 typedef struct gsz_hf_model gsz_hf_model;
 
 /* Read a config.json (file path, at most 16 MiB) into an architecture:
- * model_type chooses the family rules and which field names to read.
+ * model_type chooses the family rules and which field names to read. The
+ * multimodal wrappers (model_type llama4, gemma3) may nest the language
+ * model's keys in "text_config"; llama4_text and gemma3_text are read flat.
  * Errors name the file and the key ("config.json: 'hidden_size' must be a
  * positive integer"); an unknown model_type lists the known ones.
  * GSZ_ENOTFOUND (no file), GSZ_EPARSE (not JSON: with line and column),

@@ -190,6 +190,10 @@ typedef struct gsz_arch {
   uint32_t num_local_experts, num_experts_per_tok, moe_intermediate_size;
   uint32_t n_shared_experts, first_k_dense_replace;
   uint32_t q_lora_rank, kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim;
+  /* MoE layers are every Nth from first_k_dense_replace on: layer i is MoE
+   * when (i + 1) % N == 0 (Llama 4 interleave_moe_layer_step, Qwen3-MoE
+   * decoder_sparse_step); 0 or 1: every layer. */
+  uint32_t moe_layer_step;
 } gsz_arch;
 
 typedef struct gsz_currency {

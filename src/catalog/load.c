@@ -498,6 +498,7 @@ static void read_model(reader *r, void *array, size_t i) {
   m->qk_rope_head_dim = opt_u32(r, 24, 1);
   m->v_head_dim = opt_u32(r, 25, 1);
   m->source = col_text(r, 26);
+  m->moe_layer_step = opt_u32(r, 27, 1); /* table model_moe_step, migration 0004 */
 }
 
 static void read_currency(reader *r, void *array, size_t i) {
@@ -851,8 +852,9 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__pro
              "tie_word_embeddings, qkv_bias, o_bias, sliding_window, sliding_window_pattern, "
              "max_position_embeddings, num_local_experts, num_experts_per_tok, "
              "moe_intermediate_size, n_shared_experts, first_k_dense_replace, q_lora_rank, "
-             "kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim, source "
-             "FROM model ORDER BY name",
+             "kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim, source, "
+             "moe_layer_step FROM model LEFT JOIN model_moe_step ON model_name = name "
+             "ORDER BY name",
              models, read_model);
   READ_TABLE("currency", "SELECT code, minor_digits, name FROM currency ORDER BY code", currencies,
              read_currency);

@@ -5,14 +5,22 @@
  * Layer anatomy (Hugging Face module names):
  *   attention  q_proj h x (a*d), k_proj/v_proj h x (kv*d), o_proj (a*d) x h,
  *              biases on q,k,v (qkv_bias) and o (o_bias);
- *              qwen3 adds q_norm and k_norm (d each);
+ *              qwen3, qwen3_moe and gemma3 add q_norm and k_norm (d each);
+ *              gpt_oss adds sinks (one learned logit per head);
+ *              llama4's q/k L2 norm has no weights;
  *              MLA (deepseek_v3): q_a_proj, q_a_layernorm, q_b_proj,
  *              kv_a_proj_with_mqa, kv_a_layernorm, kv_b_proj, o_proj;
  *   MLP        gate_proj, up_proj h x i and down_proj i x h (phi3 fuses
- *              gate_up: same count); MoE: that per expert, plus a router
- *              h x E (and deepseek_v3's e_score_correction_bias, E);
- *   norms      2 x h per layer (gemma2: 4 x h), final norm h;
- *   embedding  vocab x h; lm_head vocab x h unless tied. */
+ *              gate_up, gpt_oss and llama4 keep each expert's gate_up and
+ *              down in one 3-D tensor: same count); MoE: that per routed
+ *              and shared expert, plus a router h x E (deepseek_v3 adds
+ *              e_score_correction_bias, gpt_oss a router bias, E each;
+ *              gpt_oss experts have biases, 2 x i on gate_up and h on down);
+ *   norms      2 x h per layer (gemma2, gemma3: 4 x h), final norm h;
+ *   embedding  vocab x h; lm_head vocab x h unless tied.
+ * Which layers are MoE: from first_k_dense_replace on, every moe_layer_step-th
+ * (Llama 4 Maverick alternates dense and MoE layers: step 2, layers 1, 3, ...).
+ * Multimodal checkpoints: the language model only (docs/models.md). */
 #include "gpusizer/model.h"
 #include "util/calc_int.h"
 #include "util/common_int.h"
@@ -23,17 +31,35 @@
 typedef struct family_rules {
   const char *name;
   unsigned norms_per_layer;
-  bool qk_norm;    /* per-head RMSNorm on q and k (qwen3) */
-  bool moe;        /* every layer from first_k_dense_replace on is MoE */
-  bool mla;        /* multi-head latent attention */
-  bool score_bias; /* router has a per-expert correction bias */
+  bool qk_norm;     /* per-head RMSNorm on q and k (qwen3, qwen3_moe, gemma3) */
+  bool moe;         /* has MoE layers: which ones, moe_layers_in() */
+  bool mla;         /* multi-head latent attention */
+  bool score_bias;  /* router has a per-expert correction bias (deepseek_v3) */
+  bool router_bias; /* the router linear has a bias (gpt_oss) */
+  bool expert_bias; /* experts' gate_up and down have biases (gpt_oss) */
+  bool sinks;       /* one attention-sink logit per head and layer (gpt_oss) */
 } family_rules;
 
+/* Checklist: a new family here also needs a model_family row (a migration),
+ * its config.json keys in hf_config.c and gsz_model_known_types(). */
 static const family_rules families[] = {
-    {"llama", 2, false, false, false, false},  {"mistral", 2, false, false, false, false},
-    {"qwen2", 2, false, false, false, false},  {"qwen3", 2, true, false, false, false},
-    {"phi3", 2, false, false, false, false},   {"gemma2", 4, false, false, false, false},
-    {"mixtral", 2, false, true, false, false}, {"deepseek_v3", 2, false, true, true, true},
+    {.name = "llama", .norms_per_layer = 2},
+    {.name = "mistral", .norms_per_layer = 2},
+    {.name = "qwen2", .norms_per_layer = 2},
+    {.name = "qwen3", .norms_per_layer = 2, .qk_norm = true},
+    {.name = "qwen3_moe", .norms_per_layer = 2, .qk_norm = true, .moe = true},
+    {.name = "phi3", .norms_per_layer = 2},
+    {.name = "gemma2", .norms_per_layer = 4},
+    {.name = "gemma3", .norms_per_layer = 4, .qk_norm = true},
+    {.name = "mixtral", .norms_per_layer = 2, .moe = true},
+    {.name = "deepseek_v3", .norms_per_layer = 2, .moe = true, .mla = true, .score_bias = true},
+    {.name = "llama4", .norms_per_layer = 2, .moe = true},
+    {.name = "gpt_oss",
+     .norms_per_layer = 2,
+     .moe = true,
+     .router_bias = true,
+     .expert_bias = true,
+     .sinks = true},
 };
 
 static const family_rules *find_family(const char *name) {
@@ -44,7 +70,8 @@ static const family_rules *find_family(const char *name) {
 }
 
 const char *gsz_model_known_types(void) {
-  return "llama, mistral, qwen2, qwen3, phi3, gemma2, mixtral, deepseek_v3";
+  return "llama, mistral, qwen2, qwen3, qwen3_moe, phi3, gemma2, gemma3, mixtral, deepseek_v3, "
+         "llama4, gpt_oss";
 }
 
 bool gsz_model_type_known(const char *model_type) {
@@ -68,6 +95,31 @@ bool gsz_model_layer_windowed(const gsz_arch *a, uint32_t layer) {
   if (a->sliding_window_pattern > 1)
     return (layer + 1) % a->sliding_window_pattern != 0;
   return true;
+}
+
+/* MoE layers of [first, end) under family rules r: those from
+ * first_k_dense_replace on with (i + 1) a multiple of the step, counted
+ * not scanned. */
+static uint32_t moe_layers_in(const gsz_arch *a, const family_rules *r, uint32_t first,
+                              uint32_t end) {
+  if (r == NULL || !r->moe)
+    return 0;
+  if (end > a->num_hidden_layers)
+    end = a->num_hidden_layers;
+  if (first < a->first_k_dense_replace)
+    first = a->first_k_dense_replace;
+  if (first >= end)
+    return 0;
+  uint32_t step = a->moe_layer_step > 1 ? a->moe_layer_step : 1;
+  return end / step - first / step;
+}
+
+bool gsz_model_layer_moe(const gsz_arch *a, uint32_t layer) {
+  return layer < UINT32_MAX && moe_layers_in(a, find_family(a->model_type), layer, layer + 1) == 1;
+}
+
+uint32_t gsz_model_moe_layers_in(const gsz_arch *a, uint32_t first, uint32_t end) {
+  return moe_layers_in(a, find_family(a->model_type), first, end);
 }
 
 static gsz_err invalid(gsz_diag *diag, const gsz_arch *a, const char *what) {
@@ -165,6 +217,8 @@ static void attention(calc *c, const gsz_arch *a, const family_rules *r, gsz_lay
   p->kv = add(c, p->kv, kvw);
   if (r->qk_norm)
     p->replicated = add(c, p->replicated, mul(c, 2, d));
+  if (r->sinks)
+    p->split = add(c, p->split, heads); /* one per head: they go with the heads */
 }
 
 /* One gated MLP (gate, up, down) of width i. */
@@ -191,10 +245,19 @@ static void layer(calc *c, const gsz_arch *a, const family_rules *r, bool moe,
   uint64_t router = mul(c, h, a->num_local_experts);
   p->split = add(c, p->split, add(c, experts, shared));
   p->replicated = add(c, p->replicated, router);
-  if (r->score_bias)
+  if (r->score_bias || r->router_bias)
     p->replicated = add(c, p->replicated, a->num_local_experts);
   p->linear = add(c, p->linear, add(c, add(c, experts, shared), router));
-  p->inactive = mul(c, (uint64_t)a->num_local_experts - a->num_experts_per_tok, expert);
+  uint64_t unused = expert; /* what one routed expert a token skips holds */
+  if (r->expert_bias) {
+    /* gate_up's bias is split with its columns; down's is added once after
+     * the row-parallel sum, so kept whole (as o_proj's). */
+    uint64_t gate_up_bias = mul(c, 2, width), down_bias = h;
+    p->split = add(c, p->split, mul(c, a->num_local_experts, gate_up_bias));
+    p->replicated = add(c, p->replicated, mul(c, a->num_local_experts, down_bias));
+    unused = add(c, unused, add(c, gate_up_bias, down_bias));
+  }
+  p->inactive = mul(c, (uint64_t)a->num_local_experts - a->num_experts_per_tok, unused);
 }
 
 static uint64_t layer_total(calc *c, const gsz_layer_params *p) {
@@ -209,8 +272,8 @@ gsz_err gsz_model_count(gsz_param_count *out, const gsz_arch *a, gsz_diag *diag)
   calc c = {false};
   gsz_param_count pc;
   memset(&pc, 0, sizeof pc);
-  pc.n_dense_layers = r->moe ? a->first_k_dense_replace : a->num_hidden_layers;
-  pc.n_moe_layers = a->num_hidden_layers - pc.n_dense_layers;
+  pc.n_moe_layers = moe_layers_in(a, r, 0, a->num_hidden_layers);
+  pc.n_dense_layers = a->num_hidden_layers - pc.n_moe_layers;
   layer(&c, a, r, false, &pc.dense_layer);
   if (pc.n_moe_layers > 0)
     layer(&c, a, r, true, &pc.moe_layer);
@@ -354,8 +417,8 @@ gsz_err gsz_model_lora_params(uint64_t *out, const gsz_arch *a, uint32_t targets
   }
   unsigned mlp_mods = ((targets & GSZ_LORA_GATE) != 0) + ((targets & GSZ_LORA_UP) != 0) +
                       ((targets & GSZ_LORA_DOWN) != 0);
-  uint64_t dense_layers = r->moe ? a->first_k_dense_replace : a->num_hidden_layers;
-  uint64_t moe_layers = a->num_hidden_layers - dense_layers;
+  uint64_t moe_layers = moe_layers_in(a, r, 0, a->num_hidden_layers);
+  uint64_t dense_layers = a->num_hidden_layers - moe_layers;
   uint64_t dense_mlp = mul(&c, mlp_mods, h + a->intermediate_size);
   uint64_t width = a->moe_intermediate_size ? a->moe_intermediate_size : a->intermediate_size;
   uint64_t moe_mlp =
