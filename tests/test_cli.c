@@ -26,7 +26,7 @@ static void test_version_and_help(void **state) {
   (void)state;
   tu_result r;
   RUN(&r, "--version");
-  expect(&r, 0, "gpusizer 0.1.0 (catalog schema 2)", NULL);
+  expect(&r, 0, "gpusizer 0.1.0 (catalog schema 3)", NULL);
   tu_result_free(&r);
   RUN(&r, "--help");
   expect(&r, 0, "exit status", NULL);
