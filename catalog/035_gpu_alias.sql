@@ -1,6 +1,7 @@
 -- 035_gpu_alias.sql: short names users type for GPUs (case is ignored).
--- Bare family names map to the flagship form: H100 -> SXM5 80GB, A100 -> SXM4 80GB, H200 -> SXM.
--- No alias equals a GPU SKU.
+-- Bare family names map to the flagship form: H100 -> SXM5 80GB, A100 -> SXM4 80GB, H200 -> SXM, B200/B300 -> HGX.
+-- GB200/GB300 name the Grace-attached GPUs of the NVL72 racks. Ambiguous names (RTX-6000, RTX-PRO-6000, ...)
+-- are left out on purpose: catalog/SOURCES.md lists them. No alias equals a GPU SKU.
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H100', 'H100-SXM5-80GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H100-SXM', 'H100-SXM5-80GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H100-SXM5', 'H100-SXM5-80GB');
@@ -12,7 +13,7 @@ INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H200-SXM', 'H200-SXM-141GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H200-NVL', 'H200-NVL-141GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('B200', 'B200-SXM-180GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('B300', 'B300-SXM-288GB');
-INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GB300', 'B300-SXM-288GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GB300', 'B300-GB300-279GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('A100', 'A100-SXM4-80GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('A100-80GB', 'A100-SXM4-80GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('A100-SXM', 'A100-SXM4-80GB');
@@ -28,11 +29,8 @@ INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('A10-24GB', 'A10');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('A30-24GB', 'A30');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('A40-48GB', 'A40');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX6000ADA', 'RTX-6000-ADA');
-INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-6000', 'RTX-6000-ADA');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('6000-ADA', 'RTX-6000-ADA');
-INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000', 'RTX-PRO-6000-BW');
-INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-BLACKWELL', 'RTX-PRO-6000-BW');
-INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-SERVER', 'RTX-PRO-6000-BW');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-SERVER', 'RTX-PRO-6000-BW-SE');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-MAXQ', 'RTX-PRO-6000-BW-MAXQ');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-MAX-Q', 'RTX-PRO-6000-BW-MAXQ');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('A6000', 'RTX-A6000');
@@ -47,3 +45,20 @@ INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GAUDI-2', 'GAUDI2');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('HL-225', 'GAUDI2');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GAUDI-3', 'GAUDI3');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('HL-325L', 'GAUDI3');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GB300-NVL72', 'B300-GB300-279GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GB200', 'B200-GB200-186GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GB200-NVL72', 'B200-GB200-186GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('HGX-B300', 'B300-SXM-288GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('HGX-B200', 'B200-SXM-180GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-SE', 'RTX-PRO-6000-BW-SE');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-BSE', 'RTX-PRO-6000-BW-SE');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTXPRO6000BSE', 'RTX-PRO-6000-BW-SE');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-6000-WS', 'RTX-PRO-6000-BW');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-5000-48GB', 'RTX-PRO-5000-BW-48GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('RTX-PRO-5000-72GB', 'RTX-PRO-5000-BW-72GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('L20', 'L20-48GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('L2', 'L2-24GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('MI350X', 'MI350X-288GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('MI350P', 'MI350P-144GB');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('HL-338', 'GAUDI3-PCIE-HL338');
+INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('GAUDI3-PCIE', 'GAUDI3-PCIE-HL338');
