@@ -387,9 +387,12 @@ CREATE VIEW catalog_issue_deployability AS
     FROM server s WHERE nic_sku IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM network_item n WHERE n.sku = s.nic_sku AND n.kind = 'nic')
   UNION ALL
+  -- A catalog with no network parts at all (a file migrated from schema
+  -- 2) quotes one node per configuration, saying NETWORK for more.
   SELECT 'server', sku, 'a rack server with scale_out nic, no nic_sku and no default_nic setting'
     FROM server s WHERE scale_out = 'nic' AND chassis = 'rack' AND nic_sku IS NULL
      AND NOT EXISTS (SELECT 1 FROM setting WHERE name = 'default_nic')
+     AND EXISTS (SELECT 1 FROM network_item WHERE kind = 'nic')
   UNION ALL
   SELECT 'setting', name, 'default_nic ' || value || ' is not a network_item of kind nic'
     FROM setting WHERE name = 'default_nic'
@@ -398,8 +401,12 @@ CREATE VIEW catalog_issue_deployability AS
   SELECT 'gpu', sku, 'sellable GPU has no architecture (format support cannot be checked)'
     FROM gpu WHERE sellable = 1 AND architecture IS NULL
   UNION ALL
+  -- A catalog that records format support records it for every
+  -- architecture it sells; one that records none (a file migrated from
+  -- schema 2) quotes with the caution FORMAT_UNKNOWN instead.
   SELECT 'gpu', sku, 'architecture ' || architecture || ' has no format_support rows'
-    FROM gpu g WHERE architecture IS NOT NULL
+    FROM gpu g WHERE sellable = 1 AND architecture IS NOT NULL
+     AND EXISTS (SELECT 1 FROM format_support)
      AND NOT EXISTS (SELECT 1 FROM format_support f WHERE f.architecture = g.architecture)
   UNION ALL
   SELECT 'format_support', architecture || '/' || format || '/' || runtime, 'unknown format ' || format

@@ -623,7 +623,7 @@ static void test_batch_of_2000_rows(void **state) {
   expect(&r, 0, "two,error,,,,,,,,,,,\"row 2: ", "batch: 2 rows: 1 ok, 0 no_fit, 1 error");
   assert_true(tu_contains(r.out, "requests.yaml:2:34: 'context' must be a value, not a mapping"));
   /* Only the two GPUs asked for were considered: the L40S is the cheaper. */
-  assert_true(tu_contains(r.out, "\none,ok,L40S,R760XA,1,1,1,14000000000,"));
+  assert_true(tu_contains(r.out, "\none,ok,L40S,DL380A-GEN11,1,1,1,14000000000,"));
   tu_result_free(&r);
   free(yaml);
   free(bad);

@@ -587,7 +587,7 @@ static void test_poisoned_catalog_file_through_the_cli(void **state) {
   const char *const quote[] = {"quote", "--model", "llama-3-8b", "--gpu", "L4", "--db", db, NULL};
   run(&r, quote);
   assert_terminal_safe("quote", r.out);
-  assert_true(tu_contains(r.out, "with 1 x =HYPERLINK(\"http://evil\",\"x\") " EVIL_SHOWN " (L4)"));
+  assert_true(tu_contains(r.out, "with 2 x =HYPERLINK(\"http://evil\",\"x\") " EVIL_SHOWN " (L4)"));
   tu_result_free(&r);
   free(db);
   tu_rmdir_all(dir);
@@ -604,7 +604,12 @@ static void test_overlay_names_through_the_cli(void **state) {
                                "L4",    "--pricing", overlay,      NULL};
   run(&r, quote);
   assert_terminal_safe("quote --pricing", r.out);
-  assert_true(tu_contains(r.out, "  \\x1b[31mred  adder "));
+  /* Shown escaped, in the Item column, with its kind after it. */
+  static const char shown[] = "  \\x1b[31mred ";
+  const char *red = strstr(r.out, shown);
+  assert_non_null(red);
+  red += sizeof shown - 1;
+  assert_int_equal(strncmp(red + strspn(red, " "), "adder ", 6), 0);
   assert_true(tu_contains(r.out, "o\\x1b[2Jv.yaml"));
   tu_result_free(&r);
   const char *const md[] = {"quote",     "--model", "llama-3-8b", "--gpu",    "L4",

@@ -126,20 +126,20 @@ static void test_worked_example_matches_the_hand_computation(void **state) {
 
 static void test_currencies_with_other_minor_digits(void **state) {
   (void)state;
-  /* JPY has no minor unit: 27,500.00 USD x 150.25 = 4,131,875 JPY exactly. */
+  /* JPY has no minor unit: 25,000.00 USD x 150.25 = 3,756,250 JPY exactly. */
   gsz_overlay *ov = load_ok("currency: JPY\nfx: {USD: \"150.25\"}\n");
   gsz_effective_price e;
   gsz_overlay_unit_price(&e, ov, "gpu",
                          (size_t)(gsz_catalog_find_gpu(data, "H100-SXM5-80GB") - data->gpus));
   assert_true(e.priced);
-  assert_int_equal(e.source_minor, 2750000);
-  assert_int_equal(e.unit_minor, 4131875);
+  assert_int_equal(e.source_minor, 2500000);
+  assert_int_equal(e.unit_minor, 3756250);
   gsz_overlay_free(ov);
-  /* BHD has three: 1 USD = 0.376 BHD; 27,500.00 USD = 10,340.000 BHD. */
+  /* BHD has three: 1 USD = 0.376 BHD; 25,000.00 USD = 9,400.000 BHD. */
   ov = load_ok("currency: BHD\nfx: {USD: \"0.376\"}\n");
   gsz_overlay_unit_price(&e, ov, "gpu",
                          (size_t)(gsz_catalog_find_gpu(data, "H100-SXM5-80GB") - data->gpus));
-  assert_int_equal(e.unit_minor, 10340000);
+  assert_int_equal(e.unit_minor, 9400000);
   gsz_overlay_free(ov);
 }
 
@@ -296,7 +296,7 @@ static void test_every_error_names_file_line_and_column(void **state) {
       {"currency: XYZ\n", GSZ_EINVAL, "p.yaml:1:11: 'currency': unknown currency 'XYZ'"},
       {"exclude: [NOPE]\n", GSZ_EINVAL, "p.yaml:1:11: exclude: unknown GPU or server SKU 'NOPE'"},
       {"discounts:\n  - {match: {kind: cpu}, percent: 5}\n", GSZ_EINVAL,
-       "p.yaml:2:20: match: kind must be gpu or server"},
+       "p.yaml:2:20: match: kind must be gpu, server, nic, switch or cable, not 'cpu'"},
       {"discounts:\n  - {match: {kind: gpu}, percent: 150}\n", GSZ_EINVAL,
        "p.yaml:2:35: percent: a discount above 100%"},
       {"adders:\n  - {name: x, per: rack, amount: 1}\n", GSZ_EINVAL,
@@ -814,8 +814,8 @@ static void test_server_vendor_discounts_and_per_gpu_adders(void **state) {
     uint64_t qty;
     int64_t unit, amount;
   } want[] = {
-      {GSZ_LINE_SERVER, 1, 2000000, 2000000},   /* 20,000.00 USD */
-      {GSZ_LINE_DISCOUNT, 0, 2000000, -100000}, /* 5% Supermicro */
+      {GSZ_LINE_SERVER, 1, 2400000, 2400000},   /* 24,000.00 USD */
+      {GSZ_LINE_DISCOUNT, 0, 2400000, -120000}, /* 5% Supermicro */
       {GSZ_LINE_GPU, 4, 300000, 1200000},       /* 4 x 3,000.00 */
       {GSZ_LINE_DISCOUNT, 0, 1200000, -120000}, /* 10% from 4 GPUs */
       {GSZ_LINE_ADDER, 4, 1000, 4000},          /* 10.00 per GPU */
@@ -830,7 +830,7 @@ static void test_server_vendor_discounts_and_per_gpu_adders(void **state) {
   assert_string_equal(p.lines[1].item, "discount 5% (vendor supermicro)");
   assert_string_equal(p.lines[3].item, "discount 10% (kind gpu, from 4 units)");
   assert_string_equal(p.lines[4].item, "cabling");
-  assert_int_equal(p.total_minor, 2984000); /* 19,000 + 10,800 + 40 */
+  assert_int_equal(p.total_minor, 3364000); /* 22,800 + 10,800 + 40 */
   char buf[128];
   size_t server = (size_t)(gsz_catalog_find_server(data, "SYS-322GB-NR") - data->servers);
   size_t dell = (size_t)(gsz_catalog_find_server(data, "R760XA") - data->servers);

@@ -79,6 +79,15 @@ gsz_support gsz_catalog_format_support(const gsz_catalog_data *data, const char 
 const char *gsz_item_kind_name(gsz_item_kind kind);
 gsz_item_kind gsz_item_kind_find(const char *name);
 
+/* The catalog's words for its enumerations ("end_of_sale", "liquid",
+ * "onboard", "infiniband_ndr", "nic_transceiver"); "?" for a value out of
+ * range. */
+const char *gsz_lifecycle_name(gsz_lifecycle lifecycle);
+const char *gsz_cooling_name(gsz_cooling cooling);
+const char *gsz_scale_out_name(gsz_scale_out scale_out);
+const char *gsz_fabric_name(gsz_fabric fabric);
+const char *gsz_cable_role_name(gsz_cable_role role);
+
 /* What every item has, whatever its kind; pointers borrowed from the records. */
 typedef struct gsz_item {
   const char *sku, *vendor, *name;

@@ -33,7 +33,8 @@ typedef enum gsz_listing {
   GSZ_LIST_MODELS,
   GSZ_LIST_FORMATS,
   GSZ_LIST_STOCK,
-  GSZ_LIST_RUNTIMES
+  GSZ_LIST_RUNTIMES,
+  GSZ_LIST_NETWORK /* NICs, switches, cables and transceivers */
 } gsz_listing;
 
 /* "gpus", "servers", "models", "formats", "stock", "runtimes". */

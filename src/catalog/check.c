@@ -133,8 +133,10 @@ static gsz_err issue_query(gsz__buf *q, sqlite3 *db, const char *label, gsz_diag
   int rc, n = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *name = (const char *)sqlite3_column_text(st, 0);
-    if (name == NULL)
-      continue;
+    if (name == NULL) { /* a view's name is never NULL: out of memory */
+      sqlite3_finalize(st);
+      return gsz__diag_nomem(diag);
+    }
     gsz__buf_printf(q, "%sSELECT kind, sku, problem FROM \"%s\"", n++ ? " UNION ALL " : "", name);
   }
   sqlite3_finalize(st);

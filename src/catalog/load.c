@@ -242,8 +242,6 @@ static int col_enum(reader *r, int col, const char *const *names, int n, bool re
   return 0;
 }
 
-static const char *const lifecycle_names[] = {"current", "end_of_sale", "announced"};
-
 /* A table whose query does not prepare (a column renamed or dropped):
  * an error, or in db check a problem line, and the table reads as empty. */
 static gsz_err unreadable_table(gsz_catalog *cat, sqlite3 *db, const char *table, gsz_diag *diag) {
@@ -347,7 +345,7 @@ static void read_gpu(reader *r, void *array, size_t i) {
   g->as_of = col_text(r, 16);
   g->notes = col_text(r, 17);
   g->architecture = col_text(r, 18);
-  g->lifecycle = (gsz_lifecycle)col_enum(r, 19, lifecycle_names, 3, true);
+  g->lifecycle = (gsz_lifecycle)col_enum(r, 19, gsz__lifecycle_words, 3, true);
   g->lifecycle_date = col_text(r, 20);
   g->lifecycle_source = col_text(r, 21);
   if (row_good(r) && g->usable_mib > g->memory_mib) {
@@ -378,15 +376,13 @@ static void read_server(reader *r, void *array, size_t i) {
   s->source = col_text(r, 14);
   s->as_of = col_text(r, 15);
   s->notes = col_text(r, 16);
-  static const char *const cooling[] = {"air", "liquid"}, *const scale_out[] = {"nic", "none",
-                                                                                "onboard"};
   s->rack_scale = req_bool(r, 17);
-  s->cooling = (gsz_cooling)col_enum(r, 18, cooling, 2, true);
-  s->scale_out = (gsz_scale_out)col_enum(r, 19, scale_out, 3, true);
+  s->cooling = (gsz_cooling)col_enum(r, 18, gsz__cooling_words, 2, true);
+  s->scale_out = (gsz_scale_out)col_enum(r, 19, gsz__scale_out_words, 3, true);
   s->nic_slots = (uint32_t)col_int(r, 20, 0, 64, false); /* NULL: one per GPU */
   s->nic = NULL; /* resolved from nic_sku (column 21) once the NICs are read */
   s->psu_load_max_bp = (uint32_t)col_int(r, 22, 1, GSZ_BP_SCALE, false);
-  s->lifecycle = (gsz_lifecycle)col_enum(r, 23, lifecycle_names, 3, true);
+  s->lifecycle = (gsz_lifecycle)col_enum(r, 23, gsz__lifecycle_words, 3, true);
   s->lifecycle_date = col_text(r, 24);
   s->lifecycle_source = col_text(r, 25);
 }
@@ -394,18 +390,15 @@ static void read_server(reader *r, void *array, size_t i) {
 static void read_network_item(reader *r, void *array, size_t i) {
   gsz_network_item *n = (gsz_network_item *)array + i;
   static const char *const kinds[] = {"nic", "switch", "cable"};
-  static const char *const fabrics[] = {"infiniband_ndr", "infiniband_xdr", "ethernet_200g",
-                                        "ethernet_400g", "ethernet_800g"};
-  static const char *const roles[] = {"", "nic_transceiver", "switch_transceiver", "fiber"};
   start_row(r, 1);
   n->sku = col_text_req(r, 0);
   n->kind = GSZ_ITEM_NIC + col_enum(r, 1, kinds, 3, true);
   n->vendor = col_text_req(r, 2);
   n->name = col_text_req(r, 3);
-  n->fabric = (gsz_fabric)col_enum(r, 4, fabrics, GSZ_FABRIC_COUNT, true);
+  n->fabric = (gsz_fabric)col_enum(r, 4, gsz__fabric_words, GSZ_FABRIC_COUNT, true);
   n->port_gbps = (uint32_t)req_int(r, 5, 1, 1600);
   n->ports = (uint32_t)req_int(r, 6, 1, 512);
-  n->cable_role = (gsz_cable_role)col_enum(r, 7, roles, 4, false);
+  n->cable_role = (gsz_cable_role)col_enum(r, 7, gsz__cable_role_words, 4, false);
   n->power_w = (uint32_t)col_int(r, 8, 0, UINT32_MAX, false);
   n->rack_units = (uint32_t)req_int(r, 9, 0, 60);
   n->sellable = req_bool(r, 10);
@@ -709,7 +702,7 @@ static gsz_err read_settings(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   if (sqlite3_prepare_v2(db, "SELECT name, value FROM setting ORDER BY name", -1, &r.stmt, NULL) !=
       SQLITE_OK)
     return unreadable_table(cat, db, "setting", diag);
-  int rc;
+  int rc = SQLITE_DONE;
   while (!failed(&r) && (rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
     start_row(&r, 1);
     const char *name = col_key(&r, 0), *value = col_key(&r, 1);
@@ -743,6 +736,10 @@ static gsz_err read_settings(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
       st->sample_stock = strcmp(value, "1") == 0;
     }
   }
+  /* A step that stops short (out of memory, I/O) is an error, not the end
+   * of the table: a setting silently missing would change answers. */
+  if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    r.err = gsz__db_error(diag, db, "could not read the catalog table", "setting");
   sqlite3_finalize(r.stmt);
   if (failed(&r))
     return r.err;
@@ -763,6 +760,8 @@ static gsz_err read_settings(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
     else if (s >= 0)
       cat->servers[s].nic = &cat->nics[n];
   }
+  if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    r.err = gsz__db_error(diag, db, "could not read the catalog table", "server");
   sqlite3_finalize(r.stmt);
   return r.err;
 }

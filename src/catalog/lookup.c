@@ -137,6 +137,35 @@ const char *gsz_catalog_suggest_gpu(const gsz_catalog_data *d, const char *typed
   return best.name;
 }
 
+/* --- The catalog's words for its enumerations ------------------------------ */
+
+/* The spelling the schema's CHECK constraints accept, in enum order: the
+ * loader reads them, reports write them. */
+const char *const gsz__lifecycle_words[3] = {"current", "end_of_sale", "announced"};
+const char *const gsz__cooling_words[2] = {"air", "liquid"};
+const char *const gsz__scale_out_words[3] = {"nic", "none", "onboard"};
+const char *const gsz__fabric_words[GSZ_FABRIC_COUNT] = {
+    "infiniband_ndr", "infiniband_xdr", "ethernet_200g", "ethernet_400g", "ethernet_800g"};
+const char *const gsz__cable_role_words[4] = {"", "nic_transceiver", "switch_transceiver", "fiber"};
+
+#define WORD(array, v) ((unsigned)(v) < sizeof array / sizeof array[0] ? array[v] : "?")
+const char *gsz_lifecycle_name(gsz_lifecycle l) {
+  return WORD(gsz__lifecycle_words, l);
+}
+const char *gsz_cooling_name(gsz_cooling c) {
+  return WORD(gsz__cooling_words, c);
+}
+const char *gsz_scale_out_name(gsz_scale_out s) {
+  return WORD(gsz__scale_out_words, s);
+}
+const char *gsz_fabric_name(gsz_fabric f) {
+  return WORD(gsz__fabric_words, f);
+}
+const char *gsz_cable_role_name(gsz_cable_role r) {
+  return WORD(gsz__cable_role_words, r);
+}
+#undef WORD
+
 /* --- Items of any kind ------------------------------------------------------- */
 
 static const char *const kind_names[GSZ_ITEM_KIND_COUNT] = {

@@ -7,13 +7,16 @@
 #include <string.h>
 
 static const char *const HELP =
-    "usage: gpusizer catalog gpus|servers|models|formats|stock|runtimes|prices [OPTIONS]\n"
+    "usage: gpusizer catalog gpus|servers|network|models|formats|stock|runtimes|prices "
+    "[OPTIONS]\n"
     "\n"
-    "Lists what the catalog holds: GPUs (memory, usable memory, bandwidth, power,\n"
-    "price, stock), servers (the GPUs and counts each accepts), model architectures\n"
-    "(with their exact parameter counts), number formats, stock per location,\n"
-    "runtime profiles, and prices: each item's effective unit price under the\n"
-    "pricing overlays, with its origin, conversion and the discounts that apply.\n"
+    "Lists what the catalog holds: GPUs (architecture, memory, usable memory,\n"
+    "bandwidth, power, price, stock, end of sale), servers (chassis, cooling, the\n"
+    "GPUs and counts each accepts), the network parts multi-node quotes use (NICs,\n"
+    "switches, transceivers, fibers), model architectures (with their exact\n"
+    "parameter counts), number formats, stock per location, runtime profiles, and\n"
+    "prices: each item's effective unit price under the pricing overlays, with its\n"
+    "origin, conversion and the discounts that apply.\n"
     "\n"
     "options:\n"
     "  --vendor V         only this vendor (gpus, servers, stock)\n"
@@ -140,8 +143,8 @@ int cmd_catalog(int argc, char **argv) {
     }
   }
   if (optind >= argc)
-    return cli_usage_error(cmd, "which listing? gpus, servers, models, formats, stock, runtimes "
-                                "or prices");
+    return cli_usage_error(cmd, "which listing? gpus, servers, network, models, formats, stock, "
+                                "runtimes or prices");
   if (optind + 1 < argc)
     return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
   bool prices = strcmp(argv[optind], "prices") == 0;

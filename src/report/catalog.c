@@ -13,18 +13,20 @@ gsz_err gsz_listing_parse(gsz_listing *out, const char *name, gsz_diag *diag) {
   static const struct {
     const char *name;
     gsz_listing listing;
-  } names[] = {{"gpus", GSZ_LIST_GPUS},     {"servers", GSZ_LIST_SERVERS},
-               {"models", GSZ_LIST_MODELS}, {"formats", GSZ_LIST_FORMATS},
-               {"stock", GSZ_LIST_STOCK},   {"runtimes", GSZ_LIST_RUNTIMES}};
+  } names[] = {{"gpus", GSZ_LIST_GPUS},      {"servers", GSZ_LIST_SERVERS},
+               {"models", GSZ_LIST_MODELS},  {"formats", GSZ_LIST_FORMATS},
+               {"stock", GSZ_LIST_STOCK},    {"runtimes", GSZ_LIST_RUNTIMES},
+               {"network", GSZ_LIST_NETWORK}};
   for (size_t i = 0; i < GSZ_ARRAY_LEN(names); i++)
     if (gsz__str_ieq(name, names[i].name)) {
       *out = names[i].listing;
       return GSZ_OK;
     }
-  return gsz__diag_set(diag, GSZ_EINVAL,
-                       "unknown listing '%s' (expected gpus, servers, models, formats, stock or "
-                       "runtimes)",
-                       name);
+  return gsz__diag_set(
+      diag, GSZ_EINVAL,
+      "unknown listing '%s' (expected gpus, servers, network, models, formats, stock or "
+      "runtimes)",
+      name);
 }
 
 static bool matches(const char *filter, const char *value) {
@@ -60,6 +62,15 @@ static void stock_cell(gsz__table *t, size_t col, const gsz_stock_total *s) {
     gsz__table_int(t, col, s->available, NULL);
 }
 
+/* "end of sale since 2024-02-01; " or "announced; " into flags. */
+static void lifecycle_flag(char *flags, size_t size, gsz_lifecycle life, const char *date) {
+  if (life == GSZ_LIFECYCLE_END_OF_SALE)
+    snprintf(flags + strlen(flags), size - strlen(flags), "end of sale%s%s; ",
+             date ? " since " : "", date ? date : "");
+  else if (life == GSZ_LIFECYCLE_ANNOUNCED)
+    snprintf(flags + strlen(flags), size - strlen(flags), "announced; ");
+}
+
 /* --- GPUs --------------------------------------------------------------- */
 
 enum {
@@ -67,6 +78,7 @@ enum {
   G_VENDOR,
   G_NAME,
   G_FORM,
+  G_ARCH,
   G_MEM,
   G_MEM_MIB,
   G_USABLE,
@@ -83,6 +95,8 @@ enum {
   G_SELLABLE,
   G_VERIFIED,
   G_MEMTYPE,
+  G_LIFECYCLE,
+  G_LIFECYCLE_DATE,
   G_BASIS,
   G_SOURCE,
   G_COLS
@@ -93,6 +107,7 @@ static const gsz__col gpu_cols[G_COLS] = {
     [G_VENDOR] = {"vendor", "Vendor", false, GSZ_COL_BOTH},
     [G_NAME] = {"name", "Name", false, GSZ_COL_BOTH},
     [G_FORM] = {"form_factor", "Form", false, GSZ_COL_BOTH},
+    [G_ARCH] = {"architecture", "Arch", false, GSZ_COL_BOTH},
     [G_MEM] = {"memory", "Memory", true, GSZ_COL_HUMAN},
     [G_MEM_MIB] = {"memory_mib", "Memory MiB", true, GSZ_COL_MACHINE},
     [G_USABLE] = {"usable", "Usable", true, GSZ_COL_HUMAN},
@@ -109,6 +124,8 @@ static const gsz__col gpu_cols[G_COLS] = {
     [G_SELLABLE] = {"sellable", "", false, GSZ_COL_MACHINE},
     [G_VERIFIED] = {"verified", "", false, GSZ_COL_MACHINE},
     [G_MEMTYPE] = {"memory_type", "", false, GSZ_COL_MACHINE},
+    [G_LIFECYCLE] = {"lifecycle", "", false, GSZ_COL_MACHINE},
+    [G_LIFECYCLE_DATE] = {"lifecycle_date", "", false, GSZ_COL_MACHINE},
     [G_BASIS] = {"usable_basis", "", false, GSZ_COL_MACHINE},
     [G_SOURCE] = {"source", "", false, GSZ_COL_MACHINE},
 };
@@ -125,6 +142,7 @@ static void list_gpus(gsz__table *t, const gsz_catalog_data *d, const gsz_listin
     gsz__table_str(t, G_VENDOR, g->vendor, NULL);
     gsz__table_str(t, G_NAME, g->name, NULL);
     gsz__table_str(t, G_FORM, g->form_factor, NULL);
+    gsz__table_str(t, G_ARCH, g->architecture ? g->architecture : "", NULL);
     gsz__table_str(t, G_MEM, gsz__fmt_gib(buf, (uint64_t)g->memory_mib << 20), NULL);
     gsz__table_int(t, G_MEM_MIB, g->memory_mib, NULL);
     gsz__table_str(t, G_USABLE, gsz__fmt_gib(buf, (uint64_t)g->usable_mib << 20), NULL);
@@ -134,7 +152,8 @@ static void list_gpus(gsz__table *t, const gsz_catalog_data *d, const gsz_listin
     gsz__table_int(t, G_TDP, g->tdp_w, NULL);
     price_cells(t, d, G_PRICE, &g->price);
     stock_cell(t, G_STOCK, &g->stock);
-    char flags[96] = "";
+    char flags[128] = "";
+    lifecycle_flag(flags, sizeof flags, g->lifecycle, g->lifecycle_date);
     if (!g->datacenter_ok)
       snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "consumer; ");
     if (!g->sellable)
@@ -148,6 +167,8 @@ static void list_gpus(gsz__table *t, const gsz_catalog_data *d, const gsz_listin
     gsz__table_bool(t, G_SELLABLE, g->sellable, NULL);
     gsz__table_bool(t, G_VERIFIED, g->verified, NULL);
     gsz__table_str(t, G_MEMTYPE, g->memory_type, NULL);
+    gsz__table_str(t, G_LIFECYCLE, gsz_lifecycle_name(g->lifecycle), NULL);
+    gsz__table_str(t, G_LIFECYCLE_DATE, g->lifecycle_date, NULL);
     gsz__table_str(t, G_BASIS, g->usable_basis, NULL);
     gsz__table_str(t, G_SOURCE, g->source, NULL);
   }
@@ -161,6 +182,7 @@ enum {
   S_NAME,
   S_FORM,
   S_CHASSIS,
+  S_COOLING,
   S_MAX,
   S_RU,
   S_PSU,
@@ -174,6 +196,10 @@ enum {
   S_FLAGS,
   S_SELLABLE,
   S_VERIFIED,
+  S_SCALE_OUT,
+  S_NIC,
+  S_LIFECYCLE,
+  S_LIFECYCLE_DATE,
   S_SOURCE,
   S_COLS
 };
@@ -184,6 +210,7 @@ static const gsz__col server_cols[S_COLS] = {
     [S_NAME] = {"name", "Name", false, GSZ_COL_BOTH},
     [S_FORM] = {"gpu_form_factor", "Form", false, GSZ_COL_BOTH},
     [S_CHASSIS] = {"chassis", "Chassis", false, GSZ_COL_BOTH},
+    [S_COOLING] = {"cooling", "Cooling", false, GSZ_COL_BOTH},
     [S_MAX] = {"max_gpus", "Max GPUs", true, GSZ_COL_BOTH},
     [S_RU] = {"rack_units", "Height", true, GSZ_COL_BOTH},
     [S_PSU] = {"psu_w", "PSU W", true, GSZ_COL_BOTH},
@@ -197,6 +224,10 @@ static const gsz__col server_cols[S_COLS] = {
     [S_FLAGS] = {"flags", "Notes", false, GSZ_COL_HUMAN},
     [S_SELLABLE] = {"sellable", "", false, GSZ_COL_MACHINE},
     [S_VERIFIED] = {"verified", "", false, GSZ_COL_MACHINE},
+    [S_SCALE_OUT] = {"scale_out", "", false, GSZ_COL_MACHINE},
+    [S_NIC] = {"nic_sku", "", false, GSZ_COL_MACHINE},
+    [S_LIFECYCLE] = {"lifecycle", "", false, GSZ_COL_MACHINE},
+    [S_LIFECYCLE_DATE] = {"lifecycle_date", "", false, GSZ_COL_MACHINE},
     [S_SOURCE] = {"source", "", false, GSZ_COL_MACHINE},
 };
 
@@ -247,7 +278,12 @@ static void list_servers(gsz__table *t, const gsz_catalog_data *d, const gsz_lis
     gsz__table_str(t, S_VENDOR, s->vendor, NULL);
     gsz__table_str(t, S_NAME, s->name, NULL);
     gsz__table_str(t, S_FORM, s->gpu_form_factor, NULL);
-    gsz__table_str(t, S_CHASSIS, s->workstation ? "workstation" : "rack", NULL);
+    gsz__table_str(t, S_CHASSIS,
+                   s->workstation  ? "workstation"
+                   : s->rack_scale ? "rack_scale"
+                                   : "rack",
+                   NULL);
+    gsz__table_str(t, S_COOLING, gsz_cooling_name(s->cooling), NULL);
     gsz__table_int(t, S_MAX, s->max_gpus, NULL);
     if (s->rack_units == 0)
       gsz__table_int(t, S_RU, 0, "tower");
@@ -267,7 +303,12 @@ static void list_servers(gsz__table *t, const gsz_catalog_data *d, const gsz_lis
     price_cells(t, d, S_PRICE, &s->price);
     gsz__table_bool(t, S_INCLUDED, s->gpus_included, NULL);
     stock_cell(t, S_STOCK, &s->stock);
-    char flags[96] = "";
+    char flags[160] = "";
+    lifecycle_flag(flags, sizeof flags, s->lifecycle, s->lifecycle_date);
+    if (s->scale_out == GSZ_SCALE_OUT_NONE && !s->workstation)
+      snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "one node only; ");
+    else if (s->scale_out == GSZ_SCALE_OUT_ONBOARD)
+      snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "scale-out NICs included; ");
     if (s->gpus_included)
       snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "price includes GPUs; ");
     if (!s->sellable)
@@ -279,8 +320,96 @@ static void list_servers(gsz__table *t, const gsz_catalog_data *d, const gsz_lis
     gsz__table_str(t, S_FLAGS, flags, NULL);
     gsz__table_bool(t, S_SELLABLE, s->sellable, NULL);
     gsz__table_bool(t, S_VERIFIED, s->verified, NULL);
+    gsz__table_str(t, S_SCALE_OUT, gsz_scale_out_name(s->scale_out), NULL);
+    gsz__table_str(t, S_NIC, s->nic ? s->nic->sku : NULL, NULL);
+    gsz__table_str(t, S_LIFECYCLE, gsz_lifecycle_name(s->lifecycle), NULL);
+    gsz__table_str(t, S_LIFECYCLE_DATE, s->lifecycle_date, NULL);
     gsz__table_str(t, S_SOURCE, s->source, NULL);
   }
+}
+
+/* --- Network items --------------------------------------------------- */
+
+enum {
+  N_SKU,
+  N_KIND,
+  N_VENDOR,
+  N_NAME,
+  N_FABRIC,
+  N_SPEED,
+  N_PORTS,
+  N_ROLE,
+  N_POWER,
+  N_PRICE,
+  N_PRICE_MINOR,
+  N_CURRENCY,
+  N_STOCK,
+  N_FLAGS,
+  N_SELLABLE,
+  N_VERIFIED,
+  N_SOURCE,
+  N_COLS
+};
+
+static const gsz__col network_cols[N_COLS] = {
+    [N_SKU] = {"sku", "SKU", false, GSZ_COL_BOTH},
+    [N_KIND] = {"kind", "Kind", false, GSZ_COL_BOTH},
+    [N_VENDOR] = {"vendor", "Vendor", false, GSZ_COL_BOTH},
+    [N_NAME] = {"name", "Name", false, GSZ_COL_BOTH},
+    [N_FABRIC] = {"fabric", "Fabric", false, GSZ_COL_BOTH},
+    [N_SPEED] = {"port_gbps", "Gb/s", true, GSZ_COL_BOTH},
+    [N_PORTS] = {"ports", "Ports", true, GSZ_COL_BOTH},
+    [N_ROLE] = {"cable_role", "Role", false, GSZ_COL_BOTH},
+    [N_POWER] = {"power_w", "Power W", true, GSZ_COL_BOTH},
+    [N_PRICE] = {"price", "Price", true, GSZ_COL_HUMAN},
+    [N_PRICE_MINOR] = {"price_minor", "", true, GSZ_COL_MACHINE},
+    [N_CURRENCY] = {"currency", "", false, GSZ_COL_MACHINE},
+    [N_STOCK] = {"stock_available", "Stock", true, GSZ_COL_BOTH},
+    [N_FLAGS] = {"flags", "Notes", false, GSZ_COL_HUMAN},
+    [N_SELLABLE] = {"sellable", "", false, GSZ_COL_MACHINE},
+    [N_VERIFIED] = {"verified", "", false, GSZ_COL_MACHINE},
+    [N_SOURCE] = {"source", "", false, GSZ_COL_MACHINE},
+};
+
+static void network_rows(gsz__table *t, const gsz_catalog_data *d, const gsz_network_item *items,
+                         size_t n, const gsz_listing_filter *f) {
+  for (size_t i = 0; i < n; i++) {
+    const gsz_network_item *it = &items[i];
+    if (!matches(f->vendor, it->vendor))
+      continue;
+    gsz__table_row(t);
+    gsz__table_str(t, N_SKU, it->sku, NULL);
+    gsz__table_str(t, N_KIND, gsz_item_kind_name((gsz_item_kind)it->kind), NULL);
+    gsz__table_str(t, N_VENDOR, it->vendor, NULL);
+    gsz__table_str(t, N_NAME, it->name, NULL);
+    gsz__table_str(t, N_FABRIC, gsz_fabric_name(it->fabric), NULL);
+    gsz__table_int(t, N_SPEED, it->port_gbps, NULL);
+    gsz__table_int(t, N_PORTS, it->ports, NULL);
+    gsz__table_str(t, N_ROLE, gsz_cable_role_name(it->cable_role), NULL);
+    if (it->power_w)
+      gsz__table_int(t, N_POWER, it->power_w, NULL);
+    price_cells(t, d, N_PRICE, &it->price);
+    stock_cell(t, N_STOCK, &it->stock);
+    char flags[64] = "";
+    if (!it->sellable)
+      snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "not sold; ");
+    if (!it->verified)
+      snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "unverified; ");
+    if (flags[0])
+      flags[strlen(flags) - 2] = '\0';
+    gsz__table_str(t, N_FLAGS, flags, NULL);
+    gsz__table_bool(t, N_SELLABLE, it->sellable, NULL);
+    gsz__table_bool(t, N_VERIFIED, it->verified, NULL);
+    gsz__table_str(t, N_SOURCE, it->source, NULL);
+  }
+}
+
+/* NICs, then switches, then cables and transceivers. */
+static void list_network(gsz__table *t, const gsz_catalog_data *d, const gsz_listing_filter *f) {
+  gsz__table_init(t, network_cols, N_COLS);
+  network_rows(t, d, d->nics, d->n_nics, f);
+  network_rows(t, d, d->switches, d->n_switches, f);
+  network_rows(t, d, d->cables, d->n_cables, f);
 }
 
 /* --- Models ------------------------------------------------------------ */
@@ -529,6 +658,9 @@ gsz_err gsz_report_listing(char **out, size_t *out_len, const gsz_catalog_data *
     break;
   case GSZ_LIST_RUNTIMES:
     list_runtimes(&t, d);
+    break;
+  case GSZ_LIST_NETWORK:
+    list_network(&t, d, filter);
     break;
   default:
     return gsz__diag_set(diag, GSZ_EINVAL, "unknown listing");

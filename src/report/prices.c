@@ -1,5 +1,5 @@
-/* prices.c: `gpusizer catalog prices`: each GPU's and server's
- * effective unit price under the pricing overlay (or the catalog alone),
+/* prices.c: `gpusizer catalog prices`: each item's (GPU, server, NIC,
+ * switch, cable) effective unit price under the pricing overlay (or the catalog alone),
  * with where it comes from, its conversion, the discounts that can apply,
  * and exclusions. */
 #include "gpusizer/report.h"
@@ -94,11 +94,15 @@ gsz_err gsz_report_prices(char **out, size_t *out_len, const gsz_catalog_data *d
                           const gsz_overlay *ov, gsz_output_format format, gsz_diag *diag) {
   gsz__table t;
   gsz__table_init(&t, price_cols, P_COLS);
-  for (size_t i = 0; i < d->n_gpus; i++)
-    price_row(&t, d, ov, "gpu", i, d->gpus[i].sku, d->gpus[i].vendor, d->gpus[i].sellable);
-  for (size_t i = 0; i < d->n_servers; i++)
-    price_row(&t, d, ov, "server", i, d->servers[i].sku, d->servers[i].vendor,
-              d->servers[i].sellable);
+  /* Every kind of item the catalog has: GPUs, servers, then the network. */
+  for (int k = 0; k < GSZ_ITEM_KIND_COUNT; k++) {
+    gsz_item_kind kind = (gsz_item_kind)k;
+    size_t n = gsz_catalog_item_count(d, kind);
+    for (size_t i = 0; i < n; i++) {
+      gsz_item it = gsz_catalog_item(d, kind, i);
+      price_row(&t, d, ov, gsz_item_kind_name(kind), i, it.sku, it.vendor, it.sellable);
+    }
+  }
   gsz__buf b;
   gsz__buf_init(&b);
   if (gsz__format_is_human(format))

@@ -90,7 +90,6 @@ static const char *stock_short_words(const gsz_candidate *c) {
 }
 
 static const char *const support_names[] = {"unknown", "native", "weight_only", "none"};
-static const char *const lifecycle_names[] = {"current", "end_of_sale", "announced"};
 
 static const char *chassis_name(const gsz_server *s) {
   return s->rack_scale ? "rack_scale" : s->workstation ? "workstation" : "rack";
@@ -264,7 +263,7 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
   else
     gsz__table_null(t, K_LEAD, NULL);
   gsz__table_str(t, K_CHASSIS, chassis_name(c->server), NULL);
-  gsz__table_str(t, K_COOLING, c->server->cooling == GSZ_COOLING_LIQUID ? "liquid" : "air", NULL);
+  gsz__table_str(t, K_COOLING, gsz_cooling_name(c->server->cooling), NULL);
   gsz__table_str(t, K_FORMAT, support_names[c->format_support], NULL);
   gsz__table_u64(t, K_POWER, c->power_w, NULL);
   gsz__table_int(t, K_UNITS, c->rack_units, NULL);
@@ -396,7 +395,7 @@ static void deploy_words(gsz__buf *b, const gsz_match_result *res, const gsz_can
     snprintf(units, sizeof units, ", %u U of rack in all", c->rack_units);
   gsz__text_printf(b, "%schassis: %s%s, %s-cooled%s\n", bullet, chassis_name(s),
                    s->rack_units == 0 && !s->rack_scale ? " (tower)" : "",
-                   s->cooling == GSZ_COOLING_LIQUID ? "liquid" : "air", units);
+                   gsz_cooling_name(s->cooling), units);
   gsz__text_printf(b, "%sformat: %s on %s %s\n", bullet,
                    c->format_support == GSZ_SUPPORT_NATIVE        ? "native"
                    : c->format_support == GSZ_SUPPORT_WEIGHT_ONLY ? "weight-only"
@@ -582,13 +581,12 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
   gsz__jb_put(jb, o, "power_w", json_integer((json_int_t)c->power_w));
   gsz__jb_put(jb, o, "rack_units", json_integer(c->rack_units));
   gsz__jb_put(jb, o, "chassis", gsz__json_text(chassis_name(c->server)));
-  gsz__jb_put(jb, o, "cooling",
-              gsz__json_text(c->server->cooling == GSZ_COOLING_LIQUID ? "liquid" : "air"));
+  gsz__jb_put(jb, o, "cooling", gsz__json_text(gsz_cooling_name(c->server->cooling)));
   gsz__jb_put(jb, o, "format_support", gsz__json_text(support_names[c->format_support]));
   gsz__jb_put(jb, o, "kv_format_support", gsz__json_text(support_names[c->kv_format_support]));
   json_t *life = json_object();
-  gsz__jb_put(jb, life, "gpu", gsz__json_text(lifecycle_names[c->gpu->lifecycle]));
-  gsz__jb_put(jb, life, "server", gsz__json_text(lifecycle_names[c->server->lifecycle]));
+  gsz__jb_put(jb, life, "gpu", gsz__json_text(gsz_lifecycle_name(c->gpu->lifecycle)));
+  gsz__jb_put(jb, life, "server", gsz__json_text(gsz_lifecycle_name(c->server->lifecycle)));
   gsz__jb_put(jb, o, "lifecycle", life);
   gsz__jb_put(jb, o, "nics_per_node", json_integer(c->nics_per_node));
   json_t *cautions = json_array();
