@@ -26,7 +26,7 @@ static void test_version_and_help(void **state) {
   (void)state;
   tu_result r;
   RUN(&r, "--version");
-  expect(&r, 0, "gpusizer 0.1.0 (catalog schema 2)", NULL);
+  expect(&r, 0, "gpusizer 0.1.0 (catalog schema 3)", NULL);
   tu_result_free(&r);
   RUN(&r, "--help");
   expect(&r, 0, "exit status", NULL);
@@ -126,7 +126,7 @@ static void test_catalog_files_through_the_cli(void **state) {
   expect(&r, 0, "ok (integrity, foreign keys, catalog sanity)", NULL);
   tu_result_free(&r);
   RUN(&r, "db", "migrate", db);
-  expect(&r, 0, "already at schema 2; nothing to do", NULL);
+  expect(&r, 0, "already at schema 3; nothing to do", NULL);
   tu_result_free(&r);
   RUN(&r, "catalog", "gpus", "--db", db, "--format", "csv");
   expect(&r, 0, "H100-SXM5-80GB", NULL);
@@ -356,8 +356,8 @@ static void test_quote_on_a_fixture_database(void **state) {
            " DELETE FROM inventory;"
            " INSERT INTO inventory (kind, sku, location, on_hand, reserved, lead_time_days)"
            " VALUES ('gpu', 'L40S', 'HQ', 4, 0, 30), ('server', 'SYS-421GE-TNRT', 'HQ', 1, 0, 10);"
-           " INSERT INTO price (kind, sku, amount_minor, currency, as_of, source)"
-           " VALUES ('gpu', 'L40S', 700000, 'USD', '2099-01-01', 'test fixture')\"",
+           " INSERT OR REPLACE INTO price (kind, sku, amount_minor, currency, as_of, source)"
+           " VALUES ('gpu', 'L40S', 700000, 'USD', date('now'), 'test fixture')\"",
            db);
   assert_int_equal(system(cmd), 0);
   const char *const args[] = {"quote",     "--db", db,         "--model", "llama-3-70b",
