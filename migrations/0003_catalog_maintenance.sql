@@ -367,13 +367,14 @@ CREATE VIEW catalog_issue_maintenance AS
   UNION ALL
   SELECT 'price', p.kind || '/' || p.sku || '/' || p.as_of,
          'priced in ' || p.currency || ' with no exchange_rate row to ' || m.code
-           || ', the currency most prices are in: quotes cannot convert it (add an exchange_rate row)'
+           || ' in force, the currency most prices are in: quotes cannot convert it (add an exchange_rate row)'
     FROM price_current p,
          (SELECT coalesce((SELECT currency FROM price_current GROUP BY currency
                             ORDER BY count(*) DESC, currency LIMIT 1), 'USD') AS code) m
    WHERE p.currency <> m.code
      AND NOT EXISTS (SELECT 1 FROM exchange_rate r
-                      WHERE r.from_currency = p.currency AND r.to_currency = m.code)
+                      WHERE r.from_currency = p.currency AND r.to_currency = m.code
+                        AND r.as_of <= date('now'))
   UNION ALL
   SELECT 'server_gpu', sg.server_sku || '/' || sg.gpu_sku || '/' || sg.gpu_count,
          'gpu_count_max ' || sg.gpu_count_max || ' exceeds the server max_gpus ' || s.max_gpus

@@ -194,6 +194,12 @@ static gsz_err match_header(importer *im, const char *file) {
       for (size_t i = 0; i < im->n_cols; i++)
         names[i] = im->cols[i].name;
       const char *near = gsz_suggest_nearest(name, names, im->n_cols);
+      /* "amount" for amount_minor, "rate" for rate_e9: the unit is a suffix. */
+      for (size_t i = 0; i < im->n_cols && near == NULL; i++) {
+        size_t n = strlen(name);
+        if (strncmp(names[i], name, n) == 0 && names[i][n] == '_')
+          near = names[i];
+      }
       column_list(im, list, sizeof list, false);
       return im->err =
                  gsz__diag_set(im->diag, GSZ_EINVAL,
