@@ -562,6 +562,8 @@ static const char *added_values(importer *im, const gsz_batch_row *r) {
     sqlite3_finalize(q);
     gsz__buf_printf(&text, "%s%s %s", text.len ? ", " : "", col->name, shown);
   }
+  if (text.err != GSZ_OK && im->err == GSZ_OK)
+    im->err = gsz__diag_nomem(im->diag);
   const char *kept = keep(im, "%s", text.len ? text.data : "(the key only)");
   gsz__buf_release(&text);
   return kept;
@@ -645,9 +647,9 @@ static void import_row(importer *im, size_t index, const char *duplicate_of) {
   }
   if (rc == SQLITE_OK && exists)
     row->key = key_text(im, r, true);
-  gsz__buf_release(&diff);
   if (diff.err != GSZ_OK && im->err == GSZ_OK)
-    im->err = gsz__diag_nomem(im->diag);
+    im->err = gsz__diag_nomem(im->diag); /* the diff would be short: never shown so */
+  gsz__buf_release(&diff);
   if (rc == SQLITE_OK || im->err != GSZ_OK)
     return;
   if (row_fault(rc))
