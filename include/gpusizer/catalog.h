@@ -1,7 +1,7 @@
-/* catalog.h: the catalog of GPUs, servers, prices, stock, model
- * architectures, number formats and runtime profiles: opening one, finding
- * records in it, and the maintenance of catalog database files (init,
- * migrate, check).
+/* catalog.h: the catalog of GPUs, servers, prices, stock, exchange rates,
+ * model architectures, number formats and runtime profiles: opening one
+ * as in force on a day, finding records in it, and the maintenance of
+ * catalog database files (init, migrate, check, import).
  *
  * This is the only module that speaks SQLite. Opening a catalog reads every
  * table into the plain records of records.h inside one read transaction
