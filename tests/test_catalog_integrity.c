@@ -356,11 +356,11 @@ static const struct bad_value_case {
      "gpu 'L4': column sellable: NULL breaks NOT NULL\n"},
     {"price", "amount_minor", NO_NOT_NULL,
      "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) "
-     "VALUES ('gpu', 'L40S', NULL, 'USD', '2099-01-01', 'test')",
+     "VALUES ('gpu', 'L40S', NULL, 'USD', '2026-01-01', 'test')",
      "quote",
-     "price 'gpu/L40S/2099-01-01': column amount_minor: NULL, expected an integer from 0 "
+     "price 'gpu/L40S/2026-01-01': column amount_minor: NULL, expected an integer from 0 "
      "to 9223372036854775807",
-     "price 'gpu/L40S/2099-01-01': column amount_minor: NULL breaks NOT NULL\n"},
+     "price 'gpu/L40S/2026-01-01': column amount_minor: NULL breaks NOT NULL\n"},
     {"server", "psu_w", NO_NOT_NULL, "UPDATE server SET psu_w = NULL WHERE sku = 'DGX-H100'",
      "quote", "server 'DGX-H100': column psu_w: NULL, expected an integer from 1 to 4294967295",
      "server 'DGX-H100': column psu_w: NULL breaks NOT NULL\n"},
@@ -486,7 +486,7 @@ static void test_db_check_lists_every_value_the_loader_refuses(void **state) {
     size_t before_len = 0, after_len = 0;
     char *before = tu_read_file(path, &before_len);
     tu_result r;
-    RUN(&r, "db", "check", path);
+    RUN(&r, "db", "check", "--max-price-age-days", "0", path);
     size_t n = count_lines(c->check);
     char *want = str("gpusizer db check: %zu problem%s in %s\n", n, n == 1 ? "" : "s", path);
     expect_exact(&r, 3, c->check, want);
@@ -522,7 +522,7 @@ static void test_db_check_finds_rows_that_break_the_schema(void **state) {
   tu_db_inspect(path, false, integrity, sizeof integrity);
   assert_string_equal(integrity, "ok"); /* what db check used to rely on */
   tu_result r;
-  RUN(&r, "db", "check", path);
+  RUN(&r, "db", "check", "--max-price-age-days", "0", path);
   char *err = str("gpusizer db check: 8 problems in %s\n", path);
   expect_exact(&r, 3,
                "gpu 'A40': column as_of: '2024-02-30' breaks CHECK (as_of IS NULL OR date(as_of, "
@@ -562,7 +562,7 @@ static void test_a_table_missing_a_column_is_named(void **state) {
   expect_exact(&r, 3, "", want);
   tu_result_free(&r);
   free(want);
-  RUN(&r, "db", "check", path);
+  RUN(&r, "db", "check", "--max-price-age-days", "0", path);
   char *out =
       str("gpu: cannot be checked: no such column: bandwidth_gbs (the table differs from schema "
           "%d; restore it from a backup, or write a new catalog with 'gpusizer db "
@@ -675,7 +675,7 @@ static void test_db_check_lists_control_characters_written_before_schema_2(void 
   RUN(&r, "db", "migrate", path);
   assert_int_equal(r.status, 0);
   tu_result_free(&r);
-  RUN(&r, "db", "check", path);
+  RUN(&r, "db", "check", "--max-price-age-days", "0", path);
   char *err = str("gpusizer db check: 4 problems in %s\n", path);
   expect_exact(&r, 3,
                "gpu 'L4': notes holds a control character (U+0001-U+001F or U+007F-U+009F)\n"
@@ -708,7 +708,8 @@ static void test_db_migrate_upgrades_the_stored_schema_1_file(void **state) {
   RUN(&r, "db", "migrate", path);
   /* Every migration after schema 1, in order, one line each. */
   static const char *const migrations[] = {"0002_no_control_chars.sql", "0003_deployability.sql",
-                                           "0004_model_families.sql"};
+                                           "0004_model_families.sql",
+                                           "0005_catalog_maintenance.sql"};
   assert_int_equal(sizeof migrations / sizeof migrations[0], latest - 1);
   char applied[1024] = "";
   for (int v = 2; v <= latest; v++)
@@ -726,7 +727,7 @@ static void test_db_migrate_upgrades_the_stored_schema_1_file(void **state) {
   assert_int_equal(r.status, 0);
   assert_true(tu_contains(r.out, "Llama-3-8B"));
   tu_result_free(&r);
-  RUN(&r, "db", "check", path);
+  RUN(&r, "db", "check", "--max-price-age-days", "0", path);
   out = str("%s: ok (integrity, foreign keys, catalog sanity)\n", path);
   expect_exact(&r, 0, out, "");
   tu_result_free(&r);

@@ -364,8 +364,8 @@ static void test_quote_on_a_fixture_database(void **state) {
            " DELETE FROM inventory;"
            " INSERT INTO inventory (kind, sku, location, on_hand, reserved, lead_time_days)"
            " VALUES ('gpu', 'L40S', 'HQ', 4, 0, 30), ('server', 'SYS-421GE-TNRT', 'HQ', 1, 0, 10);"
-           " INSERT INTO price (kind, sku, amount_minor, currency, as_of, source)"
-           " VALUES ('gpu', 'L40S', 700000, 'USD', '2099-01-01', 'test fixture')\"",
+           " INSERT OR REPLACE INTO price (kind, sku, amount_minor, currency, as_of, source)"
+           " VALUES ('gpu', 'L40S', 700000, 'USD', date('now'), 'test fixture')\"",
            db);
   assert_int_equal(system(cmd), 0);
   const char *const args[] = {"quote",     "--db", db,         "--model", "llama-3-70b",

@@ -1,7 +1,10 @@
-/* batch.h: reading a batch of requests for `gpusizer batch`: a CSV file
- * with a header row (read with libcsv) or a YAML list of mappings. Each
- * row becomes (column, value) pairs of text; which columns are allowed is
- * the caller's business.
+/* batch.h: reading a batch of requests for `gpusizer batch` (and rows for
+ * `gpusizer catalog import`): a CSV file with a header row (read with
+ * libcsv; fields separated by ',' or, when the header line holds more
+ * semicolons than commas, by ';' as spreadsheets write them; a UTF-8
+ * byte-order mark is skipped) or a YAML list of mappings. Each row becomes
+ * (column, value) pairs of text; which columns are allowed is the caller's
+ * business.
  *
  * Limits: 1,000,000 rows, 64 columns, 4 KiB per value, 256 MiB of input.
  *

@@ -92,9 +92,10 @@ typedef struct gsz_pricer {
 } gsz_pricer;
 
 /* A pricer over the catalog's current prices. The quote currency is the
- * one most catalog prices use; an item priced in another currency gets no
- * price (a pricing overlay with exchange rates converts it). data must
- * outlive the pricer. */
+ * one most catalog prices use; an item priced in another currency is
+ * converted at the catalog's exchange rate in force (table exchange_rate,
+ * gsz_catalog_find_fx_rate), rounded once per unit price, and gets no
+ * price when there is none. data must outlive the pricer. */
 void gsz_catalog_pricer(gsz_pricer *out, const gsz_catalog_data *data);
 
 #define GSZ_FX_SCALE 1000000000 /* exchange rates: "0.90" = 900000000 */

@@ -18,7 +18,8 @@
 extern "C" {
 #endif
 
-/* Current unit price of an item (table price, latest as_of). */
+/* Current unit price of an item (table price: the latest as_of not after
+ * the catalog's day; a row dated later is not in force yet). */
 typedef struct gsz_unit_price {
   bool present;         /* false: no price row; the item cannot be quoted */
   int64_t amount_minor; /* minor units of currency (cents for USD) */
@@ -26,7 +27,8 @@ typedef struct gsz_unit_price {
   const char *as_of, *source, *basis;
 } gsz_unit_price;
 
-/* Stock of an item summed over locations (table inventory). */
+/* Stock of an item summed over locations (table inventory; a row dated
+ * after the catalog's day counts from that day on). */
 typedef struct gsz_stock_total {
   bool present; /* false: no inventory rows at all */
   int64_t on_hand, reserved;
@@ -152,8 +154,9 @@ typedef struct gsz_settings {
   bool sample_stock;                          /* the inventory rows are sample data */
 } gsz_settings;
 
-/* One allowed GPU count in one server (table server_gpu), by index into
- * the catalog's gpus and servers arrays. Sorted by gpu, server, count. */
+/* One allowed GPU count in one server (table server_gpu; a row with a
+ * range gives one per count), by index into the catalog's gpus and
+ * servers arrays. Sorted by gpu, server, count; each once. */
 typedef struct gsz_fit {
   uint32_t gpu, server, count;
 } gsz_fit;
@@ -213,6 +216,25 @@ typedef struct gsz_stock_row {
   int32_t lead_time_days;
 } gsz_stock_row;
 
+/* An exchange rate in force (table exchange_rate, latest as_of not after
+ * the catalog's day): one unit of `from` is worth rate / 10^9 units of
+ * `to` (GSZ_FX_SCALE, pricing.h): 1.085 is 1085000000. */
+typedef struct gsz_fx_rate {
+  char from[4], to[4]; /* ISO 4217 codes */
+  int64_t rate;
+  const char *as_of, *source;
+  const char *label; /* "x 1.085 EUR->USD (catalog exchange_rate of 2026-11-30)"; may be NULL */
+} gsz_fx_rate;
+
+/* One meaning of a GPU name that could mean several (table
+ * gpu_alias_ambiguous): a request naming it is refused with them all. */
+typedef struct gsz_alias_candidate {
+  const char *alias;
+  const char *candidate; /* a SKU of the catalog's gpus when in_catalog */
+  bool in_catalog;       /* false: a product the catalog does not hold */
+  const char *note;      /* how to tell them apart; may be NULL */
+} gsz_alias_candidate;
+
 /* Everything a command reads, as plain arrays. */
 typedef struct gsz_catalog_data {
   const char *origin; /* the file path, or "built-in" */
@@ -243,6 +265,12 @@ typedef struct gsz_catalog_data {
   const gsz_caveat *caveats;
   size_t n_caveats;
   gsz_settings settings;
+  /* Since schema 5 (all may be zero in records built by hand): */
+  const gsz_fx_rate *fx_rates; /* in force, by from and to */
+  size_t n_fx_rates;
+  const gsz_alias_candidate *gpu_alias_candidates; /* by alias (case ignored), then candidate */
+  size_t n_gpu_alias_candidates;
+  const char *today; /* YYYY-MM-DD prices, stock and rates are in force on; may be NULL */
 } gsz_catalog_data;
 
 /* --- Items and bills of materials -------------------------------------------- */

@@ -35,6 +35,10 @@ static void problems_free(gsz__problems *p) {
   p->cap = 0;
 }
 
+void gsz__problems_free(gsz__problems *p) {
+  problems_free(p);
+}
+
 #define MAX_PROBLEMS 10000
 
 gsz_err gsz__problems_add(gsz__problems *p, const char *table, const char *key, const char *column,
@@ -118,54 +122,89 @@ static gsz_err check_integrity(sqlite3 *db, const char *label, gsz__problems *fo
   return err;
 }
 
-/* The catalog_issue view: the catalog's sanity rules, kept in SQL. */
-/* One query over every catalog_issue* view (each migration that adds rules
- * adds a view of its own): "SELECT kind, sku, problem FROM a UNION ALL ...".
- * View names come from the file, so only plain names are taken. */
-static gsz_err issue_query(gsz__buf *q, sqlite3 *db, const char *label, gsz_diag *diag) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(
-          db,
-          "SELECT name FROM sqlite_schema WHERE type = 'view' AND "
-          "name GLOB 'catalog_issue*' AND name NOT GLOB '*[^a-z0-9_]*' ORDER BY name",
-          -1, &st, NULL) != SQLITE_OK)
-    return gsz__db_error(diag, db, "could not check", label);
-  int rc, n = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *name = (const char *)sqlite3_column_text(st, 0);
-    if (name == NULL) { /* a view's name is never NULL: out of memory */
-      sqlite3_finalize(st);
-      return gsz__diag_nomem(diag);
-    }
-    gsz__buf_printf(q, "%sSELECT kind, sku, problem FROM \"%s\"", n++ ? " UNION ALL " : "", name);
+/* --- The sanity views -------------------------------------------------------
+ *
+ * Every view whose name starts with catalog_issue holds sanity rules as
+ * rows (kind, sku, problem): catalog_issue of the first migrations, the
+ * catalog_issue_<topic> views of later ones, and any a maintainer adds to
+ * the file. Their rows are listed together, in one order. */
+
+/* The finding of one row, with what it sorts by. */
+typedef struct issue {
+  char *kind, *key, *line; /* key: the view's sku column as text ("" for NULL) */
+} issue;
+
+typedef struct issue_list {
+  issue *items;
+  size_t n, cap;
+} issue_list;
+
+static void issues_free(issue_list *l) {
+  for (size_t i = 0; i < l->n; i++) {
+    gsz__free(l->items[i].kind);
+    gsz__free(l->items[i].key);
+    gsz__free(l->items[i].line);
   }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE)
-    return gsz__db_error(diag, db, "could not check", label);
-  gsz__buf_puts(q, n ? " ORDER BY 1, 2, 3" : "SELECT NULL, NULL, NULL WHERE 0");
-  return q->err != GSZ_OK ? gsz__diag_nomem(diag) : GSZ_OK;
+  gsz__free(l->items);
 }
 
-static gsz_err check_sanity(sqlite3 *db, const char *label, gsz__problems *found, gsz_diag *diag) {
-  sqlite3_stmt *st;
-  gsz__buf q;
-  gsz__buf_init(&q);
-  gsz_err qerr = issue_query(&q, db, label, diag);
-  if (qerr != GSZ_OK) {
-    gsz__buf_release(&q);
-    return qerr;
+static gsz_err issue_add(issue_list *l, const char *kind, const char *key, const char *line,
+                         gsz_diag *diag) {
+  if (l->n == MAX_PROBLEMS)
+    return GSZ_OK;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 32;
+    issue *p = gsz__realloc(l->items, cap * sizeof *p);
+    if (p == NULL)
+      return gsz__diag_nomem(diag);
+    l->items = p;
+    l->cap = cap;
   }
-  int prc = sqlite3_prepare_v2(db, q.data, -1, &st, NULL);
-  gsz__buf_release(&q);
-  if (prc != SQLITE_OK)
-    return gsz__db_error(diag, db, "could not check", label);
+  issue it = {gsz__strdup(kind), gsz__strdup(key), gsz__strdup(line)};
+  if (it.kind == NULL || it.key == NULL || it.line == NULL) {
+    gsz__free(it.kind);
+    gsz__free(it.key);
+    gsz__free(it.line);
+    return gsz__diag_nomem(diag);
+  }
+  l->items[l->n++] = it;
+  return GSZ_OK;
+}
+
+static int compare_issue(const void *pa, const void *pb) {
+  const issue *a = pa, *b = pb;
+  int c = strcmp(a->kind, b->kind);
+  if (c == 0)
+    c = strcmp(a->key, b->key);
+  return c != 0 ? c : strcmp(a->line, b->line);
+}
+
+/* The rows of one view. A view that cannot be read (a maintainer's own,
+ * broken) is a finding of its own, not a failure of the check. */
+static gsz_err read_issue_view(sqlite3 *db, const char *label, const char *view, issue_list *out,
+                               gsz_diag *diag) {
+  char sql[256];
+  snprintf(sql, sizeof sql, "SELECT kind, sku, problem FROM \"%s\"", view);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_errcode(db) == SQLITE_NOMEM)
+      return gsz__diag_nomem(diag);
+    char shown[TEXT_MAX], line[TEXT_MAX + 128];
+    escape_text(shown, sqlite3_errmsg(db));
+    snprintf(line, sizeof line,
+             "%s: the view cannot be read: %s (a catalog_issue view lists kind, sku, problem)",
+             view, shown);
+    return issue_add(out, view, "", line, diag);
+  }
   gsz_err err = GSZ_OK;
   int rc;
   while (err == GSZ_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     char kind[TEXT_MAX], key[GSZ__DB_QUOTED_MAX], problem[TEXT_MAX];
     const char *k = (const char *)sqlite3_column_text(st, 0);
+    const char *raw_key = (const char *)sqlite3_column_text(st, 1);
     const char *p = (const char *)sqlite3_column_text(st, 2);
     if ((k == NULL && sqlite3_column_type(st, 0) != SQLITE_NULL) ||
+        (raw_key == NULL && sqlite3_column_type(st, 1) != SQLITE_NULL) ||
         (p == NULL && sqlite3_column_type(st, 2) != SQLITE_NULL)) {
       err = gsz__diag_nomem(diag);
       break;
@@ -175,11 +214,159 @@ static gsz_err check_sanity(sqlite3 *db, const char *label, gsz__problems *found
     escape_text(problem, p ? p : "NULL");
     char line[2 * TEXT_MAX + GSZ__DB_QUOTED_MAX + 8];
     snprintf(line, sizeof line, "%s %s: %s", kind, key, problem);
-    err = gsz__problems_add(found, "", "", NULL, line, diag);
+    err = issue_add(out, k ? k : "", raw_key ? raw_key : "", line, diag);
   }
   if (err == GSZ_OK && rc != SQLITE_DONE)
     err = gsz__db_error(diag, db, "could not check", label);
   sqlite3_finalize(st);
+  return err;
+}
+
+/* The catalog_issue views: the catalog's sanity rules, kept in SQL. */
+static gsz_err check_sanity(sqlite3 *db, const char *label, gsz__problems *found, gsz_diag *diag) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT name FROM sqlite_schema WHERE type = 'view' "
+                         "AND name LIKE 'catalog\\_issue%' ESCAPE '\\' ORDER BY name",
+                         -1, &st, NULL) != SQLITE_OK)
+    return gsz__db_error(diag, db, "could not check", label);
+  issue_list issues = {NULL, 0, 0};
+  gsz_err err = GSZ_OK;
+  int rc;
+  while (err == GSZ_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *view = (const char *)sqlite3_column_text(st, 0);
+    if (view == NULL)
+      err = gsz__diag_nomem(diag);
+    else if (strlen(view) < 128)
+      err = read_issue_view(db, label, view, &issues, diag);
+  }
+  if (err == GSZ_OK && rc != SQLITE_DONE)
+    err = gsz__db_error(diag, db, "could not check", label);
+  sqlite3_finalize(st);
+  if (err == GSZ_OK && issues.n > 1)
+    qsort(issues.items, issues.n, sizeof *issues.items, compare_issue);
+  for (size_t i = 0; err == GSZ_OK && i < issues.n; i++)
+    err = gsz__problems_add(found, "", "", NULL, issues.items[i].line, diag);
+  issues_free(&issues);
+  return err;
+}
+
+/* --- Dates: warnings ---------------------------------------------------------------
+ *
+ * The rules of the views review_price_stale and review_future_row
+ * (migrations/0003), on db check's own day and age instead of date('now')
+ * and 365: findings to act on, not damage, so warnings. */
+
+static const char stale_sql[] =
+    "SELECT p.kind || '/' || p.sku || '/' || p.as_of, "
+    "       CAST(julianday(?1) - julianday(p.as_of) AS INTEGER) "
+    "  FROM price p "
+    " WHERE p.as_of = (SELECT max(q.as_of) FROM price q "
+    "                   WHERE q.kind = p.kind AND q.sku = p.sku AND q.as_of <= ?1) "
+    "   AND ?2 > 0 AND julianday(?1) - julianday(p.as_of) > ?2 "
+    " ORDER BY p.kind, p.sku";
+
+static const char future_sql[] =
+    "SELECT 'price', kind || '/' || sku || '/' || as_of, as_of FROM price WHERE as_of > ?1 "
+    "UNION ALL "
+    "SELECT 'inventory', kind || '/' || sku || '/' || location, as_of FROM inventory "
+    " WHERE as_of > ?1 "
+    "UNION ALL "
+    "SELECT 'exchange_rate', from_currency || '/' || to_currency || '/' || as_of, as_of "
+    "  FROM exchange_rate WHERE as_of > ?1 "
+    "ORDER BY 1, 2";
+
+static const char not_yet_sql[] =
+    "SELECT 'gpu', g.sku, min(p.as_of) FROM gpu g JOIN price p ON p.kind = 'gpu' AND p.sku = g.sku "
+    " WHERE g.sellable = 1 GROUP BY g.sku HAVING max(p.as_of <= ?1) = 0 "
+    "UNION ALL "
+    "SELECT 'server', s.sku, min(p.as_of) FROM server s "
+    "  JOIN price p ON p.kind = 'server' AND p.sku = s.sku "
+    " WHERE s.sellable = 1 GROUP BY s.sku HAVING max(p.as_of <= ?1) = 0 "
+    "ORDER BY 1, 2";
+
+/* Run sql with ?1 today and ?2 max_age; each row through fn into warn. */
+typedef void (*warn_fn)(char *line, size_t size, sqlite3_stmt *st, const char *today,
+                        uint32_t max_age);
+
+static gsz_err warn_rows(sqlite3 *db, const char *label, const char *sql, const char *today,
+                         uint32_t max_age, warn_fn fn, gsz__problems *warn, gsz_diag *diag) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    /* A table the file lacks is said by the other checks. */
+    if (sqlite3_errcode(db) == SQLITE_ERROR)
+      return GSZ_OK;
+    return gsz__db_error(diag, db, "could not check", label);
+  }
+  sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+  if (sqlite3_bind_parameter_count(st) >= 2)
+    sqlite3_bind_int64(st, 2, max_age);
+  gsz_err err = GSZ_OK;
+  int rc;
+  while (err == GSZ_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char line[1024];
+    fn(line, sizeof line, st, today, max_age);
+    err = gsz__problems_add(warn, "", "", NULL, line, diag);
+  }
+  if (err == GSZ_OK && rc != SQLITE_DONE)
+    err = gsz__db_error(diag, db, "could not check", label);
+  sqlite3_finalize(st);
+  return err;
+}
+
+static void stale_line(char *line, size_t size, sqlite3_stmt *st, const char *today,
+                       uint32_t max_age) {
+  char key[GSZ__DB_QUOTED_MAX];
+  gsz__db_value(key, st, 0);
+  snprintf(line, size,
+           "price %s: the price in force on %s is %lld days old, more than %u: check it and add "
+           "a newer row",
+           key, today, (long long)sqlite3_column_int64(st, 1), (unsigned)max_age);
+}
+
+static void future_line(char *line, size_t size, sqlite3_stmt *st, const char *today,
+                        uint32_t max_age) {
+  (void)max_age;
+  char table[TEXT_MAX], key[GSZ__DB_QUOTED_MAX], as_of[GSZ__DB_QUOTED_MAX];
+  const char *t = (const char *)sqlite3_column_text(st, 0);
+  escape_text(table, t ? t : "");
+  gsz__db_value(key, st, 1);
+  gsz__db_value(as_of, st, 2);
+  (void)today;
+  snprintf(line, size, "%s %s: dated after today: not in force until %s", table, key, as_of);
+}
+
+static void not_yet_line(char *line, size_t size, sqlite3_stmt *st, const char *today,
+                         uint32_t max_age) {
+  (void)max_age;
+  char key[GSZ__DB_QUOTED_MAX], as_of[GSZ__DB_QUOTED_MAX];
+  const char *kind = (const char *)sqlite3_column_text(st, 0);
+  gsz__db_value(key, st, 1);
+  gsz__db_value(as_of, st, 2);
+  (void)today;
+  snprintf(line, size,
+           "%s %s: sellable, but every price of it is dated after today: no quote offers it "
+           "before %s",
+           kind ? kind : "", key, as_of);
+}
+
+static gsz_err check_dates(sqlite3 *db, const char *label, const char *today, uint32_t max_age,
+                           gsz__problems *warn, gsz_diag *diag) {
+  gsz_err err = warn_rows(db, label, stale_sql, today, max_age, stale_line, warn, diag);
+  if (err == GSZ_OK)
+    err = warn_rows(db, label, not_yet_sql, today, max_age, not_yet_line, warn, diag);
+  if (err == GSZ_OK)
+    err = warn_rows(db, label, future_sql, today, max_age, future_line, warn, diag);
+  return err;
+}
+
+gsz_err gsz__db_findings(sqlite3 *db, const char *label, const char *today, uint32_t max_age,
+                         gsz__problems *found, gsz__problems *warn, gsz_diag *diag) {
+  gsz_err err = gsz__catalog_check(db, label, today, found, diag);
+  if (err == GSZ_OK)
+    err = check_sanity(db, label, found, diag);
+  if (err == GSZ_OK && warn != NULL)
+    err = check_dates(db, label, today, max_age, warn, diag);
   return err;
 }
 
@@ -665,22 +852,30 @@ static gsz_err check_schema_rules(sqlite3 *db, sqlite3 *pristine, const char *la
 
 /* The checks in order. A file that fails integrity_check is damaged: its
  * rows cannot be trusted and reading them may fail, so the rest waits. */
-static gsz_err run_checks(sqlite3 *db, sqlite3 *pristine, const char *label, gsz__problems *found,
+static gsz_err run_checks(sqlite3 *db, sqlite3 *pristine, const char *label, const char *today,
+                          uint32_t max_age, gsz__problems *found, gsz__problems *warn,
                           gsz_diag *diag) {
   gsz_err err = check_integrity(db, label, found, diag);
   if (err != GSZ_OK || found->list.count > 0)
     return err;
   if ((err = check_schema_rules(db, pristine, label, found, diag)) != GSZ_OK)
     return err;
-  if ((err = gsz__catalog_check(db, label, found, diag)) != GSZ_OK)
-    return err;
-  return check_sanity(db, label, found, diag);
+  return gsz__db_findings(db, label, today, max_age, found, warn, diag);
 }
 
 gsz_err gsz_db_check(const char *path, gsz_problem_list *problems, gsz_diag *diag) {
+  return gsz_db_check_with(path, NULL, problems, NULL, diag);
+}
+
+gsz_err gsz_db_check_with(const char *path, const gsz_check_options *options,
+                          gsz_problem_list *problems, gsz_problem_list *warnings, gsz_diag *diag) {
   sqlite3 *db = NULL, *pristine = NULL;
   const char *label = path ? path : "built-in catalog";
-  gsz_err err;
+  char today[11];
+  uint32_t max_age = options ? options->max_price_age_days : GSZ_CHECK_MAX_PRICE_AGE_DAYS;
+  gsz_err err = gsz__date_today(today, options ? options->today : NULL, diag);
+  if (err != GSZ_OK)
+    return err;
   if (path == NULL) {
     err = gsz__db_build_builtin(&db, diag);
     pristine = db;
@@ -694,9 +889,9 @@ gsz_err gsz_db_check(const char *path, gsz_problem_list *problems, gsz_diag *dia
     if (err == GSZ_OK)
       err = gsz__db_build_builtin(&pristine, diag);
   }
-  gsz__problems found = {{NULL, 0}, NULL, 0};
+  gsz__problems found = {{NULL, 0}, NULL, 0}, warn = {{NULL, 0}, NULL, 0};
   if (err == GSZ_OK)
-    err = run_checks(db, pristine, label, &found, diag);
+    err = run_checks(db, pristine, label, today, max_age, &found, warnings ? &warn : NULL, diag);
   if (pristine != NULL && pristine != db)
     sqlite3_close(pristine);
   if (db != NULL) {
@@ -705,11 +900,17 @@ gsz_err gsz_db_check(const char *path, gsz_problem_list *problems, gsz_diag *dia
   }
   if (err != GSZ_OK) {
     problems_free(&found);
+    problems_free(&warn);
     return err;
   }
   for (size_t i = 0; i < found.list.count; i++)
     gsz__free(found.cells[i]);
   gsz__free(found.cells);
+  for (size_t i = 0; i < warn.list.count; i++)
+    gsz__free(warn.cells[i]);
+  gsz__free(warn.cells);
   *problems = found.list;
+  if (warnings != NULL)
+    *warnings = warn.list;
   return GSZ_OK;
 }

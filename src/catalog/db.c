@@ -24,6 +24,8 @@ static const char *const required_tables[] = {
     "model_alias", "price_current",  "stock_available", "catalog_issue", "network_item",
     "setting",     "format_support", "caveat",
 };
+/* Since schema 5 (migrations/0005_catalog_maintenance.sql). */
+static const char *const required_since_5[] = {"exchange_rate", "gpu_alias_ambiguous"};
 
 /* --- Values in messages --------------------------------------------------- */
 
@@ -341,10 +343,12 @@ gsz_err gsz__db_verify_catalog(sqlite3 *db, const char *path, bool require_curre
                            "AND name = ?1",
                            -1, &st, NULL) != SQLITE_OK)
       return gsz__db_error(diag, db, "could not read", path);
-    for (size_t i = 0; i < GSZ_ARRAY_LEN(required_tables); i++) {
+    size_t n_old = GSZ_ARRAY_LEN(required_tables);
+    for (size_t i = 0; i < n_old + GSZ_ARRAY_LEN(required_since_5); i++) {
+      const char *name = i < n_old ? required_tables[i] : required_since_5[i - n_old];
       sqlite3_reset(st);
       int present = 0;
-      if (sqlite3_bind_text(st, 1, required_tables[i], -1, SQLITE_STATIC) != SQLITE_OK ||
+      if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
           sqlite3_step(st) != SQLITE_ROW) {
         err = gsz__db_error(diag, db, "could not read", path);
         sqlite3_finalize(st);
@@ -353,8 +357,7 @@ gsz_err gsz__db_verify_catalog(sqlite3 *db, const char *path, bool require_curre
       present = sqlite3_column_int(st, 0);
       if (!present) {
         size_t used = strlen(missing);
-        snprintf(missing + used, sizeof missing - used, "%s'%s'", n_missing ? ", " : "",
-                 required_tables[i]);
+        snprintf(missing + used, sizeof missing - used, "%s'%s'", n_missing ? ", " : "", name);
         n_missing++;
       }
     }

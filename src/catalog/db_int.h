@@ -69,7 +69,14 @@ void gsz__db_set_statement_hook(gsz__statement_hook hook);
  * "built-in"). A value the program cannot use (NULL in a required column,
  * out of range, not an integer, text too long) is GSZ_ESCHEMA (GSZ_ELIMIT
  * for sizes), naming the table, the row's key and the column. */
-gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag);
+gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, const char *today,
+                          gsz_diag *diag);
+
+/* Whether s is a real date written YYYY-MM-DD (2026-02-30 is not). */
+bool gsz__date_valid(const char *s);
+/* today, checked (GSZ_EINVAL "'x' is not a date"), or when NULL the system
+ * clock's date in UTC, into out. */
+gsz_err gsz__date_today(char out[11], const char *today, gsz_diag *diag);
 
 /* --- Problems, for db check ---------------------------------------------- */
 
@@ -88,6 +95,8 @@ typedef struct gsz__problems {
  * GSZ_ENOMEM only. */
 gsz_err gsz__problems_add(gsz__problems *p, const char *table, const char *key, const char *column,
                           const char *line, gsz_diag *diag);
+/* Free what p holds; p is empty afterwards. */
+void gsz__problems_free(gsz__problems *p);
 
 /* db check's reading of every table: as gsz__catalog_load, but each value
  * the loader would refuse goes into problems (one line each, without the
@@ -95,8 +104,17 @@ gsz_err gsz__problems_add(gsz__problems *p, const char *table, const char *key, 
  * the loader refuses and the two never disagree. A table that cannot be
  * read at all (a column missing) is a problem line too. Errors: out of
  * memory, SQLite failures. */
-gsz_err gsz__catalog_check(sqlite3 *db, const char *origin, gsz__problems *problems,
-                           gsz_diag *diag);
+gsz_err gsz__catalog_check(sqlite3 *db, const char *origin, const char *today,
+                           gsz__problems *problems, gsz_diag *diag);
+
+/* What db check finds in db's rows beyond integrity and the schema's own
+ * rules: the values the loader refuses (gsz__catalog_check), the rows of
+ * every catalog_issue* view (sorted together), and, when warn is not NULL,
+ * the warnings about dates (prices in force older than max_age days, 0:
+ * none; rows dated after today; sellable items priced only later). The
+ * import uses it before and after its writes, inside its transaction. */
+gsz_err gsz__db_findings(sqlite3 *db, const char *label, const char *today, uint32_t max_age,
+                         gsz__problems *found, gsz__problems *warn, gsz_diag *diag);
 
 /* --- Values in messages -------------------------------------------------- */
 

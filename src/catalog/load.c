@@ -1,12 +1,18 @@
 /* load.c: reads every catalog table into plain structs, resolves
- * SKUs to indices, attaches current prices and stock totals, and answers
- * lookups by name. The caller holds the read transaction, so the structs
- * are one consistent snapshot.
+ * SKUs to indices, attaches the prices, stock and exchange rates in force
+ * on the catalog's day, and expands server_gpu ranges into one fit per
+ * count. The caller holds the read transaction, so the structs are one
+ * consistent snapshot.
  *
  * Checklist: the columns read here are those of migrations/0001_initial.sql
- * (and later migrations); a renamed column must change in both places. */
+ * (and later migrations); a renamed column must change in both places.
+ * The date rule (a row dated after today is not in force; an item's price
+ * is its latest row not after today) is the one of the views price_current,
+ * stock_available and exchange_rate_current (migrations/0003), which use
+ * date('now') where this file uses its caller's day. */
 #include "catalog/db_int.h"
 #include "catalog/lookup_int.h"
+#include "gpusizer/money.h"
 #include "util/arena_int.h"
 
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 
 struct gsz_catalog {
   gsz_catalog_data data;
+  char today[11]; /* YYYY-MM-DD: what is in force is judged on this day */
   gsz_gpu *gpus;
   gsz_server *servers;
   gsz_fit *fits;
@@ -31,6 +38,10 @@ struct gsz_catalog {
   gsz_network_item *nics, *switches, *cables;
   gsz_format_support *format_support;
   gsz_caveat *caveats;
+  gsz_price_row *price_rows; /* every price row, by kind, SKU (case ignored), as_of */
+  size_t n_price_rows;
+  gsz_fx_rate *fx_rates;
+  gsz_alias_candidate *gpu_alias_candidates;
   gsz__arena strings;      /* every string of the catalog, freed in one go */
   gsz__problems *problems; /* db check: bad values are listed, reading goes on */
 };
@@ -531,7 +542,7 @@ static void read_stock_row(reader *r, void *array, size_t i) {
   }
 }
 
-/* --- Prices, stock and fits, attached to their items -------------------- */
+/* --- Prices, stock and exchange rates in force --------------------------- */
 
 /* The price and stock of the item of kind ("gpu", "server", "nic", ...)
  * whose SKU is sku; false when there is none. */
@@ -574,45 +585,66 @@ static gsz_unit_price *price_slot(gsz_catalog *cat, const char *kind, const char
   return item_slots(cat, kind, sku, &p, &t) ? p : NULL;
 }
 
-static gsz_err attach_prices(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
-  reader r;
-  reader_init(&r, cat, "price", diag);
-  if (sqlite3_prepare_v2(db,
-                         "SELECT kind, sku, as_of, amount_minor, currency, source, basis "
-                         "FROM price_current",
-                         -1, &r.stmt, NULL) != SQLITE_OK)
-    return unreadable_table(cat, db, "price", diag);
-  int rc = SQLITE_DONE;
-  while (!failed(&r) && (rc = sqlite3_step(r.stmt)) == SQLITE_ROW) {
-    start_row(&r, 3);
-    const char *kind = col_key(&r, 0);
-    const char *sku = col_key(&r, 1);
-    if (kind == NULL || sku == NULL)
-      continue; /* an error ends the loop; in db check, the row was listed */
-    gsz_unit_price *p = price_slot(cat, kind, sku);
-    if (p == NULL)
-      continue; /* a dangling row; db check reports it */
-    p->amount_minor = req_int(&r, 3, 0, INT64_MAX);
-    const char *cur = (const char *)sqlite3_column_text(r.stmt, 4);
-    if (cur == NULL || strlen(cur) != 3) {
-      bad_value(&r, 4, GSZ_ESCHEMA, "a 3-letter currency code");
-      continue;
-    }
+/* Every price row is read and checked, history and later rows included:
+ * a bad value in a row dated next month must not wait for that month to
+ * stop every quote. */
+static void read_price_row(reader *r, void *array, size_t i) {
+  gsz_price_row *p = (gsz_price_row *)array + i;
+  start_row(r, 3);
+  p->kind = col_text_req(r, 0);
+  p->sku = col_text_req(r, 1);
+  p->as_of = col_text_req(r, 2);
+  p->amount_minor = req_int(r, 3, 0, INT64_MAX);
+  const char *cur = col_text_req(r, 4);
+  if (cur != NULL && strlen(cur) == 3)
     memcpy(p->currency, cur, 4);
-    p->as_of = col_text(&r, 2);
-    p->source = col_text(&r, 5);
-    p->basis = col_text(&r, 6);
-    p->present = true;
-  }
-  if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
-    r.err = gsz__db_error(diag, db, "could not read the catalog table", "price");
-  sqlite3_finalize(r.stmt);
-  return r.err;
+  else if (row_good(r))
+    bad_value(r, 4, GSZ_ESCHEMA, "a 3-letter currency code");
+  p->source = col_text(r, 5);
+  p->basis = col_text(r, 6);
 }
 
-static gsz_err attach_stock(gsz_catalog *cat, gsz_diag *diag) {
+/* Each item's price is its latest row not after today. The rows come by
+ * kind, SKU (NOCASE, the order of gsz__str_icmp) and as_of, so an item's
+ * rows follow each other, oldest first. */
+static void attach_prices(gsz_catalog *cat) {
+  gsz_price_row *rows = cat->price_rows;
+  size_t n = cat->n_price_rows;
+  for (size_t i = 0; i < n;) {
+    size_t end = i + 1;
+    while (end < n && strcmp(rows[end].kind, rows[i].kind) == 0 &&
+           gsz__str_icmp(rows[end].sku, rows[i].sku) == 0)
+      end++;
+    size_t current = n;
+    for (size_t k = i; k < end; k++) {
+      bool later = strcmp(rows[k].as_of, cat->today) > 0;
+      rows[k].status = later ? GSZ_PRICE_FUTURE : GSZ_PRICE_HISTORY;
+      if (!later)
+        current = k;
+    }
+    if (current < n) {
+      gsz_price_row *row = &rows[current];
+      row->status = GSZ_PRICE_CURRENT;
+      gsz_unit_price *p = price_slot(cat, row->kind, row->sku);
+      if (p != NULL) /* else a dangling row; db check reports it */
+        *p = (gsz_unit_price){.present = true,
+                              .amount_minor = row->amount_minor,
+                              .as_of = row->as_of,
+                              .source = row->source,
+                              .basis = row->basis};
+      if (p != NULL)
+        memcpy(p->currency, row->currency, 4);
+    }
+    i = end;
+  }
+}
+
+/* Stock rows dated after today (stock on its way) count from that day. */
+static void attach_stock(gsz_catalog *cat) {
   for (size_t i = 0; i < cat->data.n_stock; i++) {
     const gsz_stock_row *row = &cat->stock[i];
+    if (row->as_of != NULL && strcmp(row->as_of, cat->today) > 0)
+      continue;
     gsz_unit_price *p;
     gsz_stock_total *t;
     if (!item_slots(cat, row->kind, row->sku, &p, &t))
@@ -625,8 +657,76 @@ static gsz_err attach_stock(gsz_catalog *cat, gsz_diag *diag) {
     t->reserved += row->reserved;
     t->available += row->on_hand - row->reserved;
   }
-  (void)diag;
+}
+
+/* The largest rate the schema allows (rate_e9 BETWEEN 1 AND 10^15). */
+#define MAX_RATE_E9 INT64_C(1000000000000000)
+
+static void read_code(reader *r, int col, char out[4]) {
+  const char *code = col_text_req(r, col);
+  if (code != NULL && strlen(code) == 3)
+    memcpy(out, code, 4);
+  else if (row_good(r))
+    bad_value(r, col, GSZ_ESCHEMA, "a 3-letter currency code");
+}
+
+static void read_fx_row(reader *r, void *array, size_t i) {
+  gsz_fx_rate *x = (gsz_fx_rate *)array + i;
+  start_row(r, 3);
+  read_code(r, 0, x->from);
+  read_code(r, 1, x->to);
+  x->as_of = col_text_req(r, 2);
+  x->rate = req_int(r, 3, 1, MAX_RATE_E9);
+  x->source = col_text(r, 4);
+}
+
+/* A rate x 10^9 as short decimal text: 1085000000 -> "1.085". */
+static void rate_text(char *buf, size_t size, int64_t rate) {
+  gsz_money_format(buf, size, rate, 9, false);
+  size_t n = strlen(buf);
+  while (n > 0 && buf[n - 1] == '0')
+    buf[--n] = '\0';
+  if (n > 0 && buf[n - 1] == '.')
+    buf[--n] = '\0';
+}
+
+/* Keep, for each pair, the rate in force: its latest row not after today
+ * (the rows come by pair and as_of). */
+static gsz_err keep_rates_in_force(gsz_catalog *cat, gsz_diag *diag) {
+  gsz_fx_rate *rates = cat->fx_rates;
+  size_t n = cat->data.n_fx_rates, kept = 0;
+  for (size_t i = 0; i < n;) {
+    size_t end = i + 1;
+    while (end < n && strcmp(rates[end].from, rates[i].from) == 0 &&
+           strcmp(rates[end].to, rates[i].to) == 0)
+      end++;
+    size_t in_force = n;
+    for (size_t k = i; k < end; k++)
+      if (strcmp(rates[k].as_of, cat->today) <= 0)
+        in_force = k;
+    if (in_force < n) {
+      gsz_fx_rate x = rates[in_force];
+      char rate[48], label[160];
+      rate_text(rate, sizeof rate, x.rate);
+      snprintf(label, sizeof label, "x %s %s->%s (catalog exchange_rate of %s)", rate, x.from, x.to,
+               x.as_of);
+      if ((x.label = gsz__arena_strndup(&cat->strings, label, strlen(label))) == NULL)
+        return gsz__diag_nomem(diag);
+      rates[kept++] = x;
+    }
+    i = end;
+  }
+  cat->data.n_fx_rates = kept;
   return GSZ_OK;
+}
+
+static void read_candidate(reader *r, void *array, size_t i) {
+  gsz_alias_candidate *c = (gsz_alias_candidate *)array + i;
+  start_row(r, 2);
+  c->alias = col_text_req(r, 0);
+  c->candidate = col_text_req(r, 1);
+  c->in_catalog = req_bool(r, 2);
+  c->note = col_text(r, 3);
 }
 
 static int compare_fit(const void *pa, const void *pb) {
@@ -638,11 +738,38 @@ static int compare_fit(const void *pa, const void *pb) {
   return (a->count > b->count) - (a->count < b->count);
 }
 
+/* Append count to the fits; false when the table is too big or memory
+ * runs out (r->err says which). */
+static bool add_fit(reader *r, gsz_fit **fits, size_t *n, size_t *cap, gsz_fit fit) {
+  if (*n == MAX_ROWS_PER_TABLE) {
+    r->err = too_many_rows(r->cat, "server_gpu", r->diag);
+    return false;
+  }
+  if (*n == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 64;
+    gsz_fit *p = gsz__realloc(*fits, ncap * sizeof *p);
+    if (p == NULL) {
+      fail_nomem(r);
+      return false;
+    }
+    *fits = p;
+    *cap = ncap;
+  }
+  (*fits)[(*n)++] = fit;
+  return true;
+}
+
+/* server_gpu, each row's counts expanded: gpu_count alone, or gpu_count,
+ * gpu_count + gpu_count_step, ... up to gpu_count_max (migrations/0003:
+ * the same rules as its CHECK constraints). Overlapping rows (refused by
+ * the triggers, listed by db check) give each count once. */
 static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   reader r;
   reader_init(&r, cat, "server_gpu", diag);
-  if (sqlite3_prepare_v2(db, "SELECT server_sku, gpu_sku, gpu_count FROM server_gpu", -1, &r.stmt,
-                         NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db,
+                         "SELECT server_sku, gpu_sku, gpu_count, gpu_count_max, gpu_count_step "
+                         "FROM server_gpu",
+                         -1, &r.stmt, NULL) != SQLITE_OK)
     return unreadable_table(cat, db, "server_gpu", diag);
   size_t n = 0, cap = 0;
   gsz_fit *fits = NULL;
@@ -652,6 +779,24 @@ static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
     const char *server = col_key(&r, 0);
     const char *gpu = col_key(&r, 1);
     uint32_t count = (uint32_t)req_int(&r, 2, 1, 1024);
+    uint32_t last = count, step = 1;
+    if (row_good(&r)) {
+      char expected[96];
+      snprintf(expected, sizeof expected, "NULL or an integer from gpu_count %u to 1024", count);
+      if (sqlite3_column_type(r.stmt, 3) != SQLITE_NULL) {
+        int64_t max = sqlite3_column_int64(r.stmt, 3);
+        if (sqlite3_column_type(r.stmt, 3) != SQLITE_INTEGER || max < count || max > 1024)
+          bad_value(&r, 3, GSZ_ESCHEMA, expected);
+        else
+          last = (uint32_t)max;
+      }
+      step = (uint32_t)req_int(&r, 4, 1, 1024);
+      if (row_good(&r) && (last - count) % step != 0) {
+        snprintf(expected, sizeof expected,
+                 "a step that reaches gpu_count_max %u from gpu_count %u", last, count);
+        bad_value(&r, 4, GSZ_ESCHEMA, expected);
+      }
+    }
     if (failed(&r))
       break;
     if (server == NULL || gpu == NULL || r.row_bad)
@@ -660,21 +805,11 @@ static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
     long gi = gsz__gpu_index(cat->gpus, cat->data.n_gpus, gpu);
     if (si < 0 || gi < 0)
       continue; /* dangling; db check reports it */
-    if (n == MAX_ROWS_PER_TABLE) {
-      r.err = too_many_rows(cat, "server_gpu", diag);
-      break;
-    }
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 64;
-      gsz_fit *p = gsz__realloc(fits, ncap * sizeof *p);
-      if (p == NULL) {
-        fail_nomem(&r);
+    for (uint32_t c = count; c <= last; c += step)
+      if (!add_fit(&r, &fits, &n, &cap, (gsz_fit){(uint32_t)gi, (uint32_t)si, c}))
         break;
-      }
-      fits = p;
-      cap = ncap;
-    }
-    fits[n++] = (gsz_fit){(uint32_t)gi, (uint32_t)si, count};
+    if (failed(&r))
+      break;
   }
   if (!failed(&r) && rc != SQLITE_DONE && rc != SQLITE_ROW)
     r.err = gsz__db_error(diag, db, "could not read the catalog table", "server_gpu");
@@ -685,9 +820,13 @@ static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   }
   if (n > 1)
     qsort(fits, n, sizeof *fits, compare_fit);
+  size_t unique = 0;
+  for (size_t i = 0; i < n; i++)
+    if (unique == 0 || compare_fit(&fits[unique - 1], &fits[i]) != 0)
+      fits[unique++] = fits[i];
   cat->fits = fits;
   cat->data.fits = fits;
-  cat->data.n_fits = n;
+  cat->data.n_fits = unique;
   return GSZ_OK;
 }
 
@@ -786,6 +925,9 @@ void gsz_catalog_free(gsz_catalog *cat) {
   gsz__free(cat->cables);
   gsz__free(cat->format_support);
   gsz__free(cat->caveats);
+  gsz__free(cat->price_rows);
+  gsz__free(cat->fx_rates);
+  gsz__free(cat->gpu_alias_candidates);
   gsz__arena_free(&cat->strings);
   gsz__free(cat);
 }
@@ -806,14 +948,17 @@ const gsz_catalog_data *gsz_catalog_get(const gsz_catalog *cat) {
     cat->data.n_##field = count;                                                                   \
   } while (0)
 
-/* Read the whole catalog; with problems (db check), bad values are listed
- * there instead of failing. */
-static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__problems *problems,
-                    gsz_diag *diag) {
+/* Read the whole catalog as in force on today (a real date, checked by
+ * the caller); with problems (db check), bad values are listed there
+ * instead of failing. */
+static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, const char *today,
+                    gsz__problems *problems, gsz_diag *diag) {
   gsz_err err;
   gsz_catalog *cat = gsz__calloc(1, sizeof *cat);
   if (cat == NULL)
     return gsz__diag_nomem(diag);
+  snprintf(cat->today, sizeof cat->today, "%s", today);
+  cat->data.today = cat->today;
   cat->problems = problems;
   cat->strings.block_size = 65536;
   cat->data.origin = gsz__arena_strndup(&cat->strings, origin, strlen(origin));
@@ -880,14 +1025,33 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz__pro
   READ_TABLE("caveat", "SELECT kind, sku, code, text, source FROM caveat ORDER BY kind, sku, code",
              caveats, read_caveat);
 
+  READ_TABLE("exchange_rate",
+             "SELECT from_currency, to_currency, as_of, rate_e9, source FROM exchange_rate "
+             "ORDER BY from_currency, to_currency, as_of",
+             fx_rates, read_fx_row);
+  READ_TABLE("gpu_alias_ambiguous",
+             "SELECT alias, candidate, in_catalog, note FROM gpu_alias_ambiguous "
+             "ORDER BY alias, candidate",
+             gpu_alias_candidates, read_candidate);
+  {
+    void *rows = NULL;
+    err = read_rows(cat, db, "price",
+                    "SELECT kind, sku, as_of, amount_minor, currency, source, basis FROM price "
+                    "ORDER BY kind, sku, as_of",
+                    sizeof *cat->price_rows, &rows, &cat->n_price_rows, read_price_row, diag);
+    if (err != GSZ_OK)
+      goto fail;
+    cat->price_rows = rows;
+  }
+
   if ((err = read_fits(cat, db, diag)) != GSZ_OK)
     goto fail;
   if ((err = read_settings(cat, db, diag)) != GSZ_OK)
     goto fail;
-  if ((err = attach_prices(cat, db, diag)) != GSZ_OK)
+  if ((err = keep_rates_in_force(cat, diag)) != GSZ_OK)
     goto fail;
-  if ((err = attach_stock(cat, diag)) != GSZ_OK)
-    goto fail;
+  attach_prices(cat);
+  attach_stock(cat);
   cat->problems = NULL;
   *out = cat;
   return GSZ_OK;
@@ -897,14 +1061,63 @@ fail:
   return err;
 }
 
-gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, gsz_diag *diag) {
-  return load(out, db, origin, NULL, diag);
+gsz_err gsz__catalog_load(gsz_catalog **out, sqlite3 *db, const char *origin, const char *today,
+                          gsz_diag *diag) {
+  return load(out, db, origin, today, NULL, diag);
 }
 
-gsz_err gsz__catalog_check(sqlite3 *db, const char *origin, gsz__problems *problems,
-                           gsz_diag *diag) {
+gsz_err gsz__catalog_check(sqlite3 *db, const char *origin, const char *today,
+                           gsz__problems *problems, gsz_diag *diag) {
   gsz_catalog *cat = NULL;
-  gsz_err err = load(&cat, db, origin, problems, diag);
+  gsz_err err = load(&cat, db, origin, today, problems, diag);
   gsz_catalog_free(cat);
   return err;
+}
+
+size_t gsz_catalog_price_history(const gsz_catalog *cat, gsz_item_kind kind, const char *sku,
+                                 const gsz_price_row **first) {
+  const char *name = gsz_item_kind_name(kind);
+  for (size_t i = 0; i < cat->n_price_rows; i++) {
+    if (strcmp(cat->price_rows[i].kind, name) != 0 ||
+        gsz__str_icmp(cat->price_rows[i].sku, sku) != 0)
+      continue;
+    size_t end = i + 1;
+    while (end < cat->n_price_rows && strcmp(cat->price_rows[end].kind, name) == 0 &&
+           gsz__str_icmp(cat->price_rows[end].sku, sku) == 0)
+      end++;
+    *first = &cat->price_rows[i];
+    return end - i;
+  }
+  return 0;
+}
+
+/* --- Dates ------------------------------------------------------------------------ */
+
+bool gsz__date_valid(const char *s) {
+  if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    return false;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return false;
+  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1)
+    return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[m - 1] + (m == 2 && leap);
+}
+
+gsz_err gsz__date_today(char out[11], const char *today, gsz_diag *diag) {
+  if (today != NULL) {
+    if (!gsz__date_valid(today))
+      return gsz__diag_set(diag, GSZ_EINVAL, "'%.40s' is not a date (YYYY-MM-DD)", today);
+    memcpy(out, today, 11);
+    return GSZ_OK;
+  }
+  time_t now = time(NULL);
+  struct tm tm;
+  if (gmtime_r(&now, &tm) == NULL || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+    return gsz__diag_set(diag, GSZ_EIO, "cannot read today's date from the system clock");
+  return GSZ_OK;
 }

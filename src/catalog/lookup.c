@@ -91,6 +91,29 @@ const gsz_currency *gsz_catalog_find_currency(const gsz_catalog_data *d, const c
   return NULL;
 }
 
+const gsz_fx_rate *gsz_catalog_find_fx_rate(const gsz_catalog_data *d, const char *from,
+                                            const char *to) {
+  for (size_t i = 0; i < d->n_fx_rates; i++)
+    if (strcmp(d->fx_rates[i].from, from) == 0 && strcmp(d->fx_rates[i].to, to) == 0)
+      return &d->fx_rates[i];
+  return NULL;
+}
+
+size_t gsz_catalog_gpu_candidates(const gsz_catalog_data *d, const char *name,
+                                  const gsz_alias_candidate **first) {
+  for (size_t i = 0; i < d->n_gpu_alias_candidates; i++) {
+    if (!gsz__str_ieq(d->gpu_alias_candidates[i].alias, name))
+      continue;
+    size_t end = i + 1;
+    while (end < d->n_gpu_alias_candidates &&
+           gsz__str_ieq(d->gpu_alias_candidates[end].alias, name))
+      end++;
+    *first = &d->gpu_alias_candidates[i];
+    return end - i;
+  }
+  return 0;
+}
+
 typedef struct nearest {
   const char *name; /* what to suggest */
   unsigned distance;

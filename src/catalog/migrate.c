@@ -18,7 +18,7 @@ int gsz_catalog_schema_version(void) {
  * reach outside this database. */
 static int migration_authorizer(void *ctx, int action, const char *a, const char *b,
                                 const char *dbname, const char *trigger) {
-  (void)a, (void)b, (void)dbname, (void)trigger;
+  (void)dbname, (void)trigger;
   const char **refused = ctx;
   switch (action) {
   case SQLITE_TRANSACTION:
@@ -32,9 +32,10 @@ static int migration_authorizer(void *ctx, int action, const char *a, const char
     *refused = "ATTACH/DETACH";
     return SQLITE_DENY;
   case SQLITE_PRAGMA:
-    /* SQLite itself reads pragma_quick_check when ALTER TABLE ADD COLUMN
-     * adds a CHECK to a table that has rows; reading is harmless. */
-    if (a != NULL && strcmp(a, "quick_check") == 0)
+    /* ALTER TABLE ADD COLUMN with a CHECK or NOT NULL constraint checks
+     * the existing rows through pragma_quick_check (SQLite 3.37 and
+     * later): a read that cannot leave the transaction. */
+    if (a != NULL && strcmp(a, "quick_check") == 0 && b != NULL)
       return SQLITE_OK;
     *refused = "PRAGMA";
     return SQLITE_DENY;

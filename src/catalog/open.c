@@ -99,12 +99,19 @@ gsz_err gsz__db_build_builtin(sqlite3 **out, gsz_diag *diag) {
 }
 
 gsz_err gsz_catalog_open(gsz_catalog **out, const char *path, gsz_diag *diag) {
+  return gsz_catalog_open_at(out, path, NULL, diag);
+}
+
+gsz_err gsz_catalog_open_at(gsz_catalog **out, const char *path, const char *when, gsz_diag *diag) {
   sqlite3 *db = NULL;
-  gsz_err err;
+  char today[11];
+  gsz_err err = gsz__date_today(today, when, diag);
+  if (err != GSZ_OK)
+    return err;
   if (path == NULL) {
     if ((err = gsz__db_build_builtin(&db, diag)) != GSZ_OK)
       return err;
-    err = gsz__catalog_load(out, db, "built-in", diag);
+    err = gsz__catalog_load(out, db, "built-in", today, diag);
     sqlite3_close(db);
     return err;
   }
@@ -117,7 +124,7 @@ gsz_err gsz_catalog_open(gsz_catalog **out, const char *path, gsz_diag *diag) {
   if (err == GSZ_OK)
     err = gsz__db_verify_catalog(db, path, true, &version, diag);
   if (err == GSZ_OK)
-    err = gsz__catalog_load(out, db, path, diag);
+    err = gsz__catalog_load(out, db, path, today, diag);
   sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close(db);
   return err;

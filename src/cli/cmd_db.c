@@ -1,15 +1,17 @@
 /* cmd_db.c: `gpusizer db init|migrate|check`: catalog files for the people
  * who maintain them with sqlite3. */
 #include "cli.h"
+#include "today.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const HELP =
     "usage: gpusizer db init FILE [--force]\n"
     "       gpusizer db migrate FILE\n"
-    "       gpusizer db check [FILE]\n"
+    "       gpusizer db check [FILE] [--max-price-age-days N]\n"
     "\n"
     "  init     write the built-in catalog to a new SQLite file, to edit with\n"
     "           sqlite3 (the file appears complete or not at all); --force\n"
@@ -23,16 +25,26 @@ static const char *const HELP =
     "  check    integrity check; every row against this version's schema (NOT\n"
     "           NULL, column types, CHECK constraints, foreign keys) and the\n"
     "           values gpusizer reads, whatever the file's own schema says; and\n"
-    "           catalog sanity (sellable items without a price, GPUs no server\n"
-    "           takes, power over the PSU, ...). One problem per line, naming\n"
-    "           the table, the row's key and the column; exit 3 if there is any.\n"
+    "           catalog sanity (every view named catalog_issue*: sellable items\n"
+    "           without a price, GPUs no server takes, power over the PSU, zero\n"
+    "           prices, prices in a currency with no exchange rate, ...). One\n"
+    "           problem per line, naming the table, the row's key and the\n"
+    "           column; exit 3 if there is any. Then warnings, which do not\n"
+    "           change the exit status: prices in force older than\n"
+    "           --max-price-age-days, rows dated after today (not in force\n"
+    "           until their day), sellable items priced only from a later day.\n"
     "           Opens FILE read-only. Without FILE: --db, $GPUSIZER_DB, else the\n"
     "           built-in catalog\n"
     "\n"
     "options:\n"
-    "  --force        (init) replace FILE if it exists\n"
-    "  --db FILE      (check) the catalog to check when FILE is not given\n"
-    "  -h, --help     this help\n";
+    "  --force                  (init) replace FILE if it exists\n"
+    "  --db FILE                (check) the catalog to check when FILE is not given\n"
+    "  --max-price-age-days N   (check) warn about a price in force older than N\n"
+    "                           days (default 365; 0: never)\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "environment: GPUSIZER_TODAY=YYYY-MM-DD (check) judge dates as of that day\n"
+    "instead of today (a testing aid, announced on stderr).\n";
 
 /* Exit status of a failed db command: the system's fault (memory, a full
  * disk, an unwritable path) is 4, a refused argument 2, the rest is the
@@ -82,11 +94,15 @@ static int db_migrate(const char *path) {
   return cli_finish("db migrate", EXIT_OK);
 }
 
-static int db_check(const char *path) {
+static int db_check(const char *path, uint32_t max_age) {
   gsz_diag diag;
   gsz_diag_clear(&diag);
-  gsz_problem_list problems = {NULL, 0};
-  gsz_err err = gsz_db_check(path, &problems, &diag);
+  bool bad = false;
+  gsz_check_options options = {cli_today("db check", true, &bad), max_age};
+  if (bad)
+    return EXIT_USAGE;
+  gsz_problem_list problems = {NULL, 0}, warnings = {NULL, 0};
+  gsz_err err = gsz_db_check_with(path, &options, &problems, &warnings, &diag);
   if (err != GSZ_OK) {
     cli_error("db check", "%s", CLI_SAID(&diag));
     return db_exit_for(err);
@@ -94,31 +110,48 @@ static int db_check(const char *path) {
   const char *label = path ? path : "built-in catalog";
   for (size_t i = 0; i < problems.count; i++)
     printf("%s\n", problems.lines[i]);
+  for (size_t i = 0; i < warnings.count; i++)
+    printf("warning: %s\n", warnings.lines[i]);
   int status = EXIT_OK;
   if (problems.count == 0) {
-    printf("%s: ok (integrity, foreign keys, catalog sanity)\n", label);
+    printf("%s: ok (integrity, foreign keys, catalog sanity)", label);
+    if (warnings.count > 0)
+      printf(", %zu warning%s", warnings.count, warnings.count == 1 ? "" : "s");
+    printf("\n");
   } else {
     fprintf(stderr, "gpusizer db check: %zu problem%s in %s\n", problems.count,
             problems.count == 1 ? "" : "s", label);
     status = EXIT_CATALOG;
   }
   gsz_problem_list_free(&problems);
+  gsz_problem_list_free(&warnings);
   return cli_finish("db check", status);
 }
 
 int cmd_db(int argc, char **argv) {
   const char *cmd = "db";
-  static const struct option options[] = {{"force", no_argument, NULL, 'f'},
-                                          {"db", required_argument, NULL, CLI_OPT_DB},
-                                          {"help", no_argument, NULL, CLI_OPT_HELP},
-                                          {NULL, 0, NULL, 0}};
-  bool force = false;
+  enum { OPT_MAX_AGE = 2000 };
+  static const struct option options[] = {
+      {"force", no_argument, NULL, 'f'},
+      {"db", required_argument, NULL, CLI_OPT_DB},
+      {"max-price-age-days", required_argument, NULL, OPT_MAX_AGE},
+      {"help", no_argument, NULL, CLI_OPT_HELP},
+      {NULL, 0, NULL, 0}};
+  bool force = false, age_given = false;
   const char *db = NULL;
+  uint64_t max_age = GSZ_CHECK_MAX_PRICE_AGE_DAYS;
+  gsz_diag diag;
   int opt;
   while ((opt = getopt_long(argc, argv, ":hf", options, NULL)) != -1) {
     switch (opt) {
     case 'f':
       force = true;
+      break;
+    case OPT_MAX_AGE:
+      if (gsz_parse_uint(&max_age, optarg, 0, 36500, &diag) != GSZ_OK)
+        return cli_usage_error(cmd, "--max-price-age-days: %s (days, from 0 to 36500)",
+                               CLI_SAID(&diag));
+      age_given = true;
       break;
     case CLI_OPT_DB:
       db = optarg;
@@ -137,6 +170,8 @@ int cmd_db(int argc, char **argv) {
   const char *file = nargs >= 1 ? argv[optind + 1] : NULL;
   if (nargs > 1)
     return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + 2]);
+  if (age_given && strcmp(action, "check") != 0)
+    return cli_usage_error(cmd, "--max-price-age-days applies only to 'db check'");
   if (strcmp(action, "init") == 0 || strcmp(action, "migrate") == 0) {
     if (file == NULL)
       return cli_usage_error(cmd, "'db %s' needs a FILE", action);
@@ -149,7 +184,7 @@ int cmd_db(int argc, char **argv) {
   if (strcmp(action, "check") == 0) {
     if (force)
       return cli_usage_error(cmd, "--force applies only to 'db init'");
-    return db_check(file ? file : cli_catalog_path(db));
+    return db_check(file ? file : cli_catalog_path(db), (uint32_t)max_age);
   }
   return cli_usage_error(cmd, "unknown action '%s' (expected init, migrate or check)", action);
 }

@@ -151,8 +151,9 @@ static const gsz_currency *currency_at(loader *l, const gsz__yaml_node *n, const
   return c;
 }
 
-/* Units of the quote currency per unit of code; false (with a message at
- * `at`) when no rate is known. */
+/* Units of the quote currency per unit of code: the overlay's fx, else
+ * the catalog's exchange rate in force (table exchange_rate); false (with
+ * a message at `at`) when neither has one. */
 static bool rate_for(loader *l, const char *code, const gsz__yaml_node *at, int64_t *rate,
                      const char **rate_origin) {
   if (strcmp(code, l->ov->currency) == 0) {
@@ -166,10 +167,18 @@ static bool rate_for(loader *l, const char *code, const gsz__yaml_node *at, int6
       *rate_origin = l->ov->fx[i].origin;
       return true;
     }
+  const gsz_fx_rate *fx = gsz_catalog_find_fx_rate(l->d, code, l->ov->currency);
+  if (fx != NULL) {
+    *rate = fx->rate;
+    *rate_origin = keep(l->ov, "the catalog's exchange_rate of %s", fx->as_of);
+    if (*rate_origin == NULL && l->err == GSZ_OK)
+      l->err = gsz__diag_nomem(l->diag);
+    return *rate_origin != NULL;
+  }
   if (at != NULL)
     bad(l, GSZ_EINVAL, at,
-        "currency %s has no exchange rate to the quote currency %s (add "
-        "'fx: {%s: \"...\"}': 1 %s = how many %s)",
+        "currency %s has no exchange rate to the quote currency %s, in fx or in the "
+        "catalog's exchange_rate table (add 'fx: {%s: \"...\"}': 1 %s = how many %s)",
         code, l->ov->currency, code, code, l->ov->currency);
   return false;
 }
@@ -586,8 +595,8 @@ static void catalog_prices(loader *l, const gsz__yaml_node *root) {
           const gsz__yaml_node *at = gsz__yaml_get(root, "currency");
           bad(l, GSZ_EINVAL, at ? at : root,
               "catalog prices are in %s but the quote is in %s and fx has no %s rate (add "
-              "'fx: {%s: \"...\"}')",
-              p->currency, l->ov->currency, p->currency, p->currency);
+              "'fx: {%s: \"...\"}', or a %s->%s row to the catalog's exchange_rate table)",
+              p->currency, l->ov->currency, p->currency, p->currency, p->currency, l->ov->currency);
           return;
         }
         ip->eff.why =

@@ -292,6 +292,21 @@ static gsz_err gpu_named(const gsz_gpu **out, const gsz_catalog_data *d, gsz_fie
   *out = gsz_catalog_find_gpu(d, name);
   if (*out != NULL)
     return GSZ_OK;
+  const gsz_alias_candidate *c = NULL;
+  size_t n = gsz_catalog_gpu_candidates(d, name, &c);
+  if (n > 0) {
+    /* A name that could mean several GPUs: each candidate, never a guess. */
+    char list[768] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < n && used < sizeof list; i++)
+      used += (size_t)snprintf(list + used, sizeof list - used, "%s%s%s%s%s", i == 0 ? "" : "; ",
+                               c[i].candidate, c[i].in_catalog ? "" : " (not in this catalog)",
+                               c[i].note ? ": " : "", c[i].note ? c[i].note : "");
+    return field_error(diag, GSZ_EINVAL, field,
+                       "'%s' could mean %zu different GPUs: %s; name one by its SKU (see "
+                       "'gpusizer catalog gpus')",
+                       name, n, list);
+  }
   const char *near = gsz_catalog_suggest_gpu(d, name);
   return field_error(diag, GSZ_EINVAL, field,
                      "unknown GPU '%s' (see 'gpusizer catalog gpus')%s%s%s", name,

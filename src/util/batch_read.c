@@ -202,11 +202,30 @@ static void csv_record(int terminator, void *ctx) {
   }
 }
 
+/* The field separator, from the header line: ';' when it holds more
+ * semicolons than commas outside quotes (what spreadsheets write where the
+ * decimal mark is a comma), else ','. Column names hold neither, so the
+ * header says which one the file uses. */
+static unsigned char detect_separator(const char *text, size_t len) {
+  size_t commas = 0, semicolons = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < len && (quoted || (text[i] != '\n' && text[i] != '\r')); i++) {
+    if (text[i] == '"')
+      quoted = !quoted;
+    else if (!quoted && text[i] == ',')
+      commas++;
+    else if (!quoted && text[i] == ';')
+      semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
 static gsz_err parse_csv(gsz_batch_input *in, storage *st, const char *text, size_t len,
                          const char *label, gsz_diag *diag) {
   struct csv_parser p;
   if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
     return gsz__diag_nomem(diag);
+  csv_set_delim(&p, detect_separator(text, len));
   csv_set_realloc_func(&p, gsz__realloc);
   csv_set_free_func(&p, gsz__free);
   csv_state cs;

@@ -1,0 +1,11 @@
+-- 015_exchange_rate.sql: exchange rates of the shipped catalog (table exchange_rate,
+-- migrations/0003). Every shipped price is in USD, so no quote needs a rate and none is shipped:
+-- a rate nobody checks would only age. A maintainer who adds prices in another currency adds the
+-- rate to the currency most prices are in (USD), one row per pair and day, from a source that
+-- publishes it, such as the ECB's euro reference rates:
+--
+--   INSERT INTO exchange_rate (from_currency, to_currency, rate_e9, as_of, source)
+--   VALUES ('EUR', 'USD', 1085000000, '2026-11-30', 'ECB euro reference rate');
+--
+-- rate_e9 is the rate times 10^9, exact: 1 EUR = 1.085 USD. A pricing overlay quoting in EUR
+-- needs the other direction (USD -> EUR) as a row of its own, or fx in the overlay, which wins.
