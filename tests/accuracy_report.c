@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gsz_format bf16 = {"bf16", 1, 2, true, NULL, NULL};
+static const gsz_format bf16 = {.name = "bf16", .block_elems = 1, .block_bytes = 2, .trainable = true};
 
 static void models_section(const gsz_catalog_data *d) {
   tu_csv csv;

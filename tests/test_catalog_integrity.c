@@ -707,6 +707,7 @@ static void test_db_migrate_upgrades_the_stored_schema_1_file(void **state) {
   free(want);
   RUN(&r, "db", "migrate", path);
   char *out = str("applied 0002_no_control_chars.sql (schema 2)\n"
+                  "applied 0003_memory_model.sql (schema 3)\n"
                   "'%s' migrated from schema 1 to %d\n",
                   path, latest);
   expect_exact(&r, 0, out, "");

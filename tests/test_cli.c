@@ -26,7 +26,7 @@ static void test_version_and_help(void **state) {
   (void)state;
   tu_result r;
   RUN(&r, "--version");
-  expect(&r, 0, "gpusizer 0.1.0 (catalog schema 2)", NULL);
+  expect(&r, 0, "gpusizer 0.1.0 (catalog schema 3)", NULL);
   tu_result_free(&r);
   RUN(&r, "--help");
   expect(&r, 0, "exit status", NULL);
@@ -126,7 +126,7 @@ static void test_catalog_files_through_the_cli(void **state) {
   expect(&r, 0, "ok (integrity, foreign keys, catalog sanity)", NULL);
   tu_result_free(&r);
   RUN(&r, "db", "migrate", db);
-  expect(&r, 0, "already at schema 2; nothing to do", NULL);
+  expect(&r, 0, "already at schema 3; nothing to do", NULL);
   tu_result_free(&r);
   RUN(&r, "catalog", "gpus", "--db", db, "--format", "csv");
   expect(&r, 0, "H100-SXM5-80GB", NULL);
