@@ -171,28 +171,42 @@ static void test_zero_stages_shard_in_order(void **state) {
   }
 }
 
-/* Korthikanti eq. (2): s b h (34 + 5 a s / h) per layer, 16-bit. */
-static void test_training_activations_follow_korthikanti(void **state) {
+/* What autograd saves per Llama-style layer (memory.h): 8sbh outside the
+ * TP regions (norm and block inputs), q and O 4sb a d, K and V 4sb kv d,
+ * the fp32 log-sum-exp 4sba, SwiGLU 8sbf; Korthikanti's 5as^2b without
+ * flash attention; logits 10 sbV. Llama-2-7B: 37.5 sbh per layer. */
+static void test_training_activations_follow_what_autograd_saves(void **state) {
   (void)state;
-  gsz_model_ref m = ref_of("Llama-2-7B"); /* h 4096, a 32, L 32, V 32000 */
+  gsz_model_ref m = ref_of("Llama-2-7B"); /* h 4096, a = kv = 32, d 128, f 11008, L 32, V 32000 */
   gsz_workload w = workload(GSZ_MODE_TRAIN);
   w.context = 2048;
   w.micro_batch = 2;
-  const uint64_t s = 2048, b = 2, h = 4096, a = 32, L = 32, V = 32000;
-  const uint64_t logits = 4 * s * b * V;
+  w.recompute = GSZ_RECOMPUTE_NONE;
+  const uint64_t s = 2048, b = 2, h = 4096, a = 32, L = 32, V = 32000, f = 11008;
+  const uint64_t sb = s * b, sbh = sb * h;
+  const uint64_t layer = 8 * sbh + 4 * sb * a * 128 + 4 * sb * 32 * 128 + 4 * sb * a + 8 * sb * f;
+  assert_int_equal(layer * 2, 75 * sbh + 8 * sb * a); /* 37.5 sbh + the log-sum-exp */
+  const uint64_t logits = 10 * s * b * V;
   w.flash_attention = false;
   assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS],
-                   L * (34 * s * b * h + 5 * a * s * s * b) + logits);
+                   L * (layer + 5 * a * s * s * b) + logits);
   w.flash_attention = true;
-  assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS],
-                   L * 34 * s * b * h + logits);
+  assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS], L * layer + logits);
+  /* Full recomputation: each layer's input, and one layer rebuilt with its
+   * gradients. The default for training. */
   w.recompute = GSZ_RECOMPUTE_FULL;
+  assert_int_equal(workload(GSZ_MODE_TRAIN).recompute, GSZ_RECOMPUTE_FULL);
   assert_int_equal(estimate(&m, &w, one).component[GSZ_COMP_ACTIVATIONS],
-                   L * 2 * s * b * h + logits);
-  /* Tensor parallelism with sequence parallelism divides by t. */
+                   L * 2 * sbh + 2 * layer + logits);
+  /* Tensor parallelism with sequence parallelism divides by t; without it
+   * the 8sbh outside the TP regions stay whole. */
   gsz_layout tp2 = {2, 1, 1};
+  w.recompute = GSZ_RECOMPUTE_NONE;
   assert_int_equal(estimate(&m, &w, tp2).component[GSZ_COMP_ACTIVATIONS],
-                   L * 2 * s * b * h / 2 + logits / 2);
+                   L * layer / 2 + logits / 2);
+  w.sequence_parallel = false;
+  assert_int_equal(estimate(&m, &w, tp2).component[GSZ_COMP_ACTIVATIONS],
+                   L * (8 * sbh + (layer - 8 * sbh) / 2) + logits / 2);
 }
 
 static void test_inference_kv_cache_is_exact(void **state) {
@@ -233,11 +247,16 @@ static void test_pipeline_stages_split_layers_and_report_the_busiest(void **stat
   gsz_layout pp2 = {1, 2, 1};
   gsz_estimate e = estimate(&m, &w, pp2);
   /* Stage 0: 16 layers + embedding; stage 1: 16 layers + LM head + the
-   * final norm (4,096), which makes it the busiest. */
+   * final norm (4,096) and the sampler, which makes it the busiest. */
   const uint64_t layer = 218112000ull, embed = 525336576ull;
   assert_int_equal(e.component[GSZ_COMP_WEIGHTS], 2 * (16 * layer + embed + 4096));
   assert_int_equal(e.busiest_stage, 1);
-  assert_int_equal(e.total_bytes, 2 * e.per_gpu_bytes - 2 * 4096);
+  /* The first stage runs no sampler: its activation peak is the forward
+   * over 8,192 tokens, 2 B x (2h + 3f) each. */
+  const uint64_t forward = 8192ull * 2 * (2 * 4096 + 3 * 14336);
+  const uint64_t sampler = e.component[GSZ_COMP_ACTIVATIONS];
+  assert_int_equal(sampler, 147639501ull + (1024ull * 128256 * 4 * 3585 + 999) / 1000);
+  assert_int_equal(e.total_bytes, 2 * e.per_gpu_bytes - 2 * 4096 - (sampler - forward));
 }
 
 /* reference/measured.csv, row 1 and 2: vLLM on H100 80GB, Llama-3-8B bf16:
@@ -393,7 +412,7 @@ int main(void) {
       cmocka_unit_test(test_int_training_is_refused),
       cmocka_unit_test(test_training_recipes_bytes_per_parameter),
       cmocka_unit_test(test_zero_stages_shard_in_order),
-      cmocka_unit_test(test_training_activations_follow_korthikanti),
+      cmocka_unit_test(test_training_activations_follow_what_autograd_saves),
       cmocka_unit_test(test_inference_kv_cache_is_exact),
       cmocka_unit_test(test_sliding_window_caps_the_kv_cache),
       cmocka_unit_test(test_pipeline_stages_split_layers_and_report_the_busiest),

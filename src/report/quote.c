@@ -460,6 +460,10 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     }
     gsz__buf_release(&inner);
   }
+  if (res->found && (req->size.fit != NULL || req->size.kv != NULL)) {
+    gsz__buf_putc(b, '\n');
+    gsz__text_gpu(b, &req->size, &res->best_estimate, res->best.gpu->sku, md ? "- " : "  ");
+  }
   const gsz_estimate *e = &res->best_estimate;
   char note[512];
   if (e->n_notes > 0) {
@@ -569,7 +573,7 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
   gsz__jb_put(jb, pricing, "valid_until", valid ? gsz__json_text(valid) : json_null());
   gsz__jb_put(jb, doc, "pricing", pricing);
   gsz__jb_put(jb, doc, "model", gsz__json_model(jb, &req->size, &res->best_estimate));
-  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate, req->size.words));
+  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate, &req->size));
   gsz__jb_put(jb, doc, "found", json_boolean(res->found));
   gsz__jb_put(jb, doc, "best", res->found ? candidate_json(jb, &res->best, res) : json_null());
   json_t *alts = json_array();
