@@ -82,7 +82,8 @@ json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
     gsz__jb_put(jb, o, "params", uint_json(req->model->count.total));
   gsz__jb_put(jb, o, "mode", gsz__json_text(gsz_mode_name(w->mode)));
   gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(w->method)));
-  gsz__jb_put(jb, o, "precision", gsz__json_text(w->weight_format->name));
+  gsz__jb_put(jb, o, "precision",
+              w->checkpoint != NULL ? json_null() : gsz__json_text(w->weight_format->name));
   if (w->mode == GSZ_MODE_INFERENCE) {
     gsz__jb_put(jb, o, "kv_precision", gsz__json_text(w->kv_format->name));
     gsz__jb_put(jb, o, "context", uint_json(w->context));
@@ -261,8 +262,9 @@ void gsz__text_workload(gsz__buf *b, const gsz_size_request *req) {
   char n[GSZ_FMT_MAX], m[GSZ_FMT_MAX];
   gsz__text_printf(b, "%s", gsz_mode_name(w->mode));
   if (w->mode == GSZ_MODE_INFERENCE) {
-    gsz__text_printf(b, ", %s weights, %s KV cache, context %s", w->weight_format->name,
-                     w->kv_format->name, gsz__fmt_group(n, w->context));
+    gsz__text_printf(b, ", %s weights, %s KV cache, context %s",
+                     w->checkpoint != NULL ? "stored" : w->weight_format->name, w->kv_format->name,
+                     gsz__fmt_group(n, w->context));
     gsz__text_printf(b, ", %s concurrent sequence%s", gsz__fmt_group(n, w->concurrency),
                      w->concurrency == 1 ? "" : "s");
   } else {
@@ -336,6 +338,24 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
   if (e->trainable_params != 0 && e->trainable_params != e->total_params)
     gsz__text_printf(b, ", %s trainable", gsz__fmt_group(n, e->trainable_params));
   gsz__buf_putc(b, '\n');
+  if (w->checkpoint != NULL) {
+    const gsz_checkpoint_info *ck = gsz_checkpoint_get(w->checkpoint);
+    gsz__text_printf(b, "%sweights: as stored in %s (%s, %s tensor%s in %u file%s, %s bytes", bullet,
+                     req->checkpoint_path,
+                     ck->kind == GSZ_CHECKPOINT_GGUF ? "GGUF" : "safetensors",
+                     gsz__fmt_group(n, ck->tensors), ck->tensors == 1 ? "" : "s", ck->files,
+                     ck->files == 1 ? "" : "s", gsz__fmt_group(gib, ck->bytes));
+    if (ck->quant_method != NULL) {
+      gsz__text_printf(b, "; quantisation %s", ck->quant_method);
+      if (ck->quant_bits)
+        gsz__text_printf(b, " %u-bit", ck->quant_bits);
+      if (ck->quant_group_size)
+        gsz__text_printf(b, ", group %u", ck->quant_group_size);
+    }
+    gsz__text_printf(b, ")\n");
+    if (ck->arch == NULL && ck->arch_note != NULL && req->model->arch == NULL)
+      gsz__text_printf(b, "%sno architecture: %s\n", bullet, ck->arch_note);
+  }
   gsz__text_printf(b, "%sworkload: ", bullet);
   gsz__text_workload(b, req);
   gsz__buf_putc(b, '\n');
