@@ -43,7 +43,8 @@
  *    2sbh + 8sbf (41 sbh for Llama-3-8B, not Korthikanti's 34); MoE
  *    layers 2sbh(1 + k) + 8sbk f_e + the fp32 router logits; without flash
  *    attention Korthikanti's 5as^2b. Tensor parallelism divides the norms
- *    and the layer inputs only with sequence parallelism. Full
+ *    and the layer inputs only with sequence parallelism, which then
+ *    all-gathers one layer's block inputs (4sbh less its shard). Full
  *    recomputation keeps each layer's input (2sbh) plus one layer's
  *    working set (its activations rebuilt and their gradients: twice one
  *    layer). Logits: bf16 logits, their fp32 upcast and its gradient,
@@ -59,8 +60,10 @@
  *    gather_layers largest units), its prefetch bucket and one unit's
  *    16-bit gradients. ZeRO-3 is therefore below ZeRO-2 on the same
  *    layout only when the weights it shards, 16-bit weights x (1 - 1/dp),
- *    outweigh those added buffers less ZeRO-2's contiguous buffer: not for
- *    a 1B model on 2 GPUs under DeepSpeed, always for 8B on 8.
+ *    outweigh those added buffers less ZeRO-2's contiguous buffer. Under
+ *    DeepSpeed: not for Llama-3.2-1B on 2 GPUs (1.24 GB sharded, up to 2 GB
+ *    live), always for 8B on 8 (14 GB against 2); under FSDP (two layers
+ *    gathered, no live ceiling) for any model larger than a few layers.
  *  - fragmentation: the runtime's fragmentation_bp of every tensor above.
  *
  * Threads: pure functions of their arguments; any number of threads may

@@ -98,6 +98,14 @@ static uint64_t activations(calc *c, const gsz_model_ref *m, const gsz_workload 
   } else {
     act = mul(c, add(c, mul(c, dense, st->n_dense), mul(c, moe, st->n_moe)), in_flight);
   }
+  if (w->sequence_parallel && l.tp > 1) {
+    /* Sequence parallelism keeps the inputs of the attention and MLP blocks
+     * sharded and all-gathers them for the layer being computed: 4sbh of
+     * whole inputs, less the shard already counted, once (one layer at a
+     * time, forward or backward). */
+    uint64_t sbh = mul(c, mul(c, w->context, w->micro_batch), a->hidden_size);
+    act = add(c, act, ceil_div(mul(c, mul(c, 4, sbh), l.tp - 1), l.tp));
+  }
   if (st->last) {
     /* Logits of the loss: bf16 logits, their fp32 upcast and its fp32
      * gradient (fp32 recipe: 3 fp32 tensors), vocabulary-parallel. */
@@ -175,7 +183,10 @@ static uint64_t buffers(calc *c, const gsz_model_ref *m, const gsz_workload *w, 
     uint64_t live = rt->zero3_live_params < st->params ? rt->zero3_live_params : st->params;
     uint64_t gathered = max_u64(live, mul(c, rt->zero3_gather_layers, unit));
     gathered = add(c, gathered, rt->zero3_prefetch_params);
-    bytes = add(c, bytes, gsz__in_format(c, gathered, w->compute_format));
+    /* Gathered in the format they are sharded in: 16-bit when trained, the
+     * frozen base's own (NF4 for QLoRA) under adapters. */
+    const gsz_format *held = w->mode == GSZ_MODE_TRAIN ? w->compute_format : w->weight_format;
+    bytes = add(c, bytes, gsz__in_format(c, gathered, held));
     uint64_t unit_grads = trainable < unit ? trainable : unit;
     bytes = add(c, bytes, gsz__in_format(c, unit_grads, w->compute_format));
   }
