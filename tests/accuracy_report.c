@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gsz_format bf16 = {.name = "bf16", .block_elems = 1, .block_bytes = 2, .trainable = true};
+static const gsz_format bf16 = {
+    .name = "bf16", .block_elems = 1, .block_bytes = 2, .trainable = true};
 static const double GiB = 1073741824.0;
 static bool check_only;
 static int missed;
@@ -214,9 +215,8 @@ static void vllm_section(const gsz_catalog_data *d) {
     char a[32], b[32], c2[32], t[32], cc[32];
     bool tokens = row[c_tok][0] != '\0';
     double tok_err = tokens ? pct((double)k.tokens, atof(row[c_tok])) : 0;
-    bool in_target =
-        tokens && l.pp == 1 && (l.tp == 1 || l.tp == 2 || l.tp == 4) && kvm > 10 &&
-        strcmp(row[c_rt], "vllm") == 0 && row[c_res][0] == '\0';
+    bool in_target = tokens && l.pp == 1 && (l.tp == 1 || l.tp == 2 || l.tp == 4) && kvm > 10 &&
+                     strcmp(row[c_rt], "vllm") == 0 && row[c_res][0] == '\0';
     if (in_target) {
       if (fabs(tok_err) > worst[l.tp])
         worst[l.tp] = fabs(tok_err);

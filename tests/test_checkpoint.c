@@ -22,8 +22,18 @@ static const char tiny_config[] =
     "\"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_key_value_heads\": 2, "
     "\"vocab_size\": 100, \"_name_or_path\": \"tiny-llama\"}";
 
-#define BF16(n, ...) {n, "BF16", 16, 0, 0, 0, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {__VA_ARGS__}}
-#define F32(n, ...) {n, "F32", 32, 0, 0, 0, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {__VA_ARGS__}}
+#define BF16(n, ...)                                                                               \
+  {                                                                                                \
+    n, "BF16", 16, 0, 0, 0, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {                               \
+      __VA_ARGS__                                                                                  \
+    }                                                                                              \
+  }
+#define F32(n, ...)                                                                                \
+  {                                                                                                \
+    n, "F32", 32, 0, 0, 0, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {                                \
+      __VA_ARGS__                                                                                  \
+    }                                                                                              \
+  }
 
 static const ck_tensor shard1[] = {
     BF16("model.embed_tokens.weight", 100, 64),
@@ -132,8 +142,9 @@ static void test_safetensors_folder_of_header_only_shards_gives_exact_bytes(void
   json_t *doc = json_loads(r.out, 0, NULL);
   assert_non_null(doc);
   json_t *mem = json_object_get(doc, "memory");
-  assert_int_equal(json_integer_value(json_object_get(json_object_get(mem, "components"), "weights")),
-                   (json_int_t)expected);
+  assert_int_equal(
+      json_integer_value(json_object_get(json_object_get(mem, "components"), "weights")),
+      (json_int_t)expected);
   assert_string_equal(json_string_value(json_object_get(mem, "weights_source")), "safetensors");
   json_t *req = json_object_get(doc, "request");
   assert_string_equal(json_string_value(json_object_get(req, "model_source")), "safetensors");
@@ -145,8 +156,7 @@ static void test_safetensors_folder_of_header_only_shards_gives_exact_bytes(void
   json_decref(doc);
   tu_result_free(&r);
   /* Two GPUs of tensor parallelism: each holds its share of each layer. */
-  const char *tp2[] = {"size", "--safetensors", dir, "--tp", "2", "--format", "json",
-                       NULL};
+  const char *tp2[] = {"size", "--safetensors", dir, "--tp", "2", "--format", "json", NULL};
   tu_run(&r, tp2, NULL);
   assert_int_equal(r.status, 0);
   doc = json_loads(r.out, 0, NULL);
@@ -244,8 +254,8 @@ static void test_safetensors_refuses_malformed_headers_naming_the_byte(void **st
       {"{\"w\": {\"dtype\": \"U8\", \"shape\": [4]}}", NULL, 0, 0, GSZ_EPARSE,
        "needs \"dtype\", \"shape\" and two \"data_offsets\""},
       {"{\"__metadata__\": 3}", NULL, 0, 0, GSZ_EPARSE, "__metadata__ is not an object"},
-      {"{\"w\": {\"dtype\": \"U8\", \"shape\": [1,1,1,1,1,1,1,1,1], \"data_offsets\": [0, 1]}}", NULL,
-       0, 1, GSZ_ELIMIT, "more than 8 dimensions"},
+      {"{\"w\": {\"dtype\": \"U8\", \"shape\": [1,1,1,1,1,1,1,1,1], \"data_offsets\": [0, 1]}}",
+       NULL, 0, 1, GSZ_ELIMIT, "more than 8 dimensions"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     ck_buf b = {NULL, 0, 0};
@@ -271,13 +281,18 @@ static void test_safetensors_refuses_malformed_headers_naming_the_byte(void **st
 /* --- GGUF ----------------------------------------------------------------------- */
 
 #define GG(n, type, block, bytes, ...)                                                             \
-  {n, NULL, 0, type, block, bytes, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {__VA_ARGS__}}
+  {                                                                                                \
+    n, NULL, 0, type, block, bytes, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {                       \
+      __VA_ARGS__                                                                                  \
+    }                                                                                              \
+  }
 
 /* A tiny Llama as llama.cpp writes Q4_K_M: h 256, f 512, 2 layers, 4
  * heads, 2 KV heads (d 64), vocabulary 320. */
 static void tiny_gguf(ck_buf *out, uint64_t *data, uint64_t *tensor_bytes) {
   static const ck_tensor t[] = {
-      GG("token_embd.weight", 12, 256, 144, 256, 320), GG("output.weight", 14, 256, 210, 256, 320),
+      GG("token_embd.weight", 12, 256, 144, 256, 320),
+      GG("output.weight", 14, 256, 210, 256, 320),
       GG("output_norm.weight", 0, 1, 4, 256),
       GG("blk.0.attn_q.weight", 12, 256, 144, 256, 256),
       GG("blk.0.attn_k.weight", 12, 256, 144, 256, 128),
@@ -286,7 +301,8 @@ static void tiny_gguf(ck_buf *out, uint64_t *data, uint64_t *tensor_bytes) {
       GG("blk.0.ffn_gate.weight", 12, 256, 144, 256, 512),
       GG("blk.0.ffn_up.weight", 12, 256, 144, 256, 512),
       GG("blk.0.ffn_down.weight", 12, 256, 144, 512, 256),
-      GG("blk.0.attn_norm.weight", 0, 1, 4, 256), GG("blk.0.ffn_norm.weight", 0, 1, 4, 256),
+      GG("blk.0.attn_norm.weight", 0, 1, 4, 256),
+      GG("blk.0.ffn_norm.weight", 0, 1, 4, 256),
       GG("blk.1.attn_q.weight", 12, 256, 144, 256, 256),
       GG("blk.1.attn_k.weight", 12, 256, 144, 256, 128),
       GG("blk.1.attn_v.weight", 14, 256, 210, 256, 128),
@@ -294,7 +310,8 @@ static void tiny_gguf(ck_buf *out, uint64_t *data, uint64_t *tensor_bytes) {
       GG("blk.1.ffn_gate.weight", 12, 256, 144, 256, 512),
       GG("blk.1.ffn_up.weight", 12, 256, 144, 256, 512),
       GG("blk.1.ffn_down.weight", 14, 256, 210, 512, 256),
-      GG("blk.1.attn_norm.weight", 0, 1, 4, 256), GG("blk.1.ffn_norm.weight", 0, 1, 4, 256),
+      GG("blk.1.attn_norm.weight", 0, 1, 4, 256),
+      GG("blk.1.ffn_norm.weight", 0, 1, 4, 256),
   };
   ck_buf kv = {NULL, 0, 0};
   ck_gguf_kv_str(&kv, "general.architecture", "llama");
@@ -466,9 +483,9 @@ static void test_ggml_types_match_the_reference_blocks(void **state) {
   (void)state;
   static const struct {
     uint32_t type, block, bytes;
-  } want[] = {{0, 1, 4},     {1, 1, 2},     {2, 32, 18},   {8, 32, 34}, {10, 256, 84},
-              {11, 256, 110}, {12, 256, 144}, {13, 256, 176}, {14, 256, 210}, {30, 1, 2},
-              {39, 32, 17},  {40, 64, 36}};
+  } want[] = {{0, 1, 4},      {1, 1, 2},      {2, 32, 18},    {8, 32, 34},
+              {10, 256, 84},  {11, 256, 110}, {12, 256, 144}, {13, 256, 176},
+              {14, 256, 210}, {30, 1, 2},     {39, 32, 17},   {40, 64, 36}};
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     uint32_t block, bytes;
     assert_true(gsz_ggml_type_block(want[i].type, &block, &bytes));

@@ -553,15 +553,16 @@ static void test_deepspeed_states_and_buffers(void **state) {
   assert_int_equal(estimate(&m, &w, dp8).component[GSZ_COMP_GRADIENTS], 2 * P / 8);
   /* The allocator margin: 5% of the tensors. */
   e = estimate(&m, &w, dp8);
-  uint64_t tensors = e.per_gpu_bytes - e.component[GSZ_COMP_OVERHEAD] -
-                     e.component[GSZ_COMP_FRAGMENTATION];
+  uint64_t tensors =
+      e.per_gpu_bytes - e.component[GSZ_COMP_OVERHEAD] - e.component[GSZ_COMP_FRAGMENTATION];
   assert_int_equal(e.component[GSZ_COMP_FRAGMENTATION], (tensors * 500 + 9999) / 10000);
 }
 
 /* ZeRO-3 gathers parameters (DeepSpeed: up to 1e9 live, the 5e7 prefetch,
  * one unit's gradients) and drops the stage-2 contiguous buffer; it comes
  * out below ZeRO-2 exactly when the weights it shards outweigh that. */
-static void test_zero3_below_zero2_only_when_the_sharded_weights_outweigh_the_buffers(void **state) {
+static void
+test_zero3_below_zero2_only_when_the_sharded_weights_outweigh_the_buffers(void **state) {
   (void)state;
   static const struct {
     const char *model;

@@ -464,8 +464,8 @@ static void test_counts_beyond_int64_are_refused_in_every_format(void **state) {
   quote_setup(&q, NULL);
   gsz_estimate big = q.estimate;
   big.component[GSZ_COMP_WEIGHTS] = 10000000000000000000ull; /* 1e19 > 2^63 - 1 */
-  gsz_size_request sreq = {&q.model,         "catalog", NULL, &q.workload, {1, 1, 1},
-                           NULL,             &tu_flag_words, NULL, NULL,   NULL};
+  gsz_size_request sreq = {&q.model, "catalog",      NULL, &q.workload, {1, 1, 1},
+                           NULL,     &tu_flag_words, NULL, NULL,        NULL};
   gsz_quote_request qreq = {sreq, &q.options, q.overlay};
   q.result->best_estimate = big;
   for (size_t f = 0; f < sizeof all / sizeof all[0]; f++) {

@@ -56,20 +56,20 @@ typedef enum gsz_checkpoint_kind {
  * buffers, vision towers). */
 typedef struct gsz_checkpoint_info {
   gsz_checkpoint_kind kind;
-  const char *path;  /* as given */
-  uint32_t files;    /* files read */
-  uint64_t tensors;  /* tensors named */
-  uint64_t bytes;    /* all tensor data: the weights as stored */
-  uint64_t params;   /* values, packed quantised values unpacked; scales,
-                        zero points and indices not counted */
+  const char *path; /* as given */
+  uint32_t files;   /* files read */
+  uint64_t tensors; /* tensors named */
+  uint64_t bytes;   /* all tensor data: the weights as stored */
+  uint64_t params;  /* values, packed quantised values unpacked; scales,
+                       zero points and indices not counted */
   uint64_t embedding_bytes, lm_head_bytes, other_bytes;
-  uint32_t n_layers;          /* one past the largest layer index named */
-  const uint64_t *layer_bytes; /* n_layers entries */
-  const char *quant_method;    /* quantization_config.quant_method, or the GGUF
-                                  file type ("Q4_K_M"); NULL: none */
+  uint32_t n_layers;                     /* one past the largest layer index named */
+  const uint64_t *layer_bytes;           /* n_layers entries */
+  const char *quant_method;              /* quantization_config.quant_method, or the GGUF
+                                            file type ("Q4_K_M"); NULL: none */
   uint32_t quant_bits, quant_group_size; /* 0: not stated */
-  const gsz_arch *arch;  /* from config.json or GGUF metadata; NULL: none */
-  const char *arch_note; /* why there is none (static or owned); NULL */
+  const gsz_arch *arch;                  /* from config.json or GGUF metadata; NULL: none */
+  const char *arch_note;                 /* why there is none (static or owned); NULL */
 } gsz_checkpoint_info;
 
 /* Read a safetensors checkpoint: path is a .safetensors file, a

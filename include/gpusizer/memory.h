@@ -211,8 +211,8 @@ typedef struct gsz_estimate {
    * graphs captured after the budget (graph_outside_bytes). They must fit
    * in the visible memory the budget leaves (gsz_memory_fits). */
   uint64_t outside_budget_bytes, baseline_bytes, graph_outside_bytes;
-  gsz_recompute recompute;    /* as sized: auto resolved to none or full */
-  const char *weights_source; /* "architecture", "count", "safetensors", "gguf" */
+  gsz_recompute recompute;                   /* as sized: auto resolved to none or full */
+  const char *weights_source;                /* "architecture", "count", "safetensors", "gguf" */
   uint32_t max_num_seqs, max_batched_tokens; /* the profile-run shapes used; 0: none */
 } gsz_estimate;
 

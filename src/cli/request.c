@@ -18,8 +18,9 @@ static const char *const field_help[GSZ_FIELD_COUNT] = {
                        "architecture)",
     [GSZ_FIELD_MODE] = "inference (default), train, lora or qlora",
     [GSZ_FIELD_METHOD] = "full (default: every component) or quick (rule of thumb)",
-    [GSZ_FIELD_PRECISION] = "weight format: bf16 (default), fp16, fp32, fp8, int8, int4, awq, gptq, "
-                            "nvfp4, mxfp4, q4_k_m, q8_0, ... (qlora: nf4)",
+    [GSZ_FIELD_PRECISION] =
+        "weight format: bf16 (default), fp16, fp32, fp8, int8, int4, awq, gptq, "
+        "nvfp4, mxfp4, q4_k_m, q8_0, ... (qlora: nf4)",
     [GSZ_FIELD_KV_PRECISION] = "KV cache format (default: the weight format if 16/32-bit, else "
                                "bf16)",
     [GSZ_FIELD_CONTEXT] = "tokens per sequence (default 4096)",

@@ -75,8 +75,9 @@ json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
   if (req->hf_config != NULL)
     gsz__jb_put(jb, o, "hf_config", gsz__json_text(req->hf_config));
   if (req->checkpoint_path != NULL)
-    gsz__jb_put(jb, o, gsz_checkpoint_get(w->checkpoint)->kind == GSZ_CHECKPOINT_GGUF ? "gguf"
-                                                                                      : "safetensors",
+    gsz__jb_put(jb, o,
+                gsz_checkpoint_get(w->checkpoint)->kind == GSZ_CHECKPOINT_GGUF ? "gguf"
+                                                                               : "safetensors",
                 gsz__json_text(req->checkpoint_path));
   if (req->model->arch == NULL)
     gsz__jb_put(jb, o, "params", uint_json(req->model->count.total));
@@ -214,8 +215,8 @@ static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_size_request *req,
   gsz__jb_put(jb, doc, "gpu", o);
 }
 
-void gsz__text_gpu(gsz__buf *b, const gsz_size_request *req, const gsz_estimate *e,
-                   const char *sku, const char *bullet) {
+void gsz__text_gpu(gsz__buf *b, const gsz_size_request *req, const gsz_estimate *e, const char *sku,
+                   const char *bullet) {
   char x[GSZ_FMT_MAX], y[GSZ_FMT_MAX], z[GSZ_FMT_MAX], u[GSZ_FMT_MAX];
   const gsz_fit_check *f = req->fit;
   if (f != NULL) {
@@ -340,8 +341,8 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
   gsz__buf_putc(b, '\n');
   if (w->checkpoint != NULL) {
     const gsz_checkpoint_info *ck = gsz_checkpoint_get(w->checkpoint);
-    gsz__text_printf(b, "%sweights: as stored in %s (%s, %s tensor%s in %u file%s, %s bytes", bullet,
-                     req->checkpoint_path,
+    gsz__text_printf(b, "%sweights: as stored in %s (%s, %s tensor%s in %u file%s, %s bytes",
+                     bullet, req->checkpoint_path,
                      ck->kind == GSZ_CHECKPOINT_GGUF ? "GGUF" : "safetensors",
                      gsz__fmt_group(n, ck->tensors), ck->tensors == 1 ? "" : "s", ck->files,
                      ck->files == 1 ? "" : "s", gsz__fmt_group(gib, ck->bytes));

@@ -160,8 +160,7 @@ static gsz_err resolve_checkpoint(gsz__resolved *r, const gsz_request *req, gsz_
  * beside it, GGUF metadata), else its parameter count. */
 static gsz_err model_from_checkpoint(gsz__resolved *r, gsz_diag *diag) {
   const gsz_checkpoint_info *ck = gsz_checkpoint_get(r->checkpoint);
-  gsz_field field =
-      ck->kind == GSZ_CHECKPOINT_GGUF ? GSZ_FIELD_GGUF : GSZ_FIELD_SAFETENSORS;
+  gsz_field field = ck->kind == GSZ_CHECKPOINT_GGUF ? GSZ_FIELD_GGUF : GSZ_FIELD_SAFETENSORS;
   r->model_source = ck->kind == GSZ_CHECKPOINT_GGUF ? "gguf" : "safetensors";
   if (ck->arch != NULL) {
     gsz_err err = gsz_model_ref_from_arch(&r->model, ck->arch, diag);
@@ -184,13 +183,13 @@ static gsz_err resolve_model(gsz__resolved *r, const gsz_request *req, const gsz
     return cerr;
   if (given == 0 && r->checkpoint != NULL)
     return model_from_checkpoint(r, diag);
+  static const char which[] =
+      "which model? give " GSZ_FIELD("model") " NAME, " GSZ_FIELD("params") " N, " GSZ_FIELD(
+          "hf_config") " FILE, " GSZ_FIELD("safetensors") " PATH or " GSZ_FIELD("gguf") " FILE";
+  static const char only_one[] = "give only one of " GSZ_FIELD("model") ", " GSZ_FIELD(
+      "params") " and " GSZ_FIELD("hf_config");
   if (given != 1)
-    return gsz__diag_set(diag, GSZ_EINVAL,
-                         given == 0 ? "which model? give " GSZ_FIELD("model") " NAME, " GSZ_FIELD(
-                                          "params") " N, " GSZ_FIELD("hf_config") " FILE, " GSZ_FIELD(
-                                          "safetensors") " PATH or " GSZ_FIELD("gguf") " FILE"
-                                    : "give only one of " GSZ_FIELD("model") ", " GSZ_FIELD(
-                                          "params") " and " GSZ_FIELD("hf_config"));
+    return gsz__diag_set(diag, GSZ_EINVAL, "%s", given == 0 ? which : only_one);
   if (req->value[GSZ_FIELD_MODEL] != NULL) {
     const char *name = req->value[GSZ_FIELD_MODEL];
     const gsz_arch *arch = gsz_catalog_find_model(data, name);

@@ -19,10 +19,10 @@ unsigned gsz_safetensors_dtype_bits(const char *dtype) {
     const char *name;
     unsigned bits;
   } dtypes[] = {
-      {"BOOL", 8},     {"U8", 8},       {"I8", 8},       {"F8_E5M2", 8},  {"F8_E4M3", 8},
-      {"F8_E8M0", 8},  {"I16", 16},     {"U16", 16},     {"F16", 16},     {"BF16", 16},
-      {"I32", 32},     {"U32", 32},     {"F32", 32},     {"I64", 64},     {"U64", 64},
-      {"F64", 64},     {"C64", 64},     {"F4", 4},       {"F6_E2M3", 6},  {"F6_E3M2", 6},
+      {"BOOL", 8},        {"U8", 8},          {"I8", 8},   {"F8_E5M2", 8}, {"F8_E4M3", 8},
+      {"F8_E8M0", 8},     {"I16", 16},        {"U16", 16}, {"F16", 16},    {"BF16", 16},
+      {"I32", 32},        {"U32", 32},        {"F32", 32}, {"I64", 64},    {"U64", 64},
+      {"F64", 64},        {"C64", 64},        {"F4", 4},   {"F6_E2M3", 6}, {"F6_E3M2", 6},
       {"F8_E4M3FNUZ", 8}, {"F8_E5M2FNUZ", 8},
   };
   for (size_t i = 0; i < GSZ_ARRAY_LEN(dtypes); i++)
@@ -36,17 +36,17 @@ bool gsz_ggml_type_block(uint32_t type, uint32_t *block_values, uint32_t *block_
    * GGML_QUANT_SIZES): {values per block, bytes per block}; {0, 0} for ids
    * removed from GGUF files (4, 5, 31-33, 36-38). */
   static const uint16_t table[][2] = {
-      {1, 4},    /*  0 F32 */
-      {1, 2},    /*  1 F16 */
-      {32, 18},  /*  2 Q4_0 */
-      {32, 20},  /*  3 Q4_1 */
-      {0, 0},    /*  4 removed */
-      {0, 0},    /*  5 removed */
-      {32, 22},  /*  6 Q5_0 */
-      {32, 24},  /*  7 Q5_1 */
-      {32, 34},  /*  8 Q8_0 */
-      {32, 36},  /*  9 Q8_1 */
-      {256, 84}, /* 10 Q2_K */
+      {1, 4},     /*  0 F32 */
+      {1, 2},     /*  1 F16 */
+      {32, 18},   /*  2 Q4_0 */
+      {32, 20},   /*  3 Q4_1 */
+      {0, 0},     /*  4 removed */
+      {0, 0},     /*  5 removed */
+      {32, 22},   /*  6 Q5_0 */
+      {32, 24},   /*  7 Q5_1 */
+      {32, 34},   /*  8 Q8_0 */
+      {32, 36},   /*  9 Q8_1 */
+      {256, 84},  /* 10 Q2_K */
       {256, 110}, /* 11 Q3_K */
       {256, 144}, /* 12 Q4_K */
       {256, 176}, /* 13 Q5_K */
@@ -280,8 +280,9 @@ uint64_t gsz__checkpoint_on_stage(calc *c, const gsz_checkpoint *ck, const gsz_m
     if (layer >= in->n_layers)
       break;
     bool moe = layer >= pc->n_dense_layers;
-    bytes = add(c, bytes,
-                share(in->layer_bytes[layer], moe ? moe_rank : dense_rank, moe ? moe_all : dense_all));
+    bytes =
+        add(c, bytes,
+            share(in->layer_bytes[layer], moe ? moe_rank : dense_rank, moe ? moe_all : dense_all));
   }
   return bytes;
 }

@@ -58,7 +58,8 @@ static bool ok(const cursor *c) {
 }
 
 /* Fail at the current byte (first failure wins). */
-static void fail(cursor *c, gsz_err code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(cursor *c, gsz_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void fail(cursor *c, gsz_err code, const char *fmt, ...) {
   if (!ok(c))
     return;
@@ -80,7 +81,8 @@ static bool room(cursor *c, uint64_t n) {
     return false;
   }
   if (c->pos + n > c->size) {
-    fail(c, GSZ_EPARSE, "the file ends inside the header (%llu bytes)", (unsigned long long)c->size);
+    fail(c, GSZ_EPARSE, "the file ends inside the header (%llu bytes)",
+         (unsigned long long)c->size);
     return false;
   }
   return true;
@@ -221,8 +223,9 @@ static void value(cursor *c, meta *m, const char *key, uint32_t type) {
       return;
     }
     if (elem == V_ARRAY) {
-      fail(c, GSZ_EUNSUPPORTED, "metadata key '%.64s' holds nested arrays, which GGUF readers "
-                                "do not support",
+      fail(c, GSZ_EUNSUPPORTED,
+           "metadata key '%.64s' holds nested arrays, which GGUF readers "
+           "do not support",
            key);
       return;
     }
@@ -276,13 +279,13 @@ static const char *file_type_name(uint64_t t) {
   static const struct {
     uint64_t id;
     const char *name;
-  } names[] = {{0, "F32"},     {1, "F16"},      {2, "Q4_0"},    {3, "Q4_1"},    {7, "Q8_0"},
-               {8, "Q5_0"},    {9, "Q5_1"},     {10, "Q2_K"},   {11, "Q3_K_S"}, {12, "Q3_K_M"},
-               {13, "Q3_K_L"}, {14, "Q4_K_S"},  {15, "Q4_K_M"}, {16, "Q5_K_S"}, {17, "Q5_K_M"},
-               {18, "Q6_K"},   {19, "IQ2_XXS"}, {20, "IQ2_XS"}, {21, "Q2_K_S"}, {22, "IQ3_XS"},
-               {23, "IQ3_XXS"}, {24, "IQ1_S"},  {25, "IQ4_NL"}, {26, "IQ3_S"},  {27, "IQ3_M"},
-               {28, "IQ2_S"},  {29, "IQ2_M"},   {30, "IQ4_XS"}, {31, "IQ1_M"},  {32, "BF16"},
-               {36, "TQ1_0"},  {37, "TQ2_0"},   {38, "MXFP4_MOE"}};
+  } names[] = {{0, "F32"},      {1, "F16"},      {2, "Q4_0"},      {3, "Q4_1"},    {7, "Q8_0"},
+               {8, "Q5_0"},     {9, "Q5_1"},     {10, "Q2_K"},     {11, "Q3_K_S"}, {12, "Q3_K_M"},
+               {13, "Q3_K_L"},  {14, "Q4_K_S"},  {15, "Q4_K_M"},   {16, "Q5_K_S"}, {17, "Q5_K_M"},
+               {18, "Q6_K"},    {19, "IQ2_XXS"}, {20, "IQ2_XS"},   {21, "Q2_K_S"}, {22, "IQ3_XS"},
+               {23, "IQ3_XXS"}, {24, "IQ1_S"},   {25, "IQ4_NL"},   {26, "IQ3_S"},  {27, "IQ3_M"},
+               {28, "IQ2_S"},   {29, "IQ2_M"},   {30, "IQ4_XS"},   {31, "IQ1_M"},  {32, "BF16"},
+               {36, "TQ1_0"},   {37, "TQ2_0"},   {38, "MXFP4_MOE"}};
   for (size_t i = 0; i < GSZ_ARRAY_LEN(names); i++)
     if (names[i].id == t)
       return names[i].name;
@@ -348,8 +351,7 @@ static void tensors(cursor *c, gsz_checkpoint *ck, uint64_t count, const meta *m
       uint64_t rows = elements / (ne[0] ? ne[0] : 1);
       if (ne[0] == 0)
         rows = 0;
-      if (gsz__mul_u64(&bytes, ne[0] / block, block_bytes) ||
-          gsz__mul_u64(&bytes, bytes, rows)) {
+      if (gsz__mul_u64(&bytes, ne[0] / block, block_bytes) || gsz__mul_u64(&bytes, bytes, rows)) {
         c->pos = at;
         fail(c, GSZ_EOVERFLOW, "a tensor of more than 2^64 bytes");
       }
@@ -416,8 +418,11 @@ static uint32_t key_u32(const numbers *nb, const char *arch, const char *suffix)
 static gsz_err architecture(gsz_checkpoint *ck, const meta *m, const seen *sn, gsz_diag *diag) {
   static const struct {
     const char *gguf, *family;
-  } families[] = {{"llama", "llama"},   {"qwen2", "qwen2"}, {"qwen3", "qwen3"},
-                  {"gemma2", "gemma2"}, {"phi3", "phi3"}};
+  } families[] = {{"llama", "llama"},
+                  {"qwen2", "qwen2"},
+                  {"qwen3", "qwen3"},
+                  {"gemma2", "gemma2"},
+                  {"phi3", "phi3"}};
   const char *family = NULL;
   for (size_t i = 0; m->arch != NULL && i < GSZ_ARRAY_LEN(families); i++)
     if (strcmp(m->arch, families[i].gguf) == 0)
@@ -525,8 +530,8 @@ static gsz_err parse(gsz_checkpoint **out, cursor *c, const char *label, gsz_dia
       value(c, &m, key, type);
     gsz__free(key);
   }
-  if (ok(c) && (m.alignment == 0 || (m.alignment & (m.alignment - 1)) != 0 ||
-                m.alignment > (1u << 20)))
+  if (ok(c) &&
+      (m.alignment == 0 || (m.alignment & (m.alignment - 1)) != 0 || m.alignment > (1u << 20)))
     fail(c, GSZ_EPARSE, "general.alignment %llu is not a power of two up to 1 MiB",
          (unsigned long long)m.alignment);
   if (ok(c))

@@ -18,7 +18,7 @@ static const char *const optimizer_names[] = {"adamw", "adam8bit", "sgd", "sgd-m
 static const char *const recipe_names[] = {"mixed", "fp32", "bf16"};
 static const char *const recompute_names[] = {"none", "selective", "full", "auto"};
 static const char *const component_names[] = {
-    "weights",  "kv_cache", "activations", "gradients",    "optimizer",
+    "weights",        "kv_cache", "activations", "gradients",   "optimizer",
     "master_weights", "overhead", "buffers",     "cuda_graphs", "fragmentation"};
 
 const char *gsz_method_name(gsz_method m) {
@@ -228,7 +228,6 @@ bool gsz_layout_tp_ok(const gsz_model_ref *model, uint32_t tp, const char **why)
   return true;
 }
 
-
 uint64_t gsz_memory_budget(uint64_t usable_bytes, uint32_t mem_util_bp) {
   /* Called per candidate: in 64 bits (a division by a constant, which the
    * compiler turns into a multiplication) whenever the product fits, which
@@ -354,17 +353,17 @@ gsz__stage gsz__stage_of(calc *c, const gsz_model_ref *m, gsz_layout l, uint32_t
 
 /* The components of one GPU of one pipeline stage, into comp. */
 static void full_stage(calc *c, uint64_t comp[GSZ_COMP_COUNT], gsz_estimate *e,
-                       const gsz_model_ref *m, const gsz_workload *w, gsz_layout l,
-                       uint32_t stage, gsz_recompute recompute) {
+                       const gsz_model_ref *m, const gsz_workload *w, gsz_layout l, uint32_t stage,
+                       gsz_recompute recompute) {
   const gsz_arch *a = m->arch;
   gsz__stage st = gsz__stage_of(c, m, l, stage);
   memset(comp, 0, GSZ_COMP_COUNT * sizeof *comp);
 
   if (w->mode == GSZ_MODE_INFERENCE) {
-    comp[GSZ_COMP_WEIGHTS] = w->checkpoint != NULL
-                                 ? gsz__checkpoint_on_stage(c, w->checkpoint, m, l, &st)
-                                 : gsz__weights_on_stage(c, m, w->weight_format, w->compute_format,
-                                                         l, &st);
+    comp[GSZ_COMP_WEIGHTS] =
+        w->checkpoint != NULL
+            ? gsz__checkpoint_on_stage(c, w->checkpoint, m, l, &st)
+            : gsz__weights_on_stage(c, m, w->weight_format, w->compute_format, l, &st);
     gsz__inference_stage(c, comp, e, m, w, l, &st);
     return;
   }
@@ -374,8 +373,8 @@ static void full_stage(calc *c, uint64_t comp[GSZ_COMP_COUNT], gsz_estimate *e,
     comp[GSZ_COMP_WEIGHTS] = gsz__in_format(c, st.params, w->weight_format);
   } else {
     /* LoRA: the frozen base plus adapters spread like the layers. */
-    trainable = ceil_div(mul(c, e->trainable_params, st.n_layers),
-                         mul(c, a->num_hidden_layers, l.tp));
+    trainable =
+        ceil_div(mul(c, e->trainable_params, st.n_layers), mul(c, a->num_hidden_layers, l.tp));
     uint64_t frozen;
     if (w->checkpoint != NULL)
       frozen = gsz__checkpoint_on_stage(c, w->checkpoint, m, l, &st);
@@ -419,8 +418,7 @@ static bool seen_shape(stage_shapes *seen, const gsz_model_ref *m, const gsz_wor
                        gsz_layout l, uint32_t s) {
   const gsz_arch *a = m->arch;
   if (s == 0 || s == l.pp - 1 || w->checkpoint != NULL ||
-      (w->weight_format->recipe != NULL &&
-       w->weight_format->recipe->quantized == GSZ_QUANT_GGUF))
+      (w->weight_format->recipe != NULL && w->weight_format->recipe->quantized == GSZ_QUANT_GGUF))
     return false;
   uint64_t L = a->num_hidden_layers;
   uint64_t first = s * L / l.pp, end = (s + 1) * L / l.pp;
@@ -532,10 +530,10 @@ static void full_notes(gsz_estimate *e, const gsz_model_ref *m, const gsz_worklo
   else if (r != NULL && w->mode != GSZ_MODE_TRAIN)
     note(e, r->quantized == GSZ_QUANT_GGUF
                 ? "weights: llama.cpp's tensor types for this file type; 1-D tensors F32"
-                : r->quantized == GSZ_QUANT_EXPERTS
-                      ? "weights: only the MoE experts are quantised; the rest stays 16-bit"
-                      : "weights: linear layers quantised with their scales and zero points; "
-                        "embeddings, LM head and norms 16-bit");
+            : r->quantized == GSZ_QUANT_EXPERTS
+                ? "weights: only the MoE experts are quantised; the rest stays 16-bit"
+                : "weights: linear layers quantised with their scales and zero points; "
+                  "embeddings, LM head and norms 16-bit");
   else if (w->mode == GSZ_MODE_INFERENCE && w->weight_format->block_elems > 1)
     note(e, "all weights are counted in the block format, embeddings and norms included "
             "(GGUF files often keep some tensors at higher precision)");
@@ -570,11 +568,11 @@ gsz_err gsz__memory_estimate_ex(gsz_estimate *out, const gsz_model_ref *m, const
   e.total_params = m->count.total;
   e.active_params = m->count.active;
   e.mem_util_bp = gsz_workload_mem_util_bp(w);
-  e.weights_source = w->checkpoint != NULL
-                         ? (gsz_checkpoint_get(w->checkpoint)->kind == GSZ_CHECKPOINT_GGUF
-                                ? "gguf"
-                                : "safetensors")
-                         : (m->arch != NULL ? "architecture" : "count");
+  e.weights_source =
+      w->checkpoint != NULL
+          ? (gsz_checkpoint_get(w->checkpoint)->kind == GSZ_CHECKPOINT_GGUF ? "gguf"
+                                                                            : "safetensors")
+          : (m->arch != NULL ? "architecture" : "count");
   gsz_recompute recompute = w->recompute;
   if (recompute == GSZ_RECOMPUTE_AUTO)
     recompute = smaller ? GSZ_RECOMPUTE_FULL : GSZ_RECOMPUTE_NONE;

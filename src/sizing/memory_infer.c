@@ -70,10 +70,10 @@ static uint64_t forward_per_token(calc *c, const gsz_model_ref *m, const gsz_wor
     values = add(c, mul(c, 2, h), mul(c, 3, ceil_div(a->intermediate_size, tp)));
   if (m->count.n_moe_layers > 0) {
     uint64_t fe = a->moe_intermediate_size ? a->moe_intermediate_size : a->intermediate_size;
-    uint64_t width = mul(c, (uint64_t)a->num_experts_per_tok + a->n_shared_experts,
-                         ceil_div(fe, tp));
-    uint64_t moe = add(c, add(c, mul(c, 2, h), mul(c, 3, width)),
-                       mul(c, a->num_experts_per_tok, h));
+    uint64_t width =
+        mul(c, (uint64_t)a->num_experts_per_tok + a->n_shared_experts, ceil_div(fe, tp));
+    uint64_t moe =
+        add(c, add(c, mul(c, 2, h), mul(c, 3, width)), mul(c, a->num_experts_per_tok, h));
     values = max_u64(values, moe);
   }
   return gsz__in_format(c, values, w->compute_format);
@@ -100,8 +100,8 @@ static uint64_t profile_activations(calc *c, gsz_estimate *e, const gsz_model_re
      * fp32, sampler_copies of them at the peak. */
     uint64_t rows = seqs < tokens ? seqs : tokens;
     uint64_t logits = mul(c, mul(c, rows, m->arch->vocab_size), 4);
-    sampler = add(c, rt->sampler_base_bytes,
-                  ceil_div(mul(c, logits, rt->sampler_copies_milli), 1000));
+    sampler =
+        add(c, rt->sampler_base_bytes, ceil_div(mul(c, logits, rt->sampler_copies_milli), 1000));
   }
   return max_u64(forward, sampler);
 }

@@ -70,7 +70,8 @@ static saved layer_saved(calc *c, const gsz_model_ref *m, const gsz_workload *w,
 static uint64_t layer_bytes(calc *c, const gsz_model_ref *m, const gsz_workload *w, bool moe,
                             bool no_flash_scores, uint32_t tp) {
   saved v = layer_saved(c, m, w, moe, no_flash_scores);
-  uint64_t bytes = add(c, ceil_div(v.split, tp), w->sequence_parallel ? ceil_div(v.seq, tp) : v.seq);
+  uint64_t bytes =
+      add(c, ceil_div(v.split, tp), w->sequence_parallel ? ceil_div(v.seq, tp) : v.seq);
   if (w->recipe == GSZ_RECIPE_FP32 && w->mode == GSZ_MODE_TRAIN)
     bytes = mul(c, bytes, 2); /* the counts assume 16-bit activations */
   return bytes;
@@ -171,7 +172,7 @@ static uint64_t buffers(calc *c, const gsz_model_ref *m, const gsz_workload *w, 
                         const gsz__stage *st, uint64_t trainable) {
   const gsz_runtime *rt = w->runtime;
   if (l.dp <= 1)
-    return 0; /* nothing to reduce or gather */
+    return 0;                             /* nothing to reduce or gather */
   uint64_t bytes = rt->grad_bucket_bytes; /* reduce bucket, any ZeRO stage */
   if (w->zero == 2)
     bytes = add(c, bytes, rt->zero2_buffer_bytes); /* contiguous gradients */

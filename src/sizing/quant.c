@@ -242,10 +242,10 @@ static layer_q layer_quantised(calc *c, const gsz_arch *a, const gsz_quant_recip
       continue;
     uint64_t in, out;
     on_rank(&t[i], a, tp, &in, &out);
-    uint64_t bytes = r->quantized == GSZ_QUANT_GGUF
-                         ? ggml_bytes(c, gguf_layer_type(a, r->gguf_ftype, t[i].role, layer), in,
-                                      out)
-                         : recipe_tensor_bytes(c, r, in, out);
+    uint64_t bytes =
+        r->quantized == GSZ_QUANT_GGUF
+            ? ggml_bytes(c, gguf_layer_type(a, r->gguf_ftype, t[i].role, layer), in, out)
+            : recipe_tensor_bytes(c, r, in, out);
     q.bytes = add(c, q.bytes, mul(c, bytes, t[i].count));
     q.values = add(c, q.values, mul(c, mul(c, in, out), t[i].count));
   }

@@ -39,12 +39,25 @@ static bool ends_with(const char *s, const char *suffix) {
  * points, indices (AWQ, GPTQ, compressed-tensors, ModelOpt, MXFP4,
  * bitsandbytes names). */
 static bool is_quant_metadata(const char *name) {
-  static const char *const suffixes[] = {
-      "scales",           "qzeros",          "g_idx",           "weight_scale",
-      "weight_scale_2",   "weight_scale_inv", "input_scale",     "weight_zero_point",
-      "weight_shape",     "weight_global_scale", "input_global_scale", "absmax",
-      "quant_map",        "quant_state.bitsandbytes__nf4", "quant_state.bitsandbytes__fp4",
-      "k_scale",          "v_scale",          "output_scale",    "zeros"};
+  static const char *const suffixes[] = {"scales",
+                                         "qzeros",
+                                         "g_idx",
+                                         "weight_scale",
+                                         "weight_scale_2",
+                                         "weight_scale_inv",
+                                         "input_scale",
+                                         "weight_zero_point",
+                                         "weight_shape",
+                                         "weight_global_scale",
+                                         "input_global_scale",
+                                         "absmax",
+                                         "quant_map",
+                                         "quant_state.bitsandbytes__nf4",
+                                         "quant_state.bitsandbytes__fp4",
+                                         "k_scale",
+                                         "v_scale",
+                                         "output_scale",
+                                         "zeros"};
   for (size_t i = 0; i < GSZ_ARRAY_LEN(suffixes); i++)
     if (ends_with(name, suffixes[i]))
       return true;
@@ -179,7 +192,8 @@ static gsz_err parse_header(gsz_checkpoint *ck, const char *header, size_t len, 
   json_object_foreach(root, name, t) {
     if (strcmp(name, "__metadata__") == 0) {
       if (!json_is_object(t)) {
-        err = gsz__checkpoint_bad(diag, GSZ_EPARSE, label, name_offset(header, len, name), "__metadata__ is not an object");
+        err = gsz__checkpoint_bad(diag, GSZ_EPARSE, label, name_offset(header, len, name),
+                                  "__metadata__ is not an object");
         goto done;
       }
       continue;
@@ -201,8 +215,9 @@ static gsz_err parse_header(gsz_checkpoint *ck, const char *header, size_t len, 
     }
     unsigned bits = gsz_safetensors_dtype_bits(json_string_value(dtype));
     if (bits == 0) {
-      err = gsz__checkpoint_bad(diag, GSZ_EPARSE, label, name_offset(header, len, name), "tensor '%.64s': unknown dtype '%.32s'",
-                                name, json_string_value(dtype));
+      err = gsz__checkpoint_bad(diag, GSZ_EPARSE, label, name_offset(header, len, name),
+                                "tensor '%.64s': unknown dtype '%.32s'", name,
+                                json_string_value(dtype));
       goto done;
     }
     if (json_array_size(shape) > MAX_DIMS) {
@@ -482,8 +497,7 @@ static gsz_err read_config(gsz_checkpoint *ck, quant *q, const char *dir, gsz_di
 /* A shard name from an index: a plain file name in the index's folder. */
 static bool plain_name(const char *s) {
   size_t n = strlen(s);
-  return n > 0 && n <= 255 && strchr(s, '/') == NULL && strcmp(s, ".") != 0 &&
-         strcmp(s, "..") != 0;
+  return n > 0 && n <= 255 && strchr(s, '/') == NULL && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
 static int compare_str(const void *pa, const void *pb) {

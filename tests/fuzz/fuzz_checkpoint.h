@@ -26,8 +26,8 @@ static const gsz_catalog_data *builtin(void) {
 /* The checks every accepted checkpoint passes. */
 static void fuzz_check_checkpoint(const gsz_checkpoint *ck, size_t size) {
   const gsz_checkpoint_info *in = gsz_checkpoint_get(ck);
-  unsigned __int128 parts = (unsigned __int128)in->embedding_bytes + in->lm_head_bytes +
-                            in->other_bytes;
+  unsigned __int128 parts =
+      (unsigned __int128)in->embedding_bytes + in->lm_head_bytes + in->other_bytes;
   for (uint32_t i = 0; i < in->n_layers; i++)
     parts += in->layer_bytes[i];
   FUZZ_CHECK(parts == in->bytes);

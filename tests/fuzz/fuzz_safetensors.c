@@ -12,8 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   gsz_diag_clear(&diag);
   gsz_err err = gsz_safetensors_parse(&ck, data, size, "fuzz.safetensors", &diag);
   if (err != GSZ_OK) {
-    FUZZ_CHECK(err == GSZ_EPARSE || err == GSZ_ELIMIT || err == GSZ_EOVERFLOW ||
-               err == GSZ_ENOMEM);
+    FUZZ_CHECK(err == GSZ_EPARSE || err == GSZ_ELIMIT || err == GSZ_EOVERFLOW || err == GSZ_ENOMEM);
     FUZZ_CHECK(ck == NULL && diag.code == err);
     FUZZ_CHECK(err == GSZ_ENOMEM || strncmp(diag.message, "fuzz.safetensors: byte ", 23) == 0);
     return 0;

@@ -26,9 +26,18 @@ static void save(const char *dir, const char *sub, const char *name, ck_buf *b, 
   ck_free(b);
 }
 
-#define T(n, dt, bits, ...) {n, dt, bits, 0, 0, 0, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {__VA_ARGS__}}
+#define T(n, dt, bits, ...)                                                                        \
+  {                                                                                                \
+    n, dt, bits, 0, 0, 0, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {                                 \
+      __VA_ARGS__                                                                                  \
+    }                                                                                              \
+  }
 #define G(n, type, block, bytes, ...)                                                              \
-  {n, NULL, 0, type, block, bytes, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {__VA_ARGS__}}
+  {                                                                                                \
+    n, NULL, 0, type, block, bytes, sizeof((uint64_t[]){__VA_ARGS__}) / 8, {                       \
+      __VA_ARGS__                                                                                  \
+    }                                                                                              \
+  }
 
 static void safetensors(const char *dir) {
   static const ck_tensor llama[] = {

@@ -52,8 +52,8 @@ static inline void ck_free(ck_buf *b) {
  * first; GGUF order: ne[0], the row, first). */
 typedef struct ck_tensor {
   const char *name;
-  const char *dtype; /* safetensors */
-  unsigned bits;     /* safetensors: bits per value */
+  const char *dtype;                      /* safetensors */
+  unsigned bits;                          /* safetensors: bits per value */
   uint32_t ggml_type, block, block_bytes; /* GGUF */
   int ndims;
   uint64_t shape[4];
@@ -73,7 +73,8 @@ static inline uint64_t ck_st_bytes(const ck_tensor *t) {
 /* A safetensors file: 8-byte length, the JSON header (extra, when not
  * NULL, is inserted as more members, raw), no data. Returns the data size
  * the header claims. */
-static inline uint64_t ck_safetensors(ck_buf *out, const ck_tensor *t, size_t n, const char *extra) {
+static inline uint64_t ck_safetensors(ck_buf *out, const ck_tensor *t, size_t n,
+                                      const char *extra) {
   ck_buf h = {NULL, 0, 0};
   uint64_t offset = 0;
   char part[512];
@@ -87,8 +88,8 @@ static inline uint64_t ck_safetensors(ck_buf *out, const ck_tensor *t, size_t n,
       ck_put(&h, part, (size_t)len);
     }
     uint64_t bytes = ck_st_bytes(&t[i]);
-    len = snprintf(part, sizeof part, "],\"data_offsets\":[%llu,%llu]}",
-                   (unsigned long long)offset, (unsigned long long)(offset + bytes));
+    len = snprintf(part, sizeof part, "],\"data_offsets\":[%llu,%llu]}", (unsigned long long)offset,
+                   (unsigned long long)(offset + bytes));
     ck_put(&h, part, (size_t)len);
     offset += bytes;
   }
