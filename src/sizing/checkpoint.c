@@ -133,7 +133,7 @@ const gsz_checkpoint_info *gsz_checkpoint_get(const gsz_checkpoint *ck) {
 
 gsz_err gsz__checkpoint_quant(gsz_checkpoint *ck, const char *method, uint32_t bits,
                               uint32_t group_size, gsz_diag *diag) {
-  char *copy = gsz__strndup(method, 64);
+  char *copy = gsz__strndup(method, strnlen(method, 64));
   if (copy == NULL)
     return gsz__diag_nomem(diag);
   gsz__free(ck->quant_method);
@@ -145,7 +145,7 @@ gsz_err gsz__checkpoint_quant(gsz_checkpoint *ck, const char *method, uint32_t b
 }
 
 gsz_err gsz__checkpoint_note(gsz_checkpoint *ck, const char *note, gsz_diag *diag) {
-  char *copy = gsz__strndup(note, 512);
+  char *copy = gsz__strndup(note, strnlen(note, 512));
   if (copy == NULL)
     return gsz__diag_nomem(diag);
   gsz__free(ck->arch_note);

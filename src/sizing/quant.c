@@ -156,10 +156,21 @@ static uint32_t default_type(const char *ftype) {
   return T_Q6_K;
 }
 
-/* llama.cpp's use_more_bits: the first and last eighth of the layers and
- * every third one between. */
-static bool use_more_bits(uint64_t i, uint64_t n) {
-  return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2;
+/* How many layers i of [from, to) llama.cpp's use_more_bits(i, n) picks:
+ * the first and last eighth of the n layers and every third one between
+ * (i < n/8 || i >= 7n/8 || (i - n/8) % 3 == 2). Counted, not scanned: a
+ * config may claim billions of layers. */
+static uint64_t more_bits_layers(uint64_t from, uint64_t to, uint64_t n) {
+  uint64_t lo = n / 8, hi = 7 * n / 8, count = 0;
+  if (from < lo)
+    count += (to < lo ? to : lo) - from;
+  uint64_t top = from > hi ? from : hi;
+  if (to > top)
+    count += to - top;
+  uint64_t a = from > lo ? from : lo, b = to < hi ? to : hi;
+  if (b > a) /* j = i - lo in [a - lo, b - lo) with j % 3 == 2: floor(k / 3) below k */
+    count += (b - lo) / 3 - (a - lo) / 3;
+  return count;
 }
 
 /* A type whose block does not divide the row falls back as llama.cpp's
@@ -185,8 +196,9 @@ static uint32_t fit_row(uint32_t type, uint64_t row) {
 }
 
 /* The ggml type of a layer's linear tensor (llama_tensor_get_type for the
- * file types gpusizer knows). */
-static uint32_t gguf_layer_type(const gsz_arch *a, const char *ftype, role r, uint64_t layer) {
+ * file types gpusizer knows); more_bits: use_more_bits holds for the
+ * layer. */
+static uint32_t gguf_layer_type(const gsz_arch *a, const char *ftype, role r, bool more_bits) {
   uint32_t t = default_type(ftype);
   uint64_t n = a->num_hidden_layers;
   bool k_m = strcmp(ftype, "q4_k_m") == 0 || strcmp(ftype, "q5_k_m") == 0;
@@ -194,7 +206,7 @@ static uint32_t gguf_layer_type(const gsz_arch *a, const char *ftype, role r, ui
   /* LLM_TYPE_70B: the Llama 2/3 70B shape (80 layers). */
   bool llama70b = strcmp(a->model_type, "llama") == 0 && n == 80;
   if (r == R_V && k_m) {
-    if (use_more_bits(layer, n))
+    if (more_bits)
       t = T_Q6_K;
     if (llama70b && t == T_Q4_K)
       t = T_Q5_K;
@@ -202,7 +214,7 @@ static uint32_t gguf_layer_type(const gsz_arch *a, const char *ftype, role r, ui
       t = T_Q8_0;
   } else if (r == R_K && k_m && eight_experts) {
     t = T_Q8_0;
-  } else if ((r == R_DOWN || r == R_EXP_DOWN) && k_m && use_more_bits(layer, n)) {
+  } else if ((r == R_DOWN || r == R_EXP_DOWN) && k_m && more_bits) {
     t = T_Q6_K;
   } else if (r == R_O && eight_experts && strcmp(ftype, "q4_k_m") == 0) {
     t = T_Q5_K;
@@ -233,7 +245,7 @@ typedef struct layer_q {
 } layer_q;
 
 static layer_q layer_quantised(calc *c, const gsz_arch *a, const gsz_quant_recipe *r, bool moe,
-                               uint32_t tp, uint64_t layer) {
+                               uint32_t tp, bool more_bits) {
   tensor t[MAX_TENSORS];
   size_t n = layer_tensors(t, c, a, moe);
   layer_q q = {0, 0};
@@ -244,7 +256,7 @@ static layer_q layer_quantised(calc *c, const gsz_arch *a, const gsz_quant_recip
     on_rank(&t[i], a, tp, &in, &out);
     uint64_t bytes =
         r->quantized == GSZ_QUANT_GGUF
-            ? ggml_bytes(c, gguf_layer_type(a, r->gguf_ftype, t[i].role, layer), in, out)
+            ? ggml_bytes(c, gguf_layer_type(a, r->gguf_ftype, t[i].role, more_bits), in, out)
             : recipe_tensor_bytes(c, r, in, out);
     q.bytes = add(c, q.bytes, mul(c, bytes, t[i].count));
     q.values = add(c, q.values, mul(c, mul(c, in, out), t[i].count));
@@ -261,11 +273,20 @@ uint64_t gsz__weights_on_stage(calc *c, const gsz_model_ref *m, const gsz_format
   const gsz_format *kept = r->kept_format ? r->kept_format : compute;
   layer_q q = {0, 0};
   if (r->quantized == GSZ_QUANT_GGUF) {
-    for (uint32_t i = 0; i < st->n_layers; i++) {
-      uint32_t layer = st->first_layer + i;
-      layer_q one = layer_quantised(c, a, r, layer >= m->count.n_dense_layers, l.tp, layer);
-      q.bytes = add(c, q.bytes, one.bytes);
-      q.values = add(c, q.values, one.values);
+    /* The stage's dense layers, then its MoE layers, each split into the
+     * layers use_more_bits picks and the others. */
+    uint64_t first = st->first_layer, end = first + st->n_layers, split = m->count.n_dense_layers;
+    for (int moe = 0; moe < 2; moe++) {
+      uint64_t from = moe ? (first > split ? first : split) : first;
+      uint64_t to = moe ? end : (end < split ? end : split);
+      if (to <= from)
+        continue;
+      uint64_t more = more_bits_layers(from, to, a->num_hidden_layers);
+      layer_q with = layer_quantised(c, a, r, moe, l.tp, true);
+      layer_q without = layer_quantised(c, a, r, moe, l.tp, false);
+      q.bytes = add(c, q.bytes,
+                    add(c, mul(c, more, with.bytes), mul(c, to - from - more, without.bytes)));
+      q.values = add(c, q.values, mul(c, to - from, with.values));
     }
     /* token_embd in the file's type; the output as llama.cpp chooses (a
      * tied embedding is the output). Vocabulary-parallel under TP. */
@@ -282,8 +303,8 @@ uint64_t gsz__weights_on_stage(calc *c, const gsz_model_ref *m, const gsz_format
       q.values = add(c, q.values, mul(c, h, vocab_rank));
     }
   } else {
-    layer_q dense = st->n_dense ? layer_quantised(c, a, r, false, l.tp, 0) : q;
-    layer_q moe = st->n_moe ? layer_quantised(c, a, r, true, l.tp, 0) : q;
+    layer_q dense = st->n_dense ? layer_quantised(c, a, r, false, l.tp, false) : q;
+    layer_q moe = st->n_moe ? layer_quantised(c, a, r, true, l.tp, false) : q;
     q.bytes = add(c, mul(c, dense.bytes, st->n_dense), mul(c, moe.bytes, st->n_moe));
     q.values = add(c, mul(c, dense.values, st->n_dense), mul(c, moe.values, st->n_moe));
   }
