@@ -1,5 +1,5 @@
 -- 015_exchange_rate.sql: exchange rates of the shipped catalog (table exchange_rate,
--- migrations/0003). Every shipped price is in USD, so no quote needs a rate and none is shipped:
+-- migrations/0005). Every shipped price is in USD, so no quote needs a rate and none is shipped:
 -- a rate nobody checks would only age. A maintainer who adds prices in another currency adds the
 -- rate to the currency most prices are in (USD), one row per pair and day, from a source that
 -- publishes it, such as the ECB's euro reference rates:

@@ -487,3 +487,25 @@ INSERT INTO format_support (architecture, format, runtime, support, source, as_o
 INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes) VALUES ('gaudi3', 'mxfp4', 'vllm-0.6', 'none', 'vLLM 0.6.x (2024-09..12) predates both 4-bit float paths: the NVFP4 format itself was introduced by NVIDIA in 2025-06 (020_number_format.sql), and vLLM MXFP4 kernels came with gpt-oss support (2025-08)', '2026-11-30', 'the vllm-0.6 profile measures vLLM 0.6.x memory constants; no FP4 path existed then (derived from the dates above)');
 INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes) VALUES ('gaudi3', 'nvfp4', '*', 'none', 'Intel Gaudi docs ''Inference with Quantization'' https://docs.habana.ai/en/latest/PyTorch/Inference_on_PyTorch/Quantization/index.html (INC for FP8 and UINT4 on Gaudi 2 ...; Bitsandbytes for selected data types) and ''Run Inference Using FP8'' (FP8 2x BF16 compute); vLLM INC doc https://docs.vllm.ai/en/v0.10.0/features/quantization/inc.html (FP8 W8A8 on Gaudi 2 and Gaudi 3)', '2026-11-30', 'Absence: no FP4 support in Gaudi quantization docs (FP8 and UINT4 only). (research 2026-11-30, conf L)');
 INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes) VALUES ('gaudi3', 'nvfp4', 'vllm-0.6', 'none', 'vLLM 0.6.x (2024-09..12) predates both 4-bit float paths: the NVFP4 format itself was introduced by NVIDIA in 2025-06 (020_number_format.sql), and vLLM MXFP4 kernels came with gpt-oss support (2025-08)', '2026-11-30', 'the vllm-0.6 profile measures vLLM 0.6.x memory constants; no FP4 path existed then (derived from the dates above)');
+-- Formats of the memory model (migrations/0006, catalog/020 and 022) take the support of the format their
+-- kernels compute in, row for row (every runtime, with the source of that row): AWQ and GPTQ are int4 W4A16
+-- (vLLM's Marlin/Machete kernels, the same rows of the vLLM hardware table); fp8-block is FP8 E4M3 with
+-- 128 x 128 block scales (vLLM and SGLang run it where they run FP8; TransformerEngine's FP8 block scaling needs
+-- Hopper or newer, so Ada training is none); q4_k_m and q5_k_m are llama.cpp file types made of Q4_K/Q5_K and
+-- Q6_K blocks, supported where q4_k and q5_k are.
+INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes)
+  SELECT architecture, 'awq', runtime, support, source, as_of, 'as int4 (AWQ is int4 W4A16): ' || coalesce(notes, '')
+    FROM format_support WHERE format = 'int4';
+INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes)
+  SELECT architecture, 'gptq', runtime, support, source, as_of, 'as int4 (GPTQ is int4 W4A16): ' || coalesce(notes, '')
+    FROM format_support WHERE format = 'int4';
+INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes)
+  SELECT architecture, 'fp8-block', runtime, support, source, as_of, 'as fp8 (block-scaled FP8 E4M3): ' || coalesce(notes, '')
+    FROM format_support WHERE format = 'fp8';
+INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes)
+  SELECT architecture, 'q4_k_m', runtime, support, source, as_of, 'as q4_k (Q4_K_M is Q4_K and Q6_K blocks): ' || coalesce(notes, '')
+    FROM format_support WHERE format = 'q4_k';
+INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes)
+  SELECT architecture, 'q5_k_m', runtime, support, source, as_of, 'as q5_k (Q5_K_M is Q5_K and Q6_K blocks): ' || coalesce(notes, '')
+    FROM format_support WHERE format = 'q5_k';
+INSERT INTO format_support (architecture, format, runtime, support, source, as_of, notes) VALUES ('ada', 'fp8-block', 'pytorch', 'none', 'NVIDIA TransformerEngine support matrix (docs/support_matrix.rst, https://nvidia.github.io/TransformerEngine/support_matrix.html): FP8 block scaling needs Hopper (cc 9.0) or newer', '2026-11-30', 'training: Ada has per-tensor FP8 but not the block-scaling recipe');

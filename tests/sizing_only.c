@@ -19,7 +19,12 @@ int main(void) {
                    .num_attention_heads = 32,
                    .num_key_value_heads = 8,
                    .vocab_size = 128256};
-  gsz_format bf16 = {"bf16", 1, 2, true, "bfloat16", "IEEE"};
+  gsz_format bf16 = {.name = "bf16",
+                     .block_elems = 1,
+                     .block_bytes = 2,
+                     .trainable = true,
+                     .description = "bfloat16",
+                     .source = "IEEE"};
   gsz_runtime runtime = {
       .name = "hand", .engine = "none", .engine_version = "0", .mem_util_bp = GSZ_BP_SCALE};
   gsz_diag diag;

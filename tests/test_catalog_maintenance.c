@@ -444,11 +444,14 @@ static void test_a_range_row_allows_every_count_of_its_range(void **state) {
     assert_int_equal(counts[i], l40[i]);
   gsz_catalog_free(cat);
 
-  /* The matcher sees them: 18 x L4 in one node is a quote. */
+  /* The matcher sees them: 9 x L4 in one node is a quote (at the default
+   * utilisation 0.90 the 2.25 GiB it leaves on an L4 cannot hold the CUDA
+   * graphs and NCCL of a multi-GPU vLLM, 2.47 GiB). */
   tu_result r;
   RUN_ENV(&r, NULL, "quote", "--db", path, "--model", "llama-3-70b", "--gpu", "L4", "--max-nodes",
-          "1", "--format", "json");
+          "1", "--gpu-memory-utilization", "0.85", "--format", "json");
   expect(&r, 0, "\"server_sku\": \"SYS-322GB-NR\"", NULL);
+  assert_true(tu_contains(r.out, "\"gpus_per_node\": 9,"));
   tu_result_free(&r);
   free(path);
 }

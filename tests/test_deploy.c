@@ -16,10 +16,17 @@
 #include <jansson.h>
 #include <string.h>
 
-static const gsz_format bf16 = {"bf16", 1, 2, true, "bfloat16", NULL};
-static const gsz_format fp8 = {"fp8", 1, 1, false, "fp8", NULL};
-static const gsz_format nvfp4 = {"nvfp4", 16, 9, false, "nvfp4", NULL};
-static const gsz_runtime vllm = {"vllm", "vLLM", "1", 10000, 0, 0, 0, "inference", "test", NULL, 0};
+static const gsz_format bf16 = {
+    .name = "bf16", .block_elems = 1, .block_bytes = 2, .trainable = true, .description = "bfloat16"};
+static const gsz_format fp8 = {.name = "fp8", .block_elems = 1, .block_bytes = 1, .description = "fp8"};
+static const gsz_format nvfp4 = {
+    .name = "nvfp4", .block_elems = 16, .block_bytes = 9, .description = "nvfp4"};
+static const gsz_runtime vllm = {.name = "vllm",
+                                 .engine = "vLLM",
+                                 .engine_version = "1",
+                                 .mem_util_bp = 10000,
+                                 .default_for = "inference",
+                                 .source = "test"};
 
 #define GIB 1024u
 
@@ -403,7 +410,9 @@ static void test_cautions_reach_every_format(void **state) {
   gsz_overlay *ov = NULL;
   assert_int_equal(gsz_overlay_load(&ov, NULL, 0, &f.data, NULL, NULL), GSZ_OK);
   gsz_quote_request q = {
-      {&f.model, "params", NULL, &f.w, {1, 1, 1}, NULL, &tu_flag_words}, &f.o, ov};
+      {&f.model, "params", NULL, &f.w, {1, 1, 1}, NULL, &tu_flag_words, NULL, NULL, NULL},
+      &f.o,
+      ov};
   static const char *const codes[] = {"LIQUID_COOLING", "UNVERIFIED", "SAMPLE_STOCK",
                                       "FACILITY_WATER"};
   static const gsz_output_format formats[] = {GSZ_OUTPUT_TABLE, GSZ_OUTPUT_MARKDOWN};

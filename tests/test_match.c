@@ -13,8 +13,17 @@
 
 /* --- A small catalog built by hand -------------------------------------------- */
 
-static const gsz_format bf16 = {"bf16", 1, 2, true, "bfloat16", NULL};
-static const gsz_runtime bare = {"bare", "test", "1", 10000, 0, 0, 0, "inference", "test", NULL, 0};
+static const gsz_format bf16 = {.name = "bf16",
+                                .block_elems = 1,
+                                .block_bytes = 2,
+                                .trainable = true,
+                                .description = "bfloat16"};
+static const gsz_runtime bare = {.name = "bare",
+                                 .engine = "test",
+                                 .engine_version = "1",
+                                 .mem_util_bp = 10000,
+                                 .default_for = "inference",
+                                 .source = "test"};
 
 #define GIB (1024u) /* MiB per GiB, for usable_mib */
 
@@ -529,8 +538,13 @@ static void test_training_spreads_with_zero3_over_nodes(void **state) {
  * rise before it falls. One GPU fits here and must be found. */
 static void test_one_gpu_fits_when_two_would_not(void **state) {
   (void)state;
-  static const gsz_runtime talky = {"talky", "test",     "1",    10000, 0, 20ull << 30,
-                                    0,       "training", "test", NULL,  0};
+  static const gsz_runtime talky = {.name = "talky",
+                                    .engine = "test",
+                                    .engine_version = "1",
+                                    .mem_util_bp = 10000,
+                                    .comm_buffer_bytes = 20ull << 30,
+                                    .default_for = "training",
+                                    .source = "test"};
   fixture f;
   setup_fixture(&f, 2000000000ull); /* mixed AdamW: 32 GB, fits one 40 GiB card */
   f.w.mode = GSZ_MODE_TRAIN;

@@ -13,7 +13,8 @@
 
 static gsz_catalog *catalog;
 static const gsz_catalog_data *data;
-static const gsz_format bf16 = {"bf16", 1, 2, true, NULL, NULL};
+static const gsz_format bf16 = {
+    .name = "bf16", .block_elems = 1, .block_bytes = 2, .trainable = true};
 
 static int setup(void **state) {
   (void)state;

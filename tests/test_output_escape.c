@@ -319,7 +319,10 @@ static void test_every_human_output_is_terminal_safe(void **state) {
                            &q.workload,
                            {1, 1, 1},
                            gsz_catalog_find_gpu(&poisoned, "L4"),
-                           &tu_flag_words};
+                           &tu_flag_words,
+                           NULL,
+                           NULL,
+                           NULL};
   gsz_quote_request qreq = {sreq, &q.options, q.overlay};
   gsz_batch_result rows[2] = {{.id = EVIL, .status = GSZ_BATCH_ERROR, .error = EVIL},
                               {.id = "ok",
@@ -419,7 +422,7 @@ static void test_csv_of_a_poisoned_listing_and_quote(void **state) {
   poisoned_quote q;
   quote_setup(&q, NULL);
   gsz_quote_request qreq = {
-      {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL, &tu_flag_words},
+      {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL, &tu_flag_words, NULL, NULL, NULL},
       &q.options,
       q.overlay};
   assert_int_equal(gsz_report_quote(&csv, NULL, &qreq, q.result, GSZ_OUTPUT_CSV, NULL), GSZ_OK);
@@ -461,7 +464,8 @@ static void test_counts_beyond_int64_are_refused_in_every_format(void **state) {
   quote_setup(&q, NULL);
   gsz_estimate big = q.estimate;
   big.component[GSZ_COMP_WEIGHTS] = 10000000000000000000ull; /* 1e19 > 2^63 - 1 */
-  gsz_size_request sreq = {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL, &tu_flag_words};
+  gsz_size_request sreq = {&q.model, "catalog",      NULL, &q.workload, {1, 1, 1},
+                           NULL,     &tu_flag_words, NULL, NULL,        NULL};
   gsz_quote_request qreq = {sreq, &q.options, q.overlay};
   q.result->best_estimate = big;
   for (size_t f = 0; f < sizeof all / sizeof all[0]; f++) {
@@ -587,7 +591,7 @@ static void test_poisoned_catalog_file_through_the_cli(void **state) {
   const char *const quote[] = {"quote", "--model", "llama-3-8b", "--gpu", "L4", "--db", db, NULL};
   run(&r, quote);
   assert_terminal_safe("quote", r.out);
-  assert_true(tu_contains(r.out, "with 2 x =HYPERLINK(\"http://evil\",\"x\") " EVIL_SHOWN " (L4)"));
+  assert_true(tu_contains(r.out, "with 1 x =HYPERLINK(\"http://evil\",\"x\") " EVIL_SHOWN " (L4)"));
   tu_result_free(&r);
   free(db);
   tu_rmdir_all(dir);

@@ -1,8 +1,8 @@
 /* gpusizer.h: the whole public API of libgpusizer, one include.
  * Headers in pipeline order (a header includes only earlier ones):
  * error, alloc, version, parse, money, suggest, file, batch (utilities);
- * records (the plain records every stage shares); catalog; model, memory
- * (sizing); pricing; match; request (one call per front-end request);
+ * records (the plain records every stage shares); catalog; model,
+ * checkpoint, memory (sizing); pricing; match; request (one call per front-end request);
  * report. See each header for its contract. */
 #ifndef GPUSIZER_GPUSIZER_H
 #define GPUSIZER_GPUSIZER_H
@@ -10,6 +10,7 @@
 #include "gpusizer/alloc.h"
 #include "gpusizer/batch.h"
 #include "gpusizer/catalog.h"
+#include "gpusizer/checkpoint.h"
 #include "gpusizer/error.h"
 #include "gpusizer/file.h"
 #include "gpusizer/match.h"

@@ -170,6 +170,9 @@ typedef struct gsz_reason {
   uint64_t need;          /* MEMORY: per-GPU need on one node */
   uint64_t need_at_limit; /* MEMORY: per-GPU need at the most nodes tried */
   uint64_t budget_bytes;  /* MEMORY: per-GPU budget */
+  /* MEMORY: per GPU, what must fit outside the budget (CUDA context, NCCL,
+   * CUDA graphs) and the room the budget leaves; 0: the budget was short. */
+  uint64_t outside_bytes, outside_room_bytes;
   uint32_t draw_w, psu_w; /* POWER: GPUs + base, and what the PSUs deliver */
   uint32_t limit_w;       /* POWER: what the node may draw (margin or wall outlet) */
   bool outlet;            /* POWER: the limit is the wall outlet of a workstation */
@@ -210,9 +213,10 @@ typedef struct gsz_candidate {
   uint64_t total_gpus;
   gsz_layout layout;
   uint32_t zero;              /* training: the ZeRO stage the layout was sized with */
+  bool recompute_full;        /* training: sized with full recomputation (recompute auto) */
   bool pp_in_node;            /* the node runs pipeline stages too (heads not divisible) */
   uint64_t per_gpu_bytes;     /* need on the busiest GPU (quick: total / GPUs) */
-  uint64_t usable_bytes;      /* what the GPU exposes */
+  uint64_t usable_bytes;      /* what the runtime sees on the GPU (gsz_memory_visible_bytes) */
   uint64_t budget_bytes;      /* usable x the runtime's utilisation */
   int32_t headroom_bp;        /* (budget - need) / budget, basis points */
   uint32_t node_power_w;      /* GPUs x TDP + base, per node */

@@ -167,12 +167,46 @@ typedef struct gsz_format {
   uint32_t block_elems, block_bytes;
   bool trainable; /* full training in this format is supported */
   const char *description, *source;
+  /* How the format is stored when it holds a model's weights (table
+   * quant_recipe); NULL: the block applies to every tensor. */
+  const struct gsz_quant_recipe *recipe;
 } gsz_format;
+
+/* Which tensors a weight format quantises. */
+typedef enum gsz_quant_scope {
+  GSZ_QUANT_LINEAR,  /* every linear layer of the blocks: not embeddings, LM head, norms, routers */
+  GSZ_QUANT_EXPERTS, /* only the routed MoE experts (gpt-oss MXFP4) */
+  GSZ_QUANT_GGUF     /* llama.cpp's per-tensor rules for gguf_ftype */
+} gsz_quant_scope;
+
+/* The stored layout of a quantised weight format (table quant_recipe). A
+ * tensor [out, in] it quantises takes ceil((out*in*value_bits + groups *
+ * (scale_bits + zero_bits) + ceil(groups / group2_size) * group2_bits +
+ * in * column_bits) / 8) + tensor_bytes bytes, groups = ceil(out /
+ * group_rows) * ceil(in / group_size) (group_size 0: one per output row). */
+typedef struct gsz_quant_recipe {
+  gsz_quant_scope quantized;
+  uint32_t value_bits, group_size, group_rows, scale_bits, zero_bits;
+  uint32_t group2_size, group2_bits, column_bits, tensor_bytes;
+  const gsz_format *kept_format; /* the tensors it does not quantise; NULL: compute format */
+  const char *gguf_ftype;        /* GSZ_QUANT_GGUF: "q4_k_m", "q5_k_m", "q4_0", "q8_0", "q6_k" */
+  const char *description, *source;
+} gsz_quant_recipe;
 
 /* Shares written in basis points: 10000 = 1 (100%). */
 #define GSZ_BP_SCALE 10000
 
-/* Runtime profile: per-GPU memory the runtime itself needs. */
+/* Non-torch memory per GPU of a runtime from a parallel degree up (table
+ * runtime_parallel): inside the utilisation budget and outside it. */
+typedef struct gsz_runtime_parallel {
+  uint32_t tp, pp;
+  uint64_t in_budget_bytes, outside_bytes;
+  const char *source;
+} gsz_runtime_parallel;
+
+/* Runtime profile: per-GPU memory the runtime itself needs. Zero in a
+ * field after `as_of` means "not modelled" (memory.h says what each
+ * does). */
 typedef struct gsz_runtime {
   const char *name, *engine, *engine_version;
   uint32_t mem_util_bp; /* basis points of GPU memory it may use: 9000 = 0.90 */
@@ -180,7 +214,34 @@ typedef struct gsz_runtime {
   const char *default_for; /* "inference", "training" or NULL */
   const char *source, *as_of;
   uint32_t min_headroom_bp; /* the least headroom a quote accepts, basis points of the budget */
+  /* Inference (vLLM): the KV cache block, the profile run's shapes on
+   * large and small GPUs, its sampler peak, CUDA graphs. */
+  uint32_t block_size;
+  uint32_t max_num_seqs, max_num_seqs_small, max_batched_tokens, max_batched_tokens_small;
+  uint32_t large_gpu_mib;        /* visible memory from which a GPU is large */
+  uint32_t sampler_copies_milli; /* fp32 copies of seqs x vocab logits, x1000 */
+  uint64_t sampler_base_bytes;
+  bool forward_peak; /* the profile's forward over max_batched_tokens counts */
+  uint64_t graph_bytes;
+  bool graph_in_budget; /* inside util x visible (vLLM >= 0.21) */
+  /* Training: buffers and the allocator margin. */
+  uint64_t grad_bucket_bytes, zero2_buffer_bytes;
+  uint64_t zero3_live_params, zero3_prefetch_params; /* parameters, not bytes */
+  uint32_t zero3_gather_layers;
+  bool fp32_grad_partition;
+  uint32_t fragmentation_bp;
+  /* Non-torch memory by parallel degree, sorted by tp then pp; none: use
+   * cuda_context_bytes and comm_buffer_bytes. */
+  const gsz_runtime_parallel *parallel;
+  size_t n_parallel;
 } gsz_runtime;
+
+/* What a runtime sees as a GPU's total memory (table gpu_visible_memory). */
+typedef struct gsz_gpu_visible {
+  const char *gpu_sku;
+  uint32_t visible_mib;
+  const char *basis, *source, *as_of; /* as_of may be NULL */
+} gsz_gpu_visible;
 
 /* A model architecture with Hugging Face config.json field names. Zero in
  * an optional field means "not set" (the rules in model.h say the default). */
@@ -271,6 +332,8 @@ typedef struct gsz_catalog_data {
   const gsz_alias_candidate *gpu_alias_candidates; /* by alias (case ignored), then candidate */
   size_t n_gpu_alias_candidates;
   const char *today; /* YYYY-MM-DD prices, stock and rates are in force on; may be NULL */
+  const gsz_gpu_visible *gpu_visible; /* sorted by gpu_sku (case folded) */
+  size_t n_gpu_visible;
 } gsz_catalog_data;
 
 /* --- Items and bills of materials -------------------------------------------- */

@@ -1,7 +1,8 @@
 /* request.h: one request, one answer: what every front end calls.
  *
  * A request is what a person asked for, as text: the model (a catalog
- * name, a Hugging Face config.json or a bare parameter count), the
+ * name, a Hugging Face config.json or a bare parameter count, and the
+ * weights of a safetensors or GGUF checkpoint when given), the
  * workload, the constraints of a quote and the pricing overlays, each
  * under its field name ("precision", "max_nodes", "gpu"). The library owns
  * the policy that turns it into sizing and search: the defaults of each
@@ -22,6 +23,7 @@
 #define GPUSIZER_REQUEST_H
 
 #include "gpusizer/batch.h"
+#include "gpusizer/checkpoint.h"
 #include "gpusizer/error.h"
 #include "gpusizer/match.h"
 #include "gpusizer/memory.h"
@@ -57,6 +59,8 @@ enum {
   XX(MODEL, "model", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                \
   XX(PARAMS, "params", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
   XX(HF_CONFIG, "hf_config", "FILE", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)        \
+  XX(SAFETENSORS, "safetensors", "PATH", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)    \
+  XX(GGUF, "gguf", "FILE", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                  \
   XX(MODE, "mode", "MODE", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                  \
   XX(METHOD, "method", "M", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
   XX(PRECISION, "precision", "FMT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)         \
@@ -70,12 +74,16 @@ enum {
   XX(RECOMPUTE, "recompute", "R", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)           \
   XX(FLASH_ATTENTION, "flash_attention", "on|off",                                                 \
      GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
+  XX(SEQUENCE_PARALLEL, "sequence_parallel", "on|off",                                             \
+     GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(LORA_RANK, "lora_rank", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)           \
   XX(LORA_TARGETS, "lora_targets", "LIST", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)  \
   XX(TP, "tp", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                         \
   XX(PP, "pp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
   XX(DP, "dp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
   XX(RUNTIME, "runtime", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)            \
+  XX(GPU_MEMORY_UTILIZATION, "gpu_memory_utilization", "F",                                        \
+     GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(GPU, "gpu", "SKU", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)  \
   XX(VENDOR, "vendor", "V", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)               \
   XX(FORM_FACTOR, "form_factor", "F", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_REPEATABLE)     \
@@ -148,12 +156,19 @@ gsz_err gsz_request_overlay(gsz_overlay **out, const gsz_catalog_data *data, con
 /* What a request asks to size, resolved: echoed in every output format. */
 typedef struct gsz_size_request {
   const gsz_model_ref *model;
-  const char *model_source; /* "catalog", "hf-config", "params" */
+  const char *model_source; /* "catalog", "hf-config", "params", "safetensors", "gguf" */
   const char *hf_config;    /* path, when model_source is "hf-config" */
   const gsz_workload *workload;
   gsz_layout layout;
   const gsz_gpu *gpu;           /* optional: show the fit on this GPU */
   const gsz_field_words *words; /* how notes name fields; NULL: by field name */
+  /* The weights' file (safetensors or gguf field), when they came from one. */
+  const char *checkpoint_path;
+  /* On gpu (size) or the recommended configuration's GPU (quote): what the
+   * runtime sees there and its KV pool; NULL when no GPU is known (or no
+   * architecture, or training). */
+  const gsz_fit_check *fit;
+  const gsz_kv_capacity *kv;
 } gsz_size_request;
 
 typedef struct gsz_size_answer {
@@ -163,6 +178,9 @@ typedef struct gsz_size_answer {
   gsz_model_ref model;
   gsz_workload workload;
   gsz_hf_model *hf;
+  gsz_checkpoint *checkpoint;
+  gsz_fit_check fit;
+  gsz_kv_capacity kv;
 } gsz_size_answer;
 
 /* Size the request's model and workload at its layout (tp, pp, dp).
@@ -190,6 +208,9 @@ typedef struct gsz_quote_answer {
   gsz_workload workload;
   gsz_match_options options;
   gsz_hf_model *hf;
+  gsz_checkpoint *checkpoint;
+  gsz_fit_check fit;
+  gsz_kv_capacity kv;
 } gsz_quote_answer;
 
 /* Search the catalog for the cheapest configuration that fits the

@@ -254,7 +254,7 @@ static gsz_err check_sanity(sqlite3 *db, const char *label, gsz__problems *found
 /* --- Dates: warnings ---------------------------------------------------------------
  *
  * The rules of the views review_price_stale and review_future_row
- * (migrations/0003), on db check's own day and age instead of date('now')
+ * (migrations/0005), on db check's own day and age instead of date('now')
  * and 365: findings to act on, not damage, so warnings. */
 
 static const char stale_sql[] =

@@ -8,7 +8,7 @@
  * (and later migrations); a renamed column must change in both places.
  * The date rule (a row dated after today is not in force; an item's price
  * is its latest row not after today) is the one of the views price_current,
- * stock_available and exchange_rate_current (migrations/0003), which use
+ * stock_available and exchange_rate_current (migrations/0005), which use
  * date('now') where this file uses its caller's day. */
 #include "catalog/db_int.h"
 #include "catalog/lookup_int.h"
@@ -42,6 +42,9 @@ struct gsz_catalog {
   size_t n_price_rows;
   gsz_fx_rate *fx_rates;
   gsz_alias_candidate *gpu_alias_candidates;
+  gsz_runtime_parallel *parallel; /* all runtimes' rows; runtime->parallel points in */
+  gsz_quant_recipe *recipes;      /* format->recipe points in */
+  gsz_gpu_visible *gpu_visible;
   gsz__arena strings;      /* every string of the catalog, freed in one go */
   gsz__problems *problems; /* db check: bad values are listed, reading goes on */
 };
@@ -469,7 +472,103 @@ static void read_runtime(reader *r, void *array, size_t i) {
   rt->default_for = col_text(r, 7);
   rt->source = col_text(r, 8);
   rt->as_of = col_text(r, 9);
-  rt->min_headroom_bp = (uint32_t)req_int(r, 10, 0, 5000);
+  rt->min_headroom_bp = (uint32_t)req_int(r, 28, 0, 5000); /* schema 3 (0003_deployability) */
+  /* Schema 6 (migrations/0006_memory_model.sql); the ranges are its CHECKs. */
+  rt->block_size = (uint32_t)req_int(r, 10, 0, 65536);
+  rt->max_num_seqs = (uint32_t)req_int(r, 11, 0, 1048576);
+  rt->max_num_seqs_small = (uint32_t)req_int(r, 12, 0, 1048576);
+  rt->max_batched_tokens = (uint32_t)req_int(r, 13, 0, 16777216);
+  rt->max_batched_tokens_small = (uint32_t)req_int(r, 14, 0, 16777216);
+  rt->large_gpu_mib = (uint32_t)req_int(r, 15, 0, UINT32_MAX);
+  rt->sampler_copies_milli = (uint32_t)req_int(r, 16, 0, 1000000);
+  rt->sampler_base_bytes = (uint64_t)req_int(r, 17, 0, INT64_MAX);
+  rt->forward_peak = req_bool(r, 18);
+  rt->graph_bytes = (uint64_t)req_int(r, 19, 0, INT64_MAX);
+  rt->graph_in_budget = req_bool(r, 20);
+  rt->grad_bucket_bytes = (uint64_t)req_int(r, 21, 0, INT64_MAX);
+  rt->zero2_buffer_bytes = (uint64_t)req_int(r, 22, 0, INT64_MAX);
+  rt->zero3_live_params = (uint64_t)req_int(r, 23, 0, INT64_MAX);
+  rt->zero3_prefetch_params = (uint64_t)req_int(r, 24, 0, INT64_MAX);
+  rt->zero3_gather_layers = (uint32_t)req_int(r, 25, 0, 64);
+  rt->fp32_grad_partition = req_bool(r, 26);
+  rt->fragmentation_bp = (uint32_t)req_int(r, 27, 0, GSZ_BP_SCALE);
+}
+
+/* runtime_parallel rows carry their runtime's name until attached. */
+typedef struct parallel_row {
+  gsz_runtime_parallel row;
+  const char *runtime;
+} parallel_row;
+
+static void read_parallel(reader *r, void *array, size_t i) {
+  parallel_row *p = (parallel_row *)array + i;
+  start_row(r, 3);
+  p->runtime = col_text_req(r, 0);
+  p->row.tp = (uint32_t)req_int(r, 1, 1, 4096);
+  p->row.pp = (uint32_t)req_int(r, 2, 1, 4096);
+  p->row.in_budget_bytes = (uint64_t)req_int(r, 3, 0, INT64_MAX);
+  p->row.outside_bytes = (uint64_t)req_int(r, 4, 0, INT64_MAX);
+  p->row.source = col_text_req(r, 5);
+}
+
+/* quant_recipe rows carry their format names until attached. */
+typedef struct recipe_row {
+  gsz_quant_recipe recipe;
+  const char *format, *kept_format, *quantized;
+} recipe_row;
+
+static void read_recipe(reader *r, void *array, size_t i) {
+  recipe_row *q = (recipe_row *)array + i;
+  start_row(r, 1);
+  q->format = col_text_req(r, 0);
+  q->quantized = col_text_req(r, 1);
+  q->recipe.value_bits = (uint32_t)req_int(r, 2, 0, 32);
+  q->recipe.group_size = (uint32_t)req_int(r, 3, 0, 1048576);
+  q->recipe.group_rows = (uint32_t)req_int(r, 4, 1, 65536);
+  q->recipe.scale_bits = (uint32_t)req_int(r, 5, 0, 64);
+  q->recipe.zero_bits = (uint32_t)req_int(r, 6, 0, 64);
+  q->recipe.group2_size = (uint32_t)req_int(r, 7, 0, 1048576);
+  q->recipe.group2_bits = (uint32_t)req_int(r, 8, 0, 64);
+  q->recipe.column_bits = (uint32_t)req_int(r, 9, 0, 64);
+  q->recipe.tensor_bytes = (uint32_t)req_int(r, 10, 0, 1048576);
+  q->kept_format = col_text(r, 11);
+  q->recipe.gguf_ftype = col_text(r, 12);
+  q->recipe.description = col_text_req(r, 13);
+  q->recipe.source = col_text_req(r, 14);
+  if (!row_good(r))
+    return;
+  static const char *const scopes[] = {"linear", "experts", "gguf"};
+  static const char *const ftypes[] = {"q4_0", "q8_0", "q4_k_m", "q5_k_m", "q6_k"};
+  bool known = false;
+  for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++)
+    if (strcmp(q->quantized, scopes[s]) == 0) {
+      q->recipe.quantized = (gsz_quant_scope)s;
+      known = true;
+    }
+  if (!known) {
+    bad_value(r, 1, GSZ_ESCHEMA, "linear, experts or gguf");
+    return;
+  }
+  bool gguf = q->recipe.quantized == GSZ_QUANT_GGUF;
+  known = q->recipe.gguf_ftype == NULL;
+  for (size_t s = 0; s < sizeof ftypes / sizeof ftypes[0] && !known; s++)
+    known = strcmp(q->recipe.gguf_ftype, ftypes[s]) == 0;
+  if (!known || gguf != (q->recipe.gguf_ftype != NULL))
+    bad_value(r, 12, GSZ_ESCHEMA,
+              "a llama.cpp file type (q4_0, q8_0, q4_k_m, q5_k_m, q6_k) exactly when quantized is "
+              "gguf");
+  else if (!gguf && q->recipe.value_bits == 0)
+    bad_value(r, 2, GSZ_ESCHEMA, "at least 1 bit per value");
+}
+
+static void read_gpu_visible(reader *r, void *array, size_t i) {
+  gsz_gpu_visible *v = (gsz_gpu_visible *)array + i;
+  start_row(r, 1);
+  v->gpu_sku = col_text_req(r, 0);
+  v->visible_mib = req_u32(r, 1, 1);
+  v->basis = col_text_req(r, 2);
+  v->source = col_text_req(r, 3);
+  v->as_of = col_text(r, 4);
 }
 
 static void read_model(reader *r, void *array, size_t i) {
@@ -760,7 +859,7 @@ static bool add_fit(reader *r, gsz_fit **fits, size_t *n, size_t *cap, gsz_fit f
 }
 
 /* server_gpu, each row's counts expanded: gpu_count alone, or gpu_count,
- * gpu_count + gpu_count_step, ... up to gpu_count_max (migrations/0003:
+ * gpu_count + gpu_count_step, ... up to gpu_count_max (migrations/0005:
  * the same rules as its CHECK constraints). Overlapping rows (refused by
  * the triggers, listed by db check) give each count once. */
 static gsz_err read_fits(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
@@ -905,6 +1004,101 @@ static gsz_err read_settings(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
   return r.err;
 }
 
+/* --- The memory model's tables (schema 6), attached to their records --- */
+
+#define READ_TABLE_OR_RETURN(table, sql, field, fn)                                                \
+  do {                                                                                             \
+    void *rows_ = NULL;                                                                            \
+    size_t count_ = 0;                                                                             \
+    err = read_rows(cat, db, table, sql, sizeof *cat->field, &rows_, &count_, fn, diag);           \
+    if (err != GSZ_OK)                                                                             \
+      return err;                                                                                  \
+    cat->field = rows_;                                                                            \
+    cat->data.field = rows_;                                                                       \
+    cat->data.n_##field = count_;                                                                  \
+  } while (0)
+
+static long runtime_index(const gsz_catalog *cat, const char *name) {
+  for (size_t i = 0; i < cat->data.n_runtimes; i++)
+    if (gsz__str_ieq(cat->runtimes[i].name, name))
+      return (long)i;
+  return -1;
+}
+
+static gsz_format *format_named(gsz_catalog *cat, const char *name) {
+  for (size_t i = 0; i < cat->data.n_formats; i++)
+    if (gsz__str_ieq(cat->formats[i].name, name))
+      return &cat->formats[i];
+  return NULL;
+}
+
+/* A row naming a record that is not there: the triggers keep a catalog from
+ * holding one, a file edited with them dropped can. db check lists it (its
+ * foreign-key rule); loading ignores the row, as it does dangling prices. */
+static gsz_err read_memory_model(gsz_catalog *cat, sqlite3 *db, gsz_diag *diag) {
+  gsz_err err;
+  void *items = NULL;
+  size_t n = 0;
+  /* Ordered by runtime, then tp and pp: each runtime's rows are a run. */
+  err = read_rows(cat, db, "runtime_parallel",
+                  "SELECT runtime, tp, pp, in_budget_bytes, outside_bytes, source "
+                  "FROM runtime_parallel ORDER BY runtime, tp, pp",
+                  sizeof(parallel_row), &items, &n, read_parallel, diag);
+  if (err != GSZ_OK)
+    return err;
+  parallel_row *rows = items;
+  cat->parallel = n ? gsz__calloc(n, sizeof *cat->parallel) : NULL;
+  if (n && cat->parallel == NULL) {
+    gsz__free(rows);
+    return gsz__diag_nomem(diag);
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++) {
+    long rt = runtime_index(cat, rows[i].runtime);
+    if (rt < 0)
+      continue;
+    gsz_runtime *r = &cat->runtimes[rt];
+    if (r->n_parallel == 0)
+      r->parallel = &cat->parallel[kept];
+    else if (r->parallel + r->n_parallel != &cat->parallel[kept])
+      continue; /* not a run: only a NOCASE twin of the name could do this */
+    cat->parallel[kept++] = rows[i].row;
+    r->n_parallel++;
+  }
+  gsz__free(rows);
+
+  err = read_rows(cat, db, "quant_recipe",
+                  "SELECT format, quantized, value_bits, group_size, group_rows, scale_bits, "
+                  "zero_bits, group2_size, group2_bits, column_bits, tensor_bytes, kept_format, "
+                  "gguf_ftype, description, source FROM quant_recipe ORDER BY format",
+                  sizeof(recipe_row), &items, &n, read_recipe, diag);
+  if (err != GSZ_OK)
+    return err;
+  recipe_row *recipes = items;
+  cat->recipes = n ? gsz__calloc(n, sizeof *cat->recipes) : NULL;
+  if (n && cat->recipes == NULL) {
+    gsz__free(recipes);
+    return gsz__diag_nomem(diag);
+  }
+  for (size_t i = 0; i < n; i++) {
+    gsz_format *f = format_named(cat, recipes[i].format);
+    const gsz_format *kept_format =
+        recipes[i].kept_format ? format_named(cat, recipes[i].kept_format) : NULL;
+    if (f == NULL || (recipes[i].kept_format != NULL && kept_format == NULL))
+      continue;
+    cat->recipes[i] = recipes[i].recipe;
+    cat->recipes[i].kept_format = kept_format;
+    f->recipe = &cat->recipes[i];
+  }
+  gsz__free(recipes);
+
+  READ_TABLE_OR_RETURN("gpu_visible_memory",
+                       "SELECT gpu_sku, visible_mib, basis, source, as_of "
+                       "FROM gpu_visible_memory ORDER BY gpu_sku",
+                       gpu_visible, read_gpu_visible);
+  return GSZ_OK;
+}
+
 /* --- Whole catalog -------------------------------------------------- */
 
 void gsz_catalog_free(gsz_catalog *cat) {
@@ -928,6 +1122,9 @@ void gsz_catalog_free(gsz_catalog *cat) {
   gsz__free(cat->price_rows);
   gsz__free(cat->fx_rates);
   gsz__free(cat->gpu_alias_candidates);
+  gsz__free(cat->parallel);
+  gsz__free(cat->recipes);
+  gsz__free(cat->gpu_visible);
   gsz__arena_free(&cat->strings);
   gsz__free(cat);
 }
@@ -987,8 +1184,12 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, const ch
              formats, read_format);
   READ_TABLE("runtime",
              "SELECT name, engine, engine_version, mem_util_bp, cuda_context_bytes, "
-             "comm_buffer_bytes, activation_bytes, default_for, source, as_of, min_headroom_bp "
-             "FROM runtime ORDER BY name",
+             "comm_buffer_bytes, activation_bytes, default_for, source, as_of, block_size, "
+             "max_num_seqs, max_num_seqs_small, max_batched_tokens, max_batched_tokens_small, "
+             "large_gpu_mib, sampler_copies_milli, sampler_base_bytes, forward_peak, graph_bytes, "
+             "graph_in_budget, grad_bucket_bytes, zero2_buffer_bytes, zero3_live_params, "
+             "zero3_prefetch_params, zero3_gather_layers, fp32_grad_partition, fragmentation_bp, "
+             "min_headroom_bp FROM runtime ORDER BY name",
              runtimes, read_runtime);
   READ_TABLE("model",
              "SELECT name, hf_id, model_type, hidden_size, intermediate_size, num_hidden_layers, "
@@ -1044,6 +1245,8 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, const ch
     cat->price_rows = rows;
   }
 
+  if ((err = read_memory_model(cat, db, diag)) != GSZ_OK)
+    goto fail;
   if ((err = read_fits(cat, db, diag)) != GSZ_OK)
     goto fail;
   if ((err = read_settings(cat, db, diag)) != GSZ_OK)

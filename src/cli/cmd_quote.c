@@ -7,7 +7,8 @@
 #include <string.h>
 
 static void help(void) {
-  fputs("usage: gpusizer quote (--model NAME | --params N | --hf-config FILE) [OPTIONS]\n"
+  fputs("usage: gpusizer quote (--model NAME | --params N | --hf-config FILE |\n"
+        "                      --safetensors PATH | --gguf FILE) [OPTIONS]\n"
         "\n"
         "Searches every GPU x server x GPU count x node count in the catalog for the\n"
         "cheapest configuration whose per-GPU need fits the GPU's usable memory (times\n"

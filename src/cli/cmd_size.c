@@ -6,13 +6,16 @@
 #include <string.h>
 
 static void help(void) {
-  fputs("usage: gpusizer size (--model NAME | --params N | --hf-config FILE) [OPTIONS]\n"
+  fputs("usage: gpusizer size (--model NAME | --params N | --hf-config FILE |\n"
+        "                      --safetensors PATH | --gguf FILE) [OPTIONS]\n"
         "\n"
         "Prints the GPU memory the model needs: weights, KV cache, activations,\n"
-        "gradients, optimizer states, master weights and runtime overhead, each in\n"
-        "bytes, GB (10^9) and GiB (2^30), for one GPU of the layout --tp x --pp x --dp,\n"
-        "and the usable memory a GPU must expose for it (the runtime uses only a\n"
-        "share of GPU memory: vLLM 0.90).\n"
+        "gradients, optimizer states, master weights, buffers, CUDA graphs, runtime\n"
+        "overhead and fragmentation, each in bytes, GB (10^9) and GiB (2^30), for one\n"
+        "GPU of the layout --tp x --pp x --dp, and the usable memory a GPU must expose\n"
+        "for it (the runtime uses only a share of GPU memory: vLLM 0.90). With --gpu,\n"
+        "the fit on that GPU and, for inference, its KV cache pool as vLLM reports it\n"
+        "at start-up (tokens, maximum concurrency).\n"
         "\n"
         "workload:\n",
         stdout);

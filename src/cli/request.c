@@ -12,10 +12,15 @@ static const char *const field_help[GSZ_FIELD_COUNT] = {
     [GSZ_FIELD_MODEL] = "model from the catalog: short name or Hugging Face id, any case",
     [GSZ_FIELD_PARAMS] = "bare parameter count: 7B, 0.5B, 500M, 7e9, 6738415616",
     [GSZ_FIELD_HF_CONFIG] = "a Hugging Face config.json",
+    [GSZ_FIELD_SAFETENSORS] = "weights from a .safetensors file, a sharded model's index.json or a "
+                              "folder (headers only; config.json beside it gives the architecture)",
+    [GSZ_FIELD_GGUF] = "weights from a GGUF file (header only; its metadata gives the "
+                       "architecture)",
     [GSZ_FIELD_MODE] = "inference (default), train, lora or qlora",
     [GSZ_FIELD_METHOD] = "full (default: every component) or quick (rule of thumb)",
-    [GSZ_FIELD_PRECISION] = "weight format: bf16 (default), fp16, fp32, fp8, int8, int4, q4_k, ... "
-                            "(qlora: nf4)",
+    [GSZ_FIELD_PRECISION] =
+        "weight format: bf16 (default), fp16, fp32, fp8, int8, int4, awq, gptq, "
+        "nvfp4, mxfp4, q4_k_m, q8_0, ... (qlora: nf4)",
     [GSZ_FIELD_KV_PRECISION] = "KV cache format (default: the weight format if 16/32-bit, else "
                                "bf16)",
     [GSZ_FIELD_CONTEXT] = "tokens per sequence (default 4096)",
@@ -24,15 +29,19 @@ static const char *const field_help[GSZ_FIELD_COUNT] = {
     [GSZ_FIELD_OPTIMIZER] = "adamw (default), adam8bit, sgd or sgd-momentum",
     [GSZ_FIELD_RECIPE] = "mixed (default: 16 B/param with AdamW), fp32 or bf16",
     [GSZ_FIELD_ZERO] = "ZeRO stage across --dp (quote: default 3 when training on several GPUs)",
-    [GSZ_FIELD_RECOMPUTE] = "activation recomputation: none, selective or full (default: full for "
-                            "lora/qlora, else none)",
+    [GSZ_FIELD_RECOMPUTE] = "activation recomputation: none, selective, full (default) or auto "
+                            "(quote: on only when a cheaper configuration then fits)",
     [GSZ_FIELD_FLASH_ATTENTION] = "training: flash attention (default on)",
+    [GSZ_FIELD_SEQUENCE_PARALLEL] = "training with --tp: sequence parallelism, which lets TP split "
+                                    "all activations (default on)",
     [GSZ_FIELD_LORA_RANK] = "LoRA rank (default 16)",
     [GSZ_FIELD_LORA_TARGETS] = "q,k,v,o,gate,up,down or attn, mlp, all (default all)",
     [GSZ_FIELD_TP] = "tensor-parallel degree (default 1; quote: training only, inside a node)",
     [GSZ_FIELD_PP] = "pipeline-parallel degree (default 1)",
     [GSZ_FIELD_DP] = "data-parallel degree (default 1)",
     [GSZ_FIELD_RUNTIME] = "runtime profile (see 'gpusizer catalog runtimes')",
+    [GSZ_FIELD_GPU_MEMORY_UTILIZATION] = "share of the GPU memory the runtime sees that it may use "
+                                         "(vLLM --gpu-memory-utilization; default: the runtime's)",
     [GSZ_FIELD_GPU] = "size: show the fit on this GPU; quote: only these GPUs (repeatable)",
     [GSZ_FIELD_VENDOR] = "only GPUs of this vendor (repeatable)",
     [GSZ_FIELD_FORM_FACTOR] = "only SXM, OAM or PCIe (repeatable)",

@@ -38,9 +38,11 @@ static gsz_layout layout_for(const run *r, uint32_t per_node, uint32_t tp, uint3
 }
 
 /* The workload as this candidate runs it: ZeRO-3 by default when training
- * on more than one GPU. */
+ * on more than one GPU; the runtime's defaults that depend on the GPU's
+ * memory (vLLM's max_num_seqs) follow the GPU being evaluated. */
 gsz_workload gsz__match_workload_for(const run *r, gsz_layout l) {
   gsz_workload w = *r->w;
+  w.gpu_visible_bytes = r->visible_bytes;
   if (r->training && !r->o->zero_given)
     w.zero = l.dp > 1 ? 3 : 0;
   return w;
@@ -55,6 +57,11 @@ static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
   gsz_diag diag;
   /* A layout the estimate refuses, or one too big to count, does not fit. */
   if (gsz__memory_estimate(e, r->m, &w, l, false, &diag) != GSZ_OK)
+    return UINT64_MAX;
+  /* recompute auto: full recomputation only where the need without it
+   * does not fit (it costs a third more compute). */
+  if (e->per_gpu_bytes > r->fit_budget && gsz_workload_recompute_auto(&w) &&
+      gsz__memory_estimate_ex(e, r->m, &w, l, false, true, &diag) != GSZ_OK)
     return UINT64_MAX;
   return e->per_gpu_bytes;
 }
@@ -186,7 +193,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   c->gpu = g;
   c->server = s;
   c->gpus_per_node = per_node;
-  c->usable_bytes = (uint64_t)g->usable_mib << 20;
+  c->usable_bytes = gsz_memory_visible_bytes(r->d, g);
+  r->visible_bytes = c->usable_bytes;
   c->format_support = (gsz_support)gs->weights_support;
   c->kv_format_support = (gsz_support)gs->kv_support;
   /* In 64 bits: a mistyped TDP must not wrap around and pass. */
@@ -230,9 +238,10 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     REJECT(TP_DIVISIBILITY);
   }
   bool quick = r->w->method == GSZ_METHOD_QUICK;
-  uint32_t util = quick ? GSZ_BP_SCALE : r->w->runtime->mem_util_bp;
+  uint32_t util = quick ? GSZ_BP_SCALE : gsz_workload_mem_util_bp(r->w);
   c->budget_bytes = gsz_memory_budget(c->usable_bytes, util);
   uint64_t fit_budget = headroom_budget(c->budget_bytes, r->min_headroom_bp);
+  r->fit_budget = fit_budget;
   uint32_t cap = node_cap(r, per_node, tp);
   if (cap == 0) {
     snprintf(v->text, sizeof v->text,
@@ -317,7 +326,23 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   c->layout = layout_for(r, per_node, tp, nodes);
   c->zero = r->training ? gsz__match_workload_for(r, c->layout).zero : 0;
   c->pp_in_node = !r->training && tp < per_node;
-  c->per_gpu_bytes = quick ? quick_share(r, c->total_gpus) : need_at(r, c->layout, NULL);
+  if (quick) {
+    c->per_gpu_bytes = quick_share(r, c->total_gpus);
+  } else {
+    gsz_estimate e;
+    c->per_gpu_bytes = need_at(r, c->layout, &e);
+    c->recompute_full = e.recompute == GSZ_RECOMPUTE_FULL && gsz_workload_recompute_auto(r->w);
+    /* What the runtime takes before its budget (CUDA context, NCCL, CUDA
+     * graphs captured after it) must fit in the memory the budget leaves. */
+    gsz_fit_check fit;
+    if (!gsz_memory_fits(&fit, &e, c->usable_bytes) && !fit.outside_ok) {
+      v->need = c->per_gpu_bytes;
+      v->budget_bytes = c->budget_bytes;
+      v->outside_bytes = e.outside_budget_bytes;
+      v->outside_room_bytes = fit.outside_room_bytes;
+      REJECT(MEMORY);
+    }
+  }
   /* headroom_bp is set only on the candidates a result shows
    * (set_headroom): ranking compares headroom exactly, without it. */
   if (r->o->max_gpus != 0 && c->total_gpus > r->o->max_gpus) {

@@ -386,8 +386,11 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
 
   /* The breakdown of the chosen layout (1 GPU when nothing fits). */
   gsz_layout l = res->found ? res->best.layout : (gsz_layout){1, 1, 1};
+  r.visible_bytes = res->found ? res->best.usable_bytes : 0;
   gsz_workload bw = gsz__match_workload_for(&r, l);
-  err = gsz_memory_estimate(&res->best_estimate, m, &bw, l, diag);
+  err = res->found && res->best.recompute_full
+            ? gsz_memory_estimate_smaller(&res->best_estimate, m, &bw, l, diag)
+            : gsz_memory_estimate(&res->best_estimate, m, &bw, l, diag);
   if (err != GSZ_OK)
     goto done;
   res->explained = r.explained.items;

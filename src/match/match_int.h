@@ -71,6 +71,10 @@ typedef struct run {
   const gsz_gpu *excluded_gpus[GSZ_MATCH_MAX_LIST]; /* exclusions that name GPUs, resolved */
   size_t candidates;
   uint64_t quick_total; /* the quick method's total, the same for every layout */
+  /* The GPU being evaluated: what its runtime sees, and the budget less the
+   * headroom a fit needs (recompute auto switches on full recomputation
+   * only when the need without it is above this). */
+  uint64_t visible_bytes, fit_budget;
   /* quick_total / n GPUs, rounded up, for small n (0: not yet computed):
    * a 64-bit division per fitting candidate was a tenth of a quote. */
   uint64_t quick_share[QUICK_SHARE_CACHE];

@@ -481,7 +481,8 @@ static void list_models(gsz__table *t, const gsz_catalog_data *d) {
       gsz__table_int(t, M_CONTEXT, m->max_position_embeddings, NULL);
     else
       gsz__table_null(t, M_CONTEXT, NULL);
-    static const gsz_format bf16 = {"bf16", 1, 2, true, NULL, NULL};
+    static const gsz_format bf16 = {
+        .name = "bf16", .block_elems = 1, .block_bytes = 2, .trainable = true};
     uint64_t kv;
     if (gsz_model_kv_bytes_per_token(&kv, m, 1, &bf16, NULL) == GSZ_OK)
       gsz__table_u64(t, M_KV_TOKEN, kv, gsz__fmt_group(buf, kv));

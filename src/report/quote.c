@@ -35,6 +35,8 @@ static void layout_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload
       gsz__text_printf(b, ", ZeRO-%u%s", c->zero, c->zero == 3 ? " (FSDP full shard)" : "");
     else if (c->total_gpus > 1)
       gsz__buf_puts(b, ", no ZeRO sharding");
+    if (c->recompute_full)
+      gsz__buf_puts(b, ", full recomputation (recompute auto: it does not fit without)");
     return;
   }
   gsz__text_printf(b, "tensor parallel %u", c->layout.tp);
@@ -542,6 +544,10 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     }
     gsz__buf_release(&inner);
   }
+  if (res->found && (req->size.fit != NULL || req->size.kv != NULL)) {
+    gsz__buf_putc(b, '\n');
+    gsz__text_gpu(b, &req->size, &res->best_estimate, res->best.gpu->sku, md ? "- " : "  ");
+  }
   const gsz_estimate *e = &res->best_estimate;
   char note[512];
   if (e->n_notes > 0) {
@@ -570,6 +576,7 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
   gsz__jb_put(jb, layout, "pp", json_integer(c->layout.pp));
   gsz__jb_put(jb, layout, "dp", json_integer(c->layout.dp));
   gsz__jb_put(jb, layout, "zero", json_integer(c->zero));
+  gsz__jb_put(jb, layout, "recompute_full", json_boolean(c->recompute_full));
   gsz__jb_put(jb, o, "layout", layout);
   gsz__jb_put(jb, o, "per_gpu_bytes", json_integer((json_int_t)c->per_gpu_bytes));
   gsz__jb_put(jb, o, "usable_bytes", json_integer((json_int_t)c->usable_bytes));
@@ -671,7 +678,7 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
   gsz__jb_put(jb, pricing, "valid_until", valid ? gsz__json_text(valid) : json_null());
   gsz__jb_put(jb, doc, "pricing", pricing);
   gsz__jb_put(jb, doc, "model", gsz__json_model(jb, &req->size, &res->best_estimate));
-  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate, req->size.words));
+  gsz__jb_put(jb, doc, "memory", gsz__json_memory(jb, &res->best_estimate, &req->size));
   gsz__jb_put(jb, doc, "found", json_boolean(res->found));
   gsz__jb_put(jb, doc, "best", res->found ? candidate_json(jb, &res->best, res) : json_null());
   json_t *alts = json_array();

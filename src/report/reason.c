@@ -18,7 +18,13 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
   unsigned digits = res ? res->minor_digits : 2;
   switch (r->code) {
   case GSZ_REASON_MEMORY:
-    if (r->need_at_limit == 0 && r->limit != 0) /* quick method: no node count is enough */
+    if (r->outside_bytes != 0)
+      snprintf(buf, size,
+               "needs %s per GPU outside the runtime's budget (CUDA context, NCCL, CUDA graphs) "
+               "on %u x %s in %s; the budget leaves %s",
+               gsz__fmt_gib(a, r->outside_bytes), r->gpus_per_node, g->sku, server,
+               gsz__fmt_gib(b, r->outside_room_bytes));
+    else if (r->need_at_limit == 0 && r->limit != 0) /* quick method: no node count is enough */
       snprintf(buf, size,
                "the quick total needs more than %s per GPU on every node count of "
                "%u x %s in %s",

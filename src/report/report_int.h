@@ -14,7 +14,14 @@
  * allocation marks jb failed. */
 json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req);
 json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_estimate *e);
-json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_field_words *words);
+/* The memory object: the estimate, what lies outside the budget, and on a
+ * known GPU (req->fit, req->kv) the KV pool; notes in req->words. */
+json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_size_request *req);
+/* The lines about a GPU the request knows (req->fit, req->kv): the budget
+ * it leaves and, for inference, the KV pool in vLLM's words. bullet starts
+ * each line; nothing when neither is known. */
+void gsz__text_gpu(gsz__buf *b, const gsz_size_request *req, const gsz_estimate *e,
+                   const char *gpu_sku, const char *bullet);
 
 /* GSZ_EOVERFLOW, naming the value and fmt, when a count or byte size the
  * size and quote outputs carry (components, totals, parameter counts) is

@@ -26,7 +26,7 @@ typedef struct checked_value {
 
 gsz_err gsz__check_estimate(const gsz_size_request *req, const gsz_estimate *e,
                             gsz_output_format fmt, gsz_diag *diag) {
-  checked_value v[GSZ_COMP_COUNT + 8];
+  checked_value v[GSZ_COMP_COUNT + 12];
   size_t n = 0;
   for (int i = 0; i < GSZ_COMP_COUNT; i++)
     if (e->included[i])
@@ -36,6 +36,12 @@ gsz_err gsz__check_estimate(const gsz_size_request *req, const gsz_estimate *e,
   v[n++] =
       (checked_value){"min_usable_bytes", gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp), true};
   v[n++] = (checked_value){"kv_bytes_per_token", e->kv_bytes_per_token, true};
+  v[n++] = (checked_value){"outside_budget_bytes", e->outside_budget_bytes, true};
+  if (req->kv != NULL) {
+    v[n++] = (checked_value){"kv_pool_bytes", req->kv->pool_bytes, true};
+    v[n++] = (checked_value){"kv_pool_tokens", req->kv->tokens, false};
+    v[n++] = (checked_value){"max_context", req->kv->max_context, false};
+  }
   v[n++] = (checked_value){"total_params", e->total_params, false};
   v[n++] = (checked_value){"active_params", e->active_params, false};
   v[n++] = (checked_value){"trainable_params", e->trainable_params, false};
@@ -68,11 +74,17 @@ json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
   gsz__jb_put(jb, o, "model_source", gsz__json_text(req->model_source));
   if (req->hf_config != NULL)
     gsz__jb_put(jb, o, "hf_config", gsz__json_text(req->hf_config));
+  if (req->checkpoint_path != NULL)
+    gsz__jb_put(jb, o,
+                gsz_checkpoint_get(w->checkpoint)->kind == GSZ_CHECKPOINT_GGUF ? "gguf"
+                                                                               : "safetensors",
+                gsz__json_text(req->checkpoint_path));
   if (req->model->arch == NULL)
     gsz__jb_put(jb, o, "params", uint_json(req->model->count.total));
   gsz__jb_put(jb, o, "mode", gsz__json_text(gsz_mode_name(w->mode)));
   gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(w->method)));
-  gsz__jb_put(jb, o, "precision", gsz__json_text(w->weight_format->name));
+  gsz__jb_put(jb, o, "precision",
+              w->checkpoint != NULL ? json_null() : gsz__json_text(w->weight_format->name));
   if (w->mode == GSZ_MODE_INFERENCE) {
     gsz__jb_put(jb, o, "kv_precision", gsz__json_text(w->kv_format->name));
     gsz__jb_put(jb, o, "context", uint_json(w->context));
@@ -89,6 +101,10 @@ json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
       gsz__jb_put(jb, o, "lora_rank", json_integer(w->lora_rank));
   }
   gsz__jb_put(jb, o, "runtime", gsz__json_text(w->runtime->name));
+  if (w->mem_util_bp != 0)
+    gsz__jb_put(jb, o, "gpu_memory_utilization_bp", json_integer(w->mem_util_bp));
+  if (w->mode != GSZ_MODE_INFERENCE)
+    gsz__jb_put(jb, o, "sequence_parallel", json_boolean(w->sequence_parallel));
   json_t *layout = json_object();
   gsz__jb_put(jb, layout, "tp", json_integer(req->layout.tp));
   gsz__jb_put(jb, layout, "pp", json_integer(req->layout.pp));
@@ -113,15 +129,47 @@ json_t *gsz__json_model(gsz__jb *jb, const gsz_size_request *req, const gsz_esti
   return o;
 }
 
-json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_field_words *words) {
+/* The KV pool fields: null without a GPU and an architecture. */
+static void kv_json(gsz__jb *jb, json_t *o, const gsz_kv_capacity *kv) {
+  gsz__jb_put(jb, o, "kv_pool_bytes", kv ? uint_json(kv->pool_bytes) : json_null());
+  gsz__jb_put(jb, o, "kv_pool_gpu_bytes", kv ? uint_json(kv->pool_gpu_bytes) : json_null());
+  gsz__jb_put(jb, o, "kv_pool_tokens", kv ? uint_json(kv->tokens) : json_null());
+  gsz__jb_put(jb, o, "kv_block_tokens", kv ? json_integer(kv->block_tokens) : json_null());
+  /* vLLM's "Maximum concurrency for N tokens per request: X.XXx". */
+  gsz__jb_put(jb, o, "max_concurrency",
+              kv ? json_real((double)kv->max_concurrency_x100 / 100.0) : json_null());
+  gsz__jb_put(jb, o, "max_concurrent_requests", kv ? uint_json(kv->max_concurrency) : json_null());
+  gsz__jb_put(jb, o, "max_context", kv ? uint_json(kv->max_context) : json_null());
+}
+
+json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_size_request *req) {
   char note[512];
+  const gsz_field_words *words = req->words;
   json_t *o = json_object();
   gsz__jb_put(jb, o, "method", gsz__json_text(gsz_method_name(e->method)));
+  gsz__jb_put(jb, o, "weights_source",
+              gsz__json_text(e->weights_source ? e->weights_source : "architecture"));
+  if (req->workload->mode != GSZ_MODE_INFERENCE)
+    gsz__jb_put(jb, o, "recompute", gsz__json_text(gsz_recompute_name(e->recompute)));
   gsz__jb_put(jb, o, "total_bytes", uint_json(e->total_bytes));
   gsz__jb_put(jb, o, "per_gpu_bytes", uint_json(e->per_gpu_bytes));
   gsz__jb_put(jb, o, "min_usable_bytes",
               uint_json(gsz__min_usable(e->per_gpu_bytes, e->mem_util_bp)));
   gsz__jb_put(jb, o, "mem_util_bp", json_integer(e->mem_util_bp));
+  gsz__jb_put(jb, o, "outside_budget_bytes", uint_json(e->outside_budget_bytes));
+  json_t *outside = json_object();
+  gsz__jb_put(jb, outside, "baseline", uint_json(e->baseline_bytes));
+  gsz__jb_put(jb, outside, "cuda_graphs", uint_json(e->graph_outside_bytes));
+  gsz__jb_put(jb, o, "outside_budget", outside);
+  if (e->max_num_seqs != 0) {
+    json_t *profile = json_object();
+    gsz__jb_put(jb, profile, "max_num_seqs", json_integer(e->max_num_seqs));
+    gsz__jb_put(jb, profile, "max_batched_tokens", json_integer(e->max_batched_tokens));
+    gsz__jb_put(jb, o, "profile_run", profile);
+  } else {
+    gsz__jb_put(jb, o, "profile_run", json_null());
+  }
+  kv_json(jb, o, req->kv);
   json_t *layout = json_object();
   gsz__jb_put(jb, layout, "tp", json_integer(e->layout.tp));
   gsz__jb_put(jb, layout, "pp", json_integer(e->layout.pp));
@@ -146,17 +194,66 @@ json_t *gsz__json_memory(gsz__jb *jb, const gsz_estimate *e, const gsz_field_wor
   return o;
 }
 
-static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_gpu *g, const gsz_estimate *e) {
+static void gpu_fit_json(gsz__jb *jb, json_t *doc, const gsz_size_request *req,
+                         const gsz_estimate *e) {
+  const gsz_gpu *g = req->gpu;
   uint64_t usable = (uint64_t)g->usable_mib << 20;
-  uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
+  gsz_fit_check fit;
+  if (req->fit != NULL)
+    fit = *req->fit;
+  else /* the quick method: all of the GPU's memory */
+    gsz_memory_fits(&fit, e, usable);
   json_t *o = json_object();
   gsz__jb_put(jb, o, "sku", gsz__json_text(g->sku));
   gsz__jb_put(jb, o, "usable_bytes", uint_json(usable));
-  gsz__jb_put(jb, o, "budget_bytes", uint_json(budget));
-  gsz__jb_put(jb, o, "fits", json_boolean(e->per_gpu_bytes <= budget));
+  gsz__jb_put(jb, o, "visible_bytes", uint_json(fit.visible_bytes));
+  gsz__jb_put(jb, o, "budget_bytes", uint_json(fit.budget_bytes));
+  gsz__jb_put(jb, o, "fits", json_boolean(fit.budget_ok && fit.outside_ok));
+  gsz__jb_put(jb, o, "outside_budget_fits", json_boolean(fit.outside_ok));
   gsz__jb_put(jb, o, "headroom_bytes", /* both checked: at most INT64_MAX */
-              json_integer((json_int_t)budget - (json_int_t)e->per_gpu_bytes));
+              json_integer((json_int_t)fit.budget_bytes - (json_int_t)e->per_gpu_bytes));
   gsz__jb_put(jb, doc, "gpu", o);
+}
+
+void gsz__text_gpu(gsz__buf *b, const gsz_size_request *req, const gsz_estimate *e, const char *sku,
+                   const char *bullet) {
+  char x[GSZ_FMT_MAX], y[GSZ_FMT_MAX], z[GSZ_FMT_MAX], u[GSZ_FMT_MAX];
+  const gsz_fit_check *f = req->fit;
+  if (f != NULL) {
+    gsz__text_printf(b, "%son %s: %s; the runtime sees %s, budget %s at %s", bullet, sku,
+                     f->budget_ok && f->outside_ok ? "fits" : "does not fit",
+                     gsz__fmt_gib(x, f->visible_bytes), gsz__fmt_gib(y, f->budget_bytes),
+                     gsz__fmt_ratio(u, e->mem_util_bp, GSZ_BP_SCALE, 2));
+    if (f->budget_ok)
+      gsz__text_printf(b, ", %s to spare", gsz__fmt_gib(z, f->budget_bytes - e->per_gpu_bytes));
+    else
+      gsz__text_printf(b, ", %s short", gsz__fmt_gib(z, e->per_gpu_bytes - f->budget_bytes));
+    if (e->outside_budget_bytes > 0)
+      gsz__text_printf(b, "; outside the budget %s of the %s it leaves%s",
+                       gsz__fmt_gib(x, e->outside_budget_bytes),
+                       gsz__fmt_gib(y, f->outside_room_bytes),
+                       f->outside_ok ? "" : " (too little: lower the utilisation)");
+    gsz__buf_putc(b, '\n');
+  }
+  const gsz_kv_capacity *kv = req->kv;
+  if (kv == NULL)
+    return;
+  char n[GSZ_FMT_MAX], m[GSZ_FMT_MAX];
+  if (!kv->fits) {
+    gsz__text_printf(b, "%sKV cache pool: none; the weights and the rest leave no block\n", bullet);
+    return;
+  }
+  gsz__text_printf(b, "%sKV cache pool: %s available per GPU, %s of blocks per replica\n", bullet,
+                   gsz__fmt_gib(x, kv->pool_gpu_bytes), gsz__fmt_gib(y, kv->pool_bytes));
+  gsz__text_printf(b, "%sGPU KV cache size: %s tokens (%s blocks of %u)\n", bullet,
+                   gsz__fmt_group(n, kv->tokens), gsz__fmt_group(m, kv->blocks), kv->block_tokens);
+  gsz__text_printf(b, "%sMaximum concurrency for %s tokens per request: %llu.%02llux\n", bullet,
+                   gsz__fmt_group(n, req->workload->context),
+                   (unsigned long long)(kv->max_concurrency_x100 / 100),
+                   (unsigned long long)(kv->max_concurrency_x100 % 100));
+  gsz__text_printf(b, "%slongest context at %s concurrent sequence%s: %s tokens\n", bullet,
+                   gsz__fmt_group(n, req->workload->concurrency),
+                   req->workload->concurrency == 1 ? "" : "s", gsz__fmt_group(m, kv->max_context));
 }
 
 /* --- Text ---------------------------------------------------------------- */
@@ -166,8 +263,9 @@ void gsz__text_workload(gsz__buf *b, const gsz_size_request *req) {
   char n[GSZ_FMT_MAX], m[GSZ_FMT_MAX];
   gsz__text_printf(b, "%s", gsz_mode_name(w->mode));
   if (w->mode == GSZ_MODE_INFERENCE) {
-    gsz__text_printf(b, ", %s weights, %s KV cache, context %s", w->weight_format->name,
-                     w->kv_format->name, gsz__fmt_group(n, w->context));
+    gsz__text_printf(b, ", %s weights, %s KV cache, context %s",
+                     w->checkpoint != NULL ? "stored" : w->weight_format->name, w->kv_format->name,
+                     gsz__fmt_group(n, w->context));
     gsz__text_printf(b, ", %s concurrent sequence%s", gsz__fmt_group(n, w->concurrency),
                      w->concurrency == 1 ? "" : "s");
   } else {
@@ -241,6 +339,24 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
   if (e->trainable_params != 0 && e->trainable_params != e->total_params)
     gsz__text_printf(b, ", %s trainable", gsz__fmt_group(n, e->trainable_params));
   gsz__buf_putc(b, '\n');
+  if (w->checkpoint != NULL) {
+    const gsz_checkpoint_info *ck = gsz_checkpoint_get(w->checkpoint);
+    gsz__text_printf(b, "%sweights: as stored in %s (%s, %s tensor%s in %u file%s, %s bytes",
+                     bullet, req->checkpoint_path,
+                     ck->kind == GSZ_CHECKPOINT_GGUF ? "GGUF" : "safetensors",
+                     gsz__fmt_group(n, ck->tensors), ck->tensors == 1 ? "" : "s", ck->files,
+                     ck->files == 1 ? "" : "s", gsz__fmt_group(gib, ck->bytes));
+    if (ck->quant_method != NULL) {
+      gsz__text_printf(b, "; quantisation %s", ck->quant_method);
+      if (ck->quant_bits)
+        gsz__text_printf(b, " %u-bit", ck->quant_bits);
+      if (ck->quant_group_size)
+        gsz__text_printf(b, ", group %u", ck->quant_group_size);
+    }
+    gsz__text_printf(b, ")\n");
+    if (ck->arch == NULL && ck->arch_note != NULL && req->model->arch == NULL)
+      gsz__text_printf(b, "%sno architecture: %s\n", bullet, ck->arch_note);
+  }
   gsz__text_printf(b, "%sworkload: ", bullet);
   gsz__text_workload(b, req);
   gsz__buf_putc(b, '\n');
@@ -268,7 +384,9 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
   else
     gsz__text_printf(b, "%sneeds %s (%s) per GPU\n", bullet, gsz__fmt_gib(gib, e->per_gpu_bytes),
                      gsz__fmt_gb(n, e->per_gpu_bytes));
-  if (req->gpu != NULL) {
+  if (req->gpu != NULL && req->fit != NULL) {
+    gsz__text_gpu(b, req, e, req->gpu->sku, bullet);
+  } else if (req->gpu != NULL) {
     const gsz_gpu *g = req->gpu;
     uint64_t usable = (uint64_t)g->usable_mib << 20;
     uint64_t budget = gsz_memory_budget(usable, e->mem_util_bp);
@@ -317,9 +435,9 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
     json_t *doc = json_object();
     gsz__jb_put(&jb, doc, "request", gsz__json_request(&jb, req));
     gsz__jb_put(&jb, doc, "model", gsz__json_model(&jb, req, e));
-    gsz__jb_put(&jb, doc, "memory", gsz__json_memory(&jb, e, req->words));
+    gsz__jb_put(&jb, doc, "memory", gsz__json_memory(&jb, e, req));
     if (req->gpu != NULL)
-      gpu_fit_json(&jb, doc, req->gpu, e);
+      gpu_fit_json(&jb, doc, req, e);
     gsz__jb_emit(&b, &jb, doc);
     json_decref(doc);
     break;

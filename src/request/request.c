@@ -131,17 +131,65 @@ static gsz_err find_format(const gsz_format **out, const gsz_request *req, gsz_f
   return GSZ_OK;
 }
 
-/* The model: exactly one of model, params, hf_config. */
+/* The weights' file: safetensors or gguf, read from its headers. */
+static gsz_err resolve_checkpoint(gsz__resolved *r, const gsz_request *req, gsz_diag *diag) {
+  const char *st = req->value[GSZ_FIELD_SAFETENSORS], *gguf = req->value[GSZ_FIELD_GGUF];
+  if (st == NULL && gguf == NULL)
+    return GSZ_OK;
+  if (st != NULL && gguf != NULL)
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_GGUF,
+                       "give one checkpoint: " GSZ_FIELD("safetensors") " or " GSZ_FIELD("gguf"));
+  if (req->value[GSZ_FIELD_PARAMS] != NULL)
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_PARAMS,
+                       "the checkpoint's tensors give the weights; give " GSZ_FIELD(
+                           "params") " or a checkpoint, not both");
+  if (req->value[GSZ_FIELD_PRECISION] != NULL)
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_PRECISION,
+                       "the checkpoint's tensors give the weights as stored; give " GSZ_FIELD(
+                           "precision") " or a checkpoint, not both");
+  gsz_field field = st != NULL ? GSZ_FIELD_SAFETENSORS : GSZ_FIELD_GGUF;
+  gsz_err err = st != NULL ? gsz_checkpoint_load_safetensors(&r->checkpoint, st, diag)
+                           : gsz_checkpoint_load_gguf(&r->checkpoint, gguf, diag);
+  if (err != GSZ_OK)
+    return about(diag, err, field);
+  r->checkpoint_path = st != NULL ? st : gguf;
+  return GSZ_OK;
+}
+
+/* The model from the checkpoint alone: its architecture (config.json
+ * beside it, GGUF metadata), else its parameter count. */
+static gsz_err model_from_checkpoint(gsz__resolved *r, gsz_diag *diag) {
+  const gsz_checkpoint_info *ck = gsz_checkpoint_get(r->checkpoint);
+  gsz_field field = ck->kind == GSZ_CHECKPOINT_GGUF ? GSZ_FIELD_GGUF : GSZ_FIELD_SAFETENSORS;
+  r->model_source = ck->kind == GSZ_CHECKPOINT_GGUF ? "gguf" : "safetensors";
+  if (ck->arch != NULL) {
+    gsz_err err = gsz_model_ref_from_arch(&r->model, ck->arch, diag);
+    return err == GSZ_OK ? GSZ_OK : about(diag, err, field);
+  }
+  if (ck->params == 0)
+    return field_error(diag, GSZ_EINVAL, field, "'%s' holds no tensors", r->checkpoint_path);
+  gsz_model_ref_from_params(&r->model, ck->params, r->checkpoint_path);
+  return GSZ_OK;
+}
+
+/* The model: exactly one of model, params, hf_config; or none of them and
+ * a checkpoint. */
 static gsz_err resolve_model(gsz__resolved *r, const gsz_request *req, const gsz_catalog_data *data,
                              gsz_diag *diag) {
   int given = (req->value[GSZ_FIELD_MODEL] != NULL) + (req->value[GSZ_FIELD_PARAMS] != NULL) +
               (req->value[GSZ_FIELD_HF_CONFIG] != NULL);
+  gsz_err cerr = resolve_checkpoint(r, req, diag);
+  if (cerr != GSZ_OK)
+    return cerr;
+  if (given == 0 && r->checkpoint != NULL)
+    return model_from_checkpoint(r, diag);
+  static const char which[] =
+      "which model? give " GSZ_FIELD("model") " NAME, " GSZ_FIELD("params") " N, " GSZ_FIELD(
+          "hf_config") " FILE, " GSZ_FIELD("safetensors") " PATH or " GSZ_FIELD("gguf") " FILE";
+  static const char only_one[] = "give only one of " GSZ_FIELD("model") ", " GSZ_FIELD(
+      "params") " and " GSZ_FIELD("hf_config");
   if (given != 1)
-    return gsz__diag_set(diag, GSZ_EINVAL,
-                         given == 0 ? "which model? give " GSZ_FIELD("model") " NAME, " GSZ_FIELD(
-                                          "params") " N or " GSZ_FIELD("hf_config") " FILE"
-                                    : "give only one of " GSZ_FIELD("model") ", " GSZ_FIELD(
-                                          "params") " and " GSZ_FIELD("hf_config"));
+    return gsz__diag_set(diag, GSZ_EINVAL, "%s", given == 0 ? which : only_one);
   if (req->value[GSZ_FIELD_MODEL] != NULL) {
     const char *name = req->value[GSZ_FIELD_MODEL];
     const gsz_arch *arch = gsz_catalog_find_model(data, name);
@@ -226,10 +274,27 @@ static gsz_err resolve_training(gsz__resolved *r, const gsz_request *req, gsz_di
   if (flash != NULL && !gsz__switch_word(flash, &w->flash_attention))
     return field_error(diag, GSZ_EINVAL, GSZ_FIELD_FLASH_ATTENTION, "expected on or off, got '%s'",
                        flash);
+  const char *sp = req->value[GSZ_FIELD_SEQUENCE_PARALLEL];
+  if (sp != NULL && !gsz__switch_word(sp, &w->sequence_parallel))
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_SEQUENCE_PARALLEL,
+                       "expected on or off, got '%s'", sp);
   if ((err = uint_field(&v, req, GSZ_FIELD_LORA_RANK, 1, 65536, 16, diag)) != GSZ_OK)
     return err;
   w->lora_rank = (uint32_t)v;
   return PARSE_CHOICE(gsz_lora_targets_parse, &w->lora_targets, GSZ_FIELD_LORA_TARGETS);
+}
+
+/* A share of GPU memory as vLLM takes it ("0.95"): above 0, at most 1,
+ * at most four decimals; into basis points. */
+static gsz_err utilization(uint32_t *out, const char *text, gsz_diag *diag) {
+  int64_t bp = 0;
+  if (gsz_parse_fixed(&bp, text, 4, false, diag) != GSZ_OK || bp <= 0 || bp > GSZ_BP_SCALE)
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_GPU_MEMORY_UTILIZATION,
+                       "expected a fraction above 0 and at most 1 with up to 4 decimals (such as "
+                       "0.9), got '%s'",
+                       text);
+  *out = (uint32_t)bp;
+  return GSZ_OK;
 }
 
 gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req, const gsz_catalog_data *data,
@@ -262,6 +327,11 @@ gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req, const gsz
       goto fail;
     }
   }
+  if (req->value[GSZ_FIELD_GPU_MEMORY_UTILIZATION] != NULL &&
+      (err = utilization(&w->mem_util_bp, req->value[GSZ_FIELD_GPU_MEMORY_UTILIZATION], diag)) !=
+          GSZ_OK)
+    goto fail;
+  w->checkpoint = r->checkpoint;
   uint64_t tp, pp, dp;
   if ((err = uint_field(&tp, req, GSZ_FIELD_TP, 1, 4096, 1, diag)) != GSZ_OK ||
       (err = uint_field(&pp, req, GSZ_FIELD_PP, 1, 4096, 1, diag)) != GSZ_OK ||
@@ -282,6 +352,8 @@ fail:
 void gsz__resolved_free(gsz__resolved *r) {
   gsz_hf_model_free(r->hf);
   r->hf = NULL;
+  gsz_checkpoint_free(r->checkpoint);
+  r->checkpoint = NULL;
 }
 
 /* --- Quote constraints ----------------------------------------------------------- */

@@ -7,9 +7,11 @@
 
 typedef struct gsz__resolved {
   gsz_model_ref model;
-  gsz_hf_model *hf;         /* owned when the model came from hf_config */
-  const char *model_source; /* "catalog", "hf-config", "params" */
-  const char *hf_config;    /* its path */
+  gsz_hf_model *hf;           /* owned when the model came from hf_config */
+  const char *model_source;   /* "catalog", "hf-config", "params" */
+  const char *hf_config;      /* its path */
+  gsz_checkpoint *checkpoint; /* owned when safetensors or gguf was given */
+  const char *checkpoint_path;
   gsz_workload workload;
   gsz_layout layout;
   bool layout_given; /* tp, pp or dp was given */

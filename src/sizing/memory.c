@@ -1,24 +1,9 @@
 /* memory.c: the memory estimator (memory.h): bytes per GPU for a model,
- * a workload and a layout, component by component.
- *
- * Sources of the formulas:
- *  - weights: exact parameter counts (model_count.c) in the number format,
- *    ceil(values x block_bytes / block_elems);
- *  - KV cache: tokens x sequences x per-layer K/V values (GQA heads split
- *    by TP, replicated past the KV head count; MLA latent; sliding-window
- *    layers hold at most the window);
- *  - training activations: Korthikanti et al. 2022, "Reducing Activation
- *    Recomputation in Large Transformer Models", eq. (2) per layer:
- *    s b h (34 + 5 a s / h) bytes with 16-bit activations; selective
- *    recomputation or flash attention drops the 5 a s^2 b term; full
- *    recomputation keeps 2 s b h; sequence parallelism divides by t; with
- *    1F1B pipelining stage i holds (p - i) micro-batches in flight;
- *  - logits: 4 s b V / t bytes (fp32 for the loss) on the last stage;
- *  - training states per recipe (memory.h); ZeRO stage k shards the first
- *    k of (optimizer + master, gradients, weights) across dp;
- *  - runtime: a profile's CUDA context, communication buffers when more
- *    than one GPU cooperates, inference activation workspace, and the share
- *    of GPU memory the runtime may use (gsz_memory_budget). */
+ * a workload and a layout, component by component. This file drives it:
+ * names and defaults, checks, the stages of a layout, the weights, and
+ * what fits a GPU; the terms of each mode are in memory_infer.c and
+ * memory_train.c, stored weights in quant.c and checkpoint.c. memory.h
+ * lists every term with its source. */
 #include "gpusizer/catalog.h" /* finding formats and runtimes: records only */
 #include "sizing/memory_int.h"
 #include "util/calc_int.h"
@@ -31,9 +16,10 @@ static const char *const method_names[] = {"full", "quick"};
 static const char *const mode_names[] = {"inference", "train", "lora", "qlora"};
 static const char *const optimizer_names[] = {"adamw", "adam8bit", "sgd", "sgd-momentum"};
 static const char *const recipe_names[] = {"mixed", "fp32", "bf16"};
-static const char *const recompute_names[] = {"none", "selective", "full"};
+static const char *const recompute_names[] = {"none", "selective", "full", "auto"};
 static const char *const component_names[] = {
-    "weights", "kv_cache", "activations", "gradients", "optimizer", "master_weights", "overhead"};
+    "weights",        "kv_cache", "activations", "gradients",   "optimizer",
+    "master_weights", "overhead", "buffers",     "cuda_graphs", "fragmentation"};
 
 const char *gsz_method_name(gsz_method m) {
   return method_names[m];
@@ -79,7 +65,7 @@ DEFINE_PARSE(gsz_optimizer_parse, gsz_optimizer, optimizer_names, "optimizer",
              "adamw, adam8bit, sgd or sgd-momentum")
 DEFINE_PARSE(gsz_recipe_parse, gsz_recipe, recipe_names, "recipe", "mixed, fp32 or bf16")
 DEFINE_PARSE(gsz_recompute_parse, gsz_recompute, recompute_names, "recompute",
-             "none, selective or full")
+             "none, selective, full or auto")
 
 /* --- Model references and workloads ----------------------------------- */
 
@@ -121,11 +107,12 @@ gsz_err gsz_workload_defaults(gsz_workload *out, const gsz_catalog_data *data, g
   w.concurrency = 1;
   w.micro_batch = 1;
   w.zero = 0;
-  /* LoRA and QLoRA recipes (PEFT, the QLoRA paper) train with gradient
-   * checkpointing; full fine-tunes are sized without it unless asked. */
-  w.recompute =
-      mode == GSZ_MODE_LORA || mode == GSZ_MODE_QLORA ? GSZ_RECOMPUTE_FULL : GSZ_RECOMPUTE_NONE;
+  /* Every training recipe checkpoints activations by default (memory.h):
+   * PEFT and QLoRA for adapters, torchtune's full fine-tunes and
+   * torchtitan's 70B configuration for full training. */
+  w.recompute = GSZ_RECOMPUTE_FULL;
   w.flash_attention = true;
+  w.sequence_parallel = true;
   w.lora_rank = 16;
   w.lora_targets = GSZ_LORA_ALL;
   const char *runtime_mode = mode == GSZ_MODE_INFERENCE ? "inference" : "training";
@@ -144,10 +131,6 @@ gsz_err gsz_workload_defaults(gsz_workload *out, const gsz_catalog_data *data, g
   return GSZ_OK;
 }
 
-static bool is_training(gsz_mode m) {
-  return m != GSZ_MODE_INFERENCE;
-}
-
 gsz_err gsz_workload_check(const gsz_workload *w, const gsz_model_ref *model, gsz_diag *diag) {
   if (w->weight_format == NULL || w->kv_format == NULL || w->compute_format == NULL ||
       w->runtime == NULL)
@@ -156,6 +139,14 @@ gsz_err gsz_workload_check(const gsz_workload *w, const gsz_model_ref *model, gs
     return gsz__diag_set(diag, GSZ_EINVAL, "context, concurrency and batch must be at least 1");
   if (w->zero > 3)
     return gsz__diag_set(diag, GSZ_EINVAL, GSZ_FIELD("zero") " must be 0, 1, 2 or 3");
+  if (w->mem_util_bp > GSZ_BP_SCALE)
+    return gsz__diag_set(diag, GSZ_EINVAL,
+                         GSZ_FIELD("gpu_memory_utilization") " must be above 0 and at most 1");
+  if (w->checkpoint != NULL && w->mode != GSZ_MODE_INFERENCE && w->mode != GSZ_MODE_LORA)
+    return gsz__diag_set(
+        diag, GSZ_EINVAL,
+        "weights read from a checkpoint are sized for inference and LoRA only: full training "
+        "and QLoRA keep the weights in their own formats (give " GSZ_FIELD("precision") ")");
   const char *wf = w->weight_format->name;
   if (w->method == GSZ_METHOD_QUICK) {
     if (w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA)
@@ -248,7 +239,47 @@ uint64_t gsz_memory_budget(uint64_t usable_bytes, uint32_t mem_util_bp) {
   return (uint64_t)b;
 }
 
-static uint64_t in_format(calc *c, uint64_t values, const gsz_format *f) {
+uint32_t gsz_workload_mem_util_bp(const gsz_workload *w) {
+  if (w->method == GSZ_METHOD_QUICK)
+    return GSZ_BP_SCALE;
+  return w->mem_util_bp != 0 ? w->mem_util_bp : w->runtime->mem_util_bp;
+}
+
+bool gsz_workload_recompute_auto(const gsz_workload *w) {
+  return w->mode != GSZ_MODE_INFERENCE && w->recompute == GSZ_RECOMPUTE_AUTO;
+}
+
+uint64_t gsz_memory_visible_bytes(const gsz_catalog_data *d, const gsz_gpu *g) {
+  if (d != NULL && d->gpu_visible != NULL) {
+    /* Sorted by SKU under the catalog's case folding: a binary search. */
+    size_t lo = 0, hi = d->n_gpu_visible;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      int cmp = gsz__str_icmp(d->gpu_visible[mid].gpu_sku, g->sku);
+      if (cmp == 0)
+        return (uint64_t)d->gpu_visible[mid].visible_mib << 20;
+      if (cmp < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  }
+  return (uint64_t)g->usable_mib << 20;
+}
+
+bool gsz_memory_fits(gsz_fit_check *out, const gsz_estimate *e, uint64_t visible_bytes) {
+  gsz_fit_check f;
+  f.visible_bytes = visible_bytes;
+  f.budget_bytes = gsz_memory_budget(visible_bytes, e->mem_util_bp);
+  f.outside_room_bytes = visible_bytes - f.budget_bytes;
+  f.budget_ok = e->per_gpu_bytes <= f.budget_bytes;
+  f.outside_ok = e->outside_budget_bytes <= f.outside_room_bytes;
+  if (out != NULL)
+    *out = f;
+  return f.budget_ok && f.outside_ok;
+}
+
+uint64_t gsz__in_format(calc *c, uint64_t values, const gsz_format *f) {
   uint64_t bytes;
   if (gsz_format_bytes(&bytes, values, f, NULL) != GSZ_OK) {
     c->overflow = true;
@@ -262,14 +293,16 @@ static uint64_t ceil_div(uint64_t a, uint64_t b) {
 }
 
 static void note(gsz_estimate *e, const char *text) {
+  for (unsigned i = 0; i < e->n_notes; i++)
+    if (e->notes[i] == text)
+      return;
   if (e->n_notes < GSZ_ESTIMATE_MAX_NOTES)
     e->notes[e->n_notes++] = text;
 }
 
 /* --- Parameters on one GPU --------------------------------------------- */
 
-/* One layer's parameters on one TP rank. */
-static uint64_t layer_on_rank(calc *c, const gsz_layer_params *p, const gsz_arch *a, uint32_t tp) {
+uint64_t gsz__layer_on_rank(calc *c, const gsz_layer_params *p, const gsz_arch *a, uint32_t tp) {
   uint64_t kv_rank = 0;
   if (p->kv > 0) {
     uint64_t heads = gsz_model_kv_heads(a);
@@ -279,175 +312,88 @@ static uint64_t layer_on_rank(calc *c, const gsz_layer_params *p, const gsz_arch
   return add(c, add(c, ceil_div(p->split, tp), kv_rank), p->replicated);
 }
 
-typedef struct stage_params {
-  uint64_t params; /* on one GPU of this stage */
-  uint64_t linear; /* of which in linear layers (QLoRA quantises these) */
-  uint32_t first_layer, n_layers;
-} stage_params;
-
-static stage_params params_on_gpu(calc *c, const gsz_model_ref *m, gsz_layout l, uint32_t stage) {
-  stage_params sp = {0, 0, 0, 0};
+gsz__stage gsz__stage_of(calc *c, const gsz_model_ref *m, gsz_layout l, uint32_t stage) {
+  gsz__stage st;
+  memset(&st, 0, sizeof st);
+  st.index = stage;
+  st.first = stage == 0;
+  st.last = stage == l.pp - 1;
   const gsz_arch *a = m->arch;
   const gsz_param_count *pc = &m->count;
   if (a == NULL) { /* a bare count: split evenly */
-    sp.params = ceil_div(pc->total, (uint64_t)l.tp * l.pp);
-    return sp;
+    st.first = st.last = true;
+    st.params = ceil_div(pc->total, (uint64_t)l.tp * l.pp);
+    return st;
   }
   uint32_t L = a->num_hidden_layers;
-  sp.first_layer = (uint32_t)((uint64_t)stage * L / l.pp);
+  st.first_layer = (uint32_t)((uint64_t)stage * L / l.pp);
   uint32_t end = (uint32_t)((uint64_t)(stage + 1) * L / l.pp);
-  sp.n_layers = end - sp.first_layer;
+  st.n_layers = end - st.first_layer;
   /* Dense layers are the first n_dense_layers. */
   uint32_t dense_end = pc->n_dense_layers;
-  uint32_t n_dense = 0;
-  if (sp.first_layer < dense_end)
-    n_dense = (end < dense_end ? end : dense_end) - sp.first_layer;
-  uint32_t n_moe = sp.n_layers - n_dense;
-  sp.params = add(c, mul(c, n_dense, layer_on_rank(c, &pc->dense_layer, a, l.tp)),
-                  mul(c, n_moe, layer_on_rank(c, &pc->moe_layer, a, l.tp)));
-  sp.linear = add(c, mul(c, n_dense, ceil_div(pc->dense_layer.linear, l.tp)),
-                  mul(c, n_moe, ceil_div(pc->moe_layer.linear, l.tp)));
-  if (stage == 0)
-    sp.params = add(c, sp.params, ceil_div(pc->embedding, l.tp)); /* vocab-parallel */
-  if (stage == l.pp - 1) {
+  if (st.first_layer < dense_end)
+    st.n_dense = (end < dense_end ? end : dense_end) - st.first_layer;
+  st.n_moe = st.n_layers - st.n_dense;
+  st.params = add(c, mul(c, st.n_dense, gsz__layer_on_rank(c, &pc->dense_layer, a, l.tp)),
+                  mul(c, st.n_moe, gsz__layer_on_rank(c, &pc->moe_layer, a, l.tp)));
+  st.linear = add(c, mul(c, st.n_dense, ceil_div(pc->dense_layer.linear, l.tp)),
+                  mul(c, st.n_moe, ceil_div(pc->moe_layer.linear, l.tp)));
+  if (st.first)
+    st.params = add(c, st.params, ceil_div(pc->embedding, l.tp)); /* vocab-parallel */
+  if (st.last) {
     /* Tied embeddings across pipeline stages: the last stage keeps its own
      * copy of the matrix to compute logits. */
     uint64_t head = pc->lm_head ? pc->lm_head : (l.pp > 1 ? pc->embedding : 0);
-    sp.params = add(c, sp.params, add(c, ceil_div(head, l.tp), pc->final_norm));
+    st.params = add(c, st.params, add(c, ceil_div(head, l.tp), pc->final_norm));
   }
-  return sp;
+  return st;
 }
 
-/* --- Components ------------------------------------------------------- */
-
-static uint64_t kv_cache(calc *c, const gsz_model_ref *m, const gsz_workload *w, gsz_layout l,
-                         const stage_params *sp) {
-  const gsz_arch *a = m->arch;
-  uint64_t per_layer = gsz_model_kv_values_per_layer(a, l.tp);
-  /* Windowed layers of [first, end), counted not scanned: with a pattern
-   * N, layer i attends fully when (i + 1) is a multiple of N (see
-   * gsz_model_layer_windowed). */
-  uint64_t first = sp->first_layer, end = first + sp->n_layers, windowed = 0;
-  if (a->sliding_window > 0) {
-    uint64_t n = a->sliding_window_pattern;
-    windowed = sp->n_layers;
-    if (n > 1)
-      windowed -= end / n - first / n;
-  }
-  uint64_t window = a->sliding_window < w->context ? a->sliding_window : w->context;
-  uint64_t tokens = add(c, mul(c, windowed, window), mul(c, sp->n_layers - windowed, w->context));
-  uint64_t values = mul(c, mul(c, tokens, w->concurrency), per_layer);
-  return in_format(c, values, w->kv_format);
-}
-
-/* Activation bytes one layer keeps for one micro-batch (Korthikanti). */
-static uint64_t layer_activations(calc *c, const gsz_arch *a, const gsz_workload *w, uint32_t tp) {
-  uint64_t s = w->context, b = w->micro_batch, h = a->hidden_size, heads = a->num_attention_heads;
-  uint64_t sbh = mul(c, mul(c, s, b), h);
-  uint64_t bytes;
-  if (w->recompute == GSZ_RECOMPUTE_FULL) {
-    bytes = mul(c, 2, sbh);
-  } else {
-    bytes = mul(c, 34, sbh);
-    if (w->recompute == GSZ_RECOMPUTE_NONE && !w->flash_attention)
-      bytes = add(c, bytes, mul(c, mul(c, 5, heads), mul(c, mul(c, s, s), b)));
-  }
-  if (w->recipe == GSZ_RECIPE_FP32 && w->mode == GSZ_MODE_TRAIN)
-    bytes = mul(c, bytes, 2); /* the formula assumes 16-bit activations */
-  return ceil_div(bytes, tp);
-}
-
-/* Bytes per parameter of each training state, by recipe and optimizer. */
-typedef struct state_bytes {
-  uint64_t gradient, master, optimizer;
-} state_bytes;
-
-static state_bytes training_states(const gsz_workload *w) {
-  state_bytes sb = {0, 0, 0};
-  bool fp32 = w->recipe == GSZ_RECIPE_FP32;
-  bool pure16 = w->recipe == GSZ_RECIPE_BF16;
-  sb.gradient = fp32 ? 4 : 2;
-  sb.master = w->recipe == GSZ_RECIPE_MIXED ? 4 : 0;
-  switch (w->optimizer) {
-  case GSZ_OPT_ADAMW:
-    sb.optimizer = pure16 ? 4 : 8;
-    break;
-  case GSZ_OPT_ADAM8BIT:
-    sb.optimizer = 2;
-    break;
-  case GSZ_OPT_SGD:
-    sb.optimizer = 0;
-    break;
-  case GSZ_OPT_SGD_MOMENTUM:
-    sb.optimizer = pure16 ? 2 : 4;
-    break;
-  }
-  return sb;
-}
-
-static uint64_t shard(uint64_t bytes, bool sharded, uint32_t dp) {
-  return sharded ? ceil_div(bytes, dp) : bytes;
-}
-
-static uint64_t overhead(calc *c, const gsz_workload *w, gsz_layout l) {
-  uint64_t world = mul(c, mul(c, l.tp, l.pp), is_training(w->mode) ? l.dp : 1);
-  uint64_t bytes = w->runtime->cuda_context_bytes;
-  if (world > 1)
-    bytes = add(c, bytes, w->runtime->comm_buffer_bytes);
-  return bytes;
-}
+/* --- One stage ----------------------------------------------------------- */
 
 /* The components of one GPU of one pipeline stage, into comp. */
-static void full_stage(calc *c, uint64_t comp[GSZ_COMP_COUNT], const gsz_model_ref *m,
-                       const gsz_workload *w, gsz_layout l, uint32_t stage, uint64_t adapters) {
+static void full_stage(calc *c, uint64_t comp[GSZ_COMP_COUNT], gsz_estimate *e,
+                       const gsz_model_ref *m, const gsz_workload *w, gsz_layout l, uint32_t stage,
+                       gsz_recompute recompute) {
   const gsz_arch *a = m->arch;
-  stage_params sp = params_on_gpu(c, m, l, stage);
+  gsz__stage st = gsz__stage_of(c, m, l, stage);
   memset(comp, 0, GSZ_COMP_COUNT * sizeof *comp);
-  comp[GSZ_COMP_OVERHEAD] = overhead(c, w, l);
 
   if (w->mode == GSZ_MODE_INFERENCE) {
-    comp[GSZ_COMP_WEIGHTS] = in_format(c, sp.params, w->weight_format);
-    comp[GSZ_COMP_ACTIVATIONS] = w->runtime->activation_bytes;
-    if (a != NULL)
-      comp[GSZ_COMP_KV_CACHE] = kv_cache(c, m, w, l, &sp);
+    comp[GSZ_COMP_WEIGHTS] =
+        w->checkpoint != NULL
+            ? gsz__checkpoint_on_stage(c, w->checkpoint, m, l, &st)
+            : gsz__weights_on_stage(c, m, w->weight_format, w->compute_format, l, &st);
+    gsz__inference_stage(c, comp, e, m, w, l, &st);
     return;
   }
 
-  state_bytes sb = training_states(w);
-  uint64_t trainable = sp.params;
-  uint64_t frozen = 0;
+  uint64_t trainable = st.params;
   if (w->mode == GSZ_MODE_TRAIN) {
-    comp[GSZ_COMP_WEIGHTS] = shard(in_format(c, sp.params, w->weight_format), w->zero >= 3, l.dp);
+    comp[GSZ_COMP_WEIGHTS] = gsz__in_format(c, st.params, w->weight_format);
   } else {
     /* LoRA: the frozen base plus adapters spread like the layers. */
-    trainable = ceil_div(mul(c, adapters, sp.n_layers), mul(c, a->num_hidden_layers, l.tp));
-    if (w->mode == GSZ_MODE_QLORA)
-      frozen = add(c, in_format(c, sp.linear, w->weight_format),
-                   in_format(c, sp.params - sp.linear, w->compute_format));
+    trainable =
+        ceil_div(mul(c, e->trainable_params, st.n_layers), mul(c, a->num_hidden_layers, l.tp));
+    uint64_t frozen;
+    if (w->checkpoint != NULL)
+      frozen = gsz__checkpoint_on_stage(c, w->checkpoint, m, l, &st);
+    else if (w->mode == GSZ_MODE_QLORA && w->weight_format->recipe == NULL)
+      frozen = add(c, gsz__in_format(c, st.linear, w->weight_format),
+                   gsz__in_format(c, st.params - st.linear, w->compute_format));
     else
-      frozen = in_format(c, sp.params, w->weight_format);
+      frozen = gsz__weights_on_stage(c, m, w->weight_format, w->compute_format, l, &st);
     /* Trainable adapters are held like trained weights: fp32 in the fp32
      * recipe, else in the 16-bit compute format (with an fp32 master). */
     uint64_t adapter_weights = w->recipe == GSZ_RECIPE_FP32
                                    ? mul(c, trainable, 4)
-                                   : in_format(c, trainable, w->compute_format);
-    comp[GSZ_COMP_WEIGHTS] =
-        add(c, shard(frozen, w->zero >= 3, l.dp), shard(adapter_weights, w->zero >= 3, l.dp));
+                                   : gsz__in_format(c, trainable, w->compute_format);
+    comp[GSZ_COMP_WEIGHTS] = add(c, w->zero >= 3 ? ceil_div(frozen, l.dp) : frozen,
+                                 w->zero >= 3 ? ceil_div(adapter_weights, l.dp) : adapter_weights);
   }
-  comp[GSZ_COMP_GRADIENTS] = shard(mul(c, trainable, sb.gradient), w->zero >= 2, l.dp);
-  comp[GSZ_COMP_MASTER_WEIGHTS] = shard(mul(c, trainable, sb.master), w->zero >= 1, l.dp);
-  comp[GSZ_COMP_OPTIMIZER] = shard(mul(c, trainable, sb.optimizer), w->zero >= 1, l.dp);
-
-  if (a != NULL) {
-    /* 1F1B: stage i keeps (pp - i) micro-batches of its layers in flight. */
-    uint64_t in_flight = l.pp - stage;
-    uint64_t act = mul(c, mul(c, layer_activations(c, a, w, l.tp), sp.n_layers), in_flight);
-    if (stage == l.pp - 1) {
-      uint64_t logits = mul(c, mul(c, mul(c, 4, w->context), w->micro_batch), a->vocab_size);
-      act = add(c, act, ceil_div(logits, l.tp));
-    }
-    comp[GSZ_COMP_ACTIVATIONS] = act;
-  }
+  if (w->mode == GSZ_MODE_TRAIN && w->zero >= 3)
+    comp[GSZ_COMP_WEIGHTS] = ceil_div(comp[GSZ_COMP_WEIGHTS], l.dp);
+  gsz__training_stage(c, comp, m, w, recompute, l, &st, trainable);
 }
 
 static uint64_t sum_included(calc *c, const gsz_estimate *e, const uint64_t comp[GSZ_COMP_COUNT]) {
@@ -465,10 +411,14 @@ typedef struct stage_shapes {
 } stage_shapes;
 
 /* Whether stage s has the shape of an earlier evaluated stage. The first
- * and last stages (embedding, LM head, logits) are always evaluated. */
-static bool seen_shape(stage_shapes *seen, const gsz_model_ref *m, gsz_layout l, uint32_t s) {
+ * and last stages (embedding, LM head, logits) are always evaluated, and
+ * every stage when the weights come from a checkpoint (layers may differ)
+ * or from llama.cpp's rules (types depend on the layer index). */
+static bool seen_shape(stage_shapes *seen, const gsz_model_ref *m, const gsz_workload *w,
+                       gsz_layout l, uint32_t s) {
   const gsz_arch *a = m->arch;
-  if (s == 0 || s == l.pp - 1)
+  if (s == 0 || s == l.pp - 1 || w->checkpoint != NULL ||
+      (w->weight_format->recipe != NULL && w->weight_format->recipe->quantized == GSZ_QUANT_GGUF))
     return false;
   uint64_t L = a->num_hidden_layers;
   uint64_t first = s * L / l.pp, end = (s + 1) * L / l.pp;
@@ -485,11 +435,12 @@ static bool seen_shape(stage_shapes *seen, const gsz_model_ref *m, gsz_layout l,
 }
 
 static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w,
-                          gsz_layout l, bool with_total) {
+                          gsz_layout l, bool with_total, gsz_recompute recompute) {
   for (int i = 0; i < GSZ_COMP_COUNT; i++)
     e->included[i] = true;
+  bool inference = w->mode == GSZ_MODE_INFERENCE;
   if (m->arch == NULL) {
-    if (w->mode == GSZ_MODE_INFERENCE) {
+    if (inference) {
       e->included[GSZ_COMP_KV_CACHE] = false;
       note(e, "KV cache not included: a bare parameter count has no architecture (give " GSZ_FIELD(
                   "model") " or " GSZ_FIELD("hf_config") ")");
@@ -507,10 +458,10 @@ static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, cons
   uint32_t stages = m->arch != NULL ? l.pp : 1;
   stage_shapes seen = {{0}, 0};
   for (uint32_t s = 0; s < stages; s++) {
-    if (!with_total && m->arch != NULL && seen_shape(&seen, m, l, s))
+    if (!with_total && m->arch != NULL && seen_shape(&seen, m, w, l, s))
       continue;
     uint64_t comp[GSZ_COMP_COUNT];
-    full_stage(c, comp, m, w, l, m->arch != NULL ? s : l.pp - 1, e->trainable_params);
+    full_stage(c, comp, e, m, w, l, m->arch != NULL ? s : l.pp - 1, recompute);
     uint64_t total = sum_included(c, e, comp);
     all = add(c, all, mul(c, total, mul(c, l.tp, l.dp)));
     if (s == 0 || total > best_total) {
@@ -533,7 +484,8 @@ static void estimate_full(calc *c, gsz_estimate *e, const gsz_model_ref *m, cons
 static void estimate_quick(calc *c, gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w,
                            gsz_layout l) {
   uint64_t gpus = mul(c, mul(c, l.tp, l.pp), l.dp);
-  uint64_t weights = in_format(c, m->count.total, w->weight_format);
+  uint64_t weights = w->checkpoint != NULL ? gsz_checkpoint_get(w->checkpoint)->bytes
+                                           : gsz__in_format(c, m->count.total, w->weight_format);
   uint64_t states = 0;
   e->included[GSZ_COMP_WEIGHTS] = true;
   if (w->mode == GSZ_MODE_TRAIN) {
@@ -554,11 +506,49 @@ static void estimate_quick(calc *c, gsz_estimate *e, const gsz_model_ref *m, con
 
 gsz_err gsz_memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
                             gsz_layout l, gsz_diag *diag) {
-  return gsz__memory_estimate(out, m, w, l, true, diag);
+  return gsz__memory_estimate_ex(out, m, w, l, true, false, diag);
+}
+
+gsz_err gsz_memory_estimate_smaller(gsz_estimate *out, const gsz_model_ref *m,
+                                    const gsz_workload *w, gsz_layout l, gsz_diag *diag) {
+  return gsz__memory_estimate_ex(out, m, w, l, true, true, diag);
 }
 
 gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
                              gsz_layout l, bool with_total, gsz_diag *diag) {
+  return gsz__memory_estimate_ex(out, m, w, l, with_total, false, diag);
+}
+
+/* The notes of the terms a full estimate used. */
+static void full_notes(gsz_estimate *e, const gsz_model_ref *m, const gsz_workload *w) {
+  if (m->arch != NULL && m->arch->max_position_embeddings &&
+      w->context > m->arch->max_position_embeddings)
+    note(e, "the context is longer than the model's max_position_embeddings");
+  const gsz_quant_recipe *r = w->weight_format->recipe;
+  if (w->checkpoint != NULL)
+    note(e, "weights: the tensor bytes of the checkpoint's files (headers read, data not)");
+  else if (r != NULL && w->mode != GSZ_MODE_TRAIN)
+    note(e, r->quantized == GSZ_QUANT_GGUF
+                ? "weights: llama.cpp's tensor types for this file type; 1-D tensors F32"
+            : r->quantized == GSZ_QUANT_EXPERTS
+                ? "weights: only the MoE experts are quantised; the rest stays 16-bit"
+                : "weights: linear layers quantised with their scales and zero points; "
+                  "embeddings, LM head and norms 16-bit");
+  else if (w->mode == GSZ_MODE_INFERENCE && w->weight_format->block_elems > 1)
+    note(e, "all weights are counted in the block format, embeddings and norms included "
+            "(GGUF files often keep some tensors at higher precision)");
+  if (w->mode != GSZ_MODE_INFERENCE && m->arch != NULL)
+    note(e, "activations: what autograd saves per Llama-style layer (41 sbh for Llama-3-8B) and "
+            "10 sbV bytes of logits; Korthikanti's 5as^2b without flash attention");
+  if (w->mode == GSZ_MODE_TRAIN && w->optimizer == GSZ_OPT_ADAM8BIT)
+    note(e, "8-bit Adam: 2 bytes per parameter; its block scales (under 0.5%) are not counted");
+  if (w->mode == GSZ_MODE_INFERENCE && e->outside_budget_bytes > 0)
+    note(e, "outside the budget: the CUDA context and NCCL, and CUDA graphs captured after the "
+            "KV cache, must fit in the memory the utilisation leaves");
+}
+
+gsz_err gsz__memory_estimate_ex(gsz_estimate *out, const gsz_model_ref *m, const gsz_workload *w,
+                                gsz_layout l, bool with_total, bool smaller, gsz_diag *diag) {
   if (l.tp == 0 || l.pp == 0 || l.dp == 0)
     return gsz__diag_set(
         diag, GSZ_EINVAL,
@@ -577,10 +567,19 @@ gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gs
   e.layout = l;
   e.total_params = m->count.total;
   e.active_params = m->count.active;
-  e.mem_util_bp = w->method == GSZ_METHOD_QUICK ? GSZ_BP_SCALE : w->runtime->mem_util_bp;
+  e.mem_util_bp = gsz_workload_mem_util_bp(w);
+  e.weights_source =
+      w->checkpoint != NULL
+          ? (gsz_checkpoint_get(w->checkpoint)->kind == GSZ_CHECKPOINT_GGUF ? "gguf"
+                                                                            : "safetensors")
+          : (m->arch != NULL ? "architecture" : "count");
+  gsz_recompute recompute = w->recompute;
+  if (recompute == GSZ_RECOMPUTE_AUTO)
+    recompute = smaller ? GSZ_RECOMPUTE_FULL : GSZ_RECOMPUTE_NONE;
+  e.recompute = recompute;
   calc c = {false};
   if (m->arch != NULL)
-    e.kv_bytes_per_token = in_format(&c, m->kv_values_per_token, w->kv_format);
+    e.kv_bytes_per_token = gsz__in_format(&c, m->kv_values_per_token, w->kv_format);
   if (w->mode == GSZ_MODE_TRAIN)
     e.trainable_params = m->count.total;
   else if (w->mode == GSZ_MODE_LORA || w->mode == GSZ_MODE_QLORA) {
@@ -592,18 +591,12 @@ gsz_err gsz__memory_estimate(gsz_estimate *out, const gsz_model_ref *m, const gs
   if (w->method == GSZ_METHOD_QUICK) {
     estimate_quick(&c, &e, m, w, l);
   } else {
-    estimate_full(&c, &e, m, w, l, with_total);
-    if (m->arch != NULL && m->arch->max_position_embeddings &&
-        w->context > m->arch->max_position_embeddings)
-      note(&e, "the context is longer than the model's max_position_embeddings");
-    if (w->mode == GSZ_MODE_INFERENCE && w->weight_format->block_elems > 1)
-      note(&e, "all weights are counted in the block format, embeddings and norms included "
-               "(GGUF files often keep some tensors at higher precision)");
-    if (is_training(w->mode) && m->arch != NULL)
-      note(&e, "activations per Korthikanti et al. 2022 (16-bit, with dropout masks; an upper "
-               "bound for GQA models without dropout)");
-    if (w->mode == GSZ_MODE_TRAIN && w->optimizer == GSZ_OPT_ADAM8BIT)
-      note(&e, "8-bit Adam: 2 bytes per parameter; its block scales (under 0.5%) are not counted");
+    estimate_full(&c, &e, m, w, l, with_total, recompute);
+    full_notes(&e, m, w);
+    if (w->recompute == GSZ_RECOMPUTE_AUTO && w->mode != GSZ_MODE_INFERENCE)
+      note(&e, smaller ? "recompute auto: sized with full recomputation, the smaller need"
+                       : "recompute auto: sized without recomputation; a quote turns full "
+                         "recomputation on when that lets a cheaper configuration fit");
   }
   if (c.overflow)
     return gsz__diag_set(diag, GSZ_EOVERFLOW,

@@ -1,0 +1,8 @@
+-- 092_gpu_visible_memory.sql: the memory a runtime sees as the GPU's total (table gpu_visible_memory,
+-- migrations/0006_memory_model.sql), MiB, rounded from the GiB of the logs (2 decimals: +-5 MiB). vLLM takes
+-- its budget as gpu_memory_utilization x torch.cuda.mem_get_info()[1], which on NVIDIA GPUs is a few hundred
+-- MiB below nvidia-smi's total (usable_mib). GPUs without a row use usable_mib.
+INSERT INTO gpu_visible_memory (gpu_sku, visible_mib, basis, source, as_of) VALUES ('H100-SXM5-80GB', 81091, 'vLLM start-up log, total memory 79.19 GiB (init_total_memory_gib) on every H100 80GB run; 79.22 GiB on a 2024 driver (PR #10511)', 'llm-d-planner accuracy/results/v0.19.0/results_raw.csv (commit fbd68515), research vllm_memory_model.md section 1', '2026-04-22');
+INSERT INTO gpu_visible_memory (gpu_sku, visible_mib, basis, source, as_of) VALUES ('H200-SXM-141GB', 143073, 'vLLM V0 memory profile, total_gpu_memory 139.72 GiB on an H200 141GB (form factor not stated; SXM and NVL report the same nvidia-smi total)', 'vLLM v0.6.4 memory-profiling log quoted in research vllm_startup.csv (H200 141GB row)', '2024-11-01');
+INSERT INTO gpu_visible_memory (gpu_sku, visible_mib, basis, source, as_of) VALUES ('B200-SXM-180GB', 182641, 'vLLM start-up log, 178.36 GiB total on a B200-class GPU', 'vLLM PR #21489 (2025-07-24), research vllm_memory_model.md section 1', '2025-07-24');
+INSERT INTO gpu_visible_memory (gpu_sku, visible_mib, basis, source, as_of) VALUES ('MI355X', 294892, 'start-up log, 287.98 GiB total on MI355 (ROCm reports the same as rocm-smi)', 'ROCm/ATOM PR #1164 (2026-06-10), research vllm_memory_model.md section 1', '2026-06-10');
