@@ -105,12 +105,13 @@ static void expect(const tu_result *r, int status, const char *in_out, const cha
 /* L40S priced 8,000.00 EUR from 2026-11-26, and the given rate rows. */
 static char *eur_priced_l40s(const char *name, const char *rates) {
   char *path = init_file(name);
-  char *sql = str("DELETE FROM price WHERE kind = 'gpu' AND sku = 'L40S' AND as_of <> "
-                  "(SELECT min(as_of) FROM price WHERE kind = 'gpu' AND sku = 'L40S');"
-                  "UPDATE price SET currency = 'EUR', amount_minor = 800000, as_of = '2026-11-26' "
-                  "WHERE kind = 'gpu' AND sku = 'L40S';"
-                  "UPDATE price SET as_of = '2026-11-01' WHERE kind = 'server' AND sku = 'R760XA'; %s",
-                  rates);
+  char *sql =
+      str("DELETE FROM price WHERE kind = 'gpu' AND sku = 'L40S' AND as_of <> "
+          "(SELECT min(as_of) FROM price WHERE kind = 'gpu' AND sku = 'L40S');"
+          "UPDATE price SET currency = 'EUR', amount_minor = 800000, as_of = '2026-11-26' "
+          "WHERE kind = 'gpu' AND sku = 'L40S';"
+          "UPDATE price SET as_of = '2026-11-01' WHERE kind = 'server' AND sku = 'R760XA'; %s",
+          rates);
   tu_db_exec(path, sql);
   free(sql);
   return path;
@@ -644,19 +645,19 @@ static void print_lists(const gsz_problem_list *p, const gsz_problem_list *w) {
 static void test_db_check_flags_zero_stale_future_and_unconvertible_prices(void **state) {
   (void)state;
   char *path = init_file("review.db");
-  tu_db_exec(path,
-             "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) VALUES "
-             "('gpu', 'L4', 0, 'USD', '2026-11-27', 'free?'),"
-             "('gpu', 'L40', 700000, 'USD', '2027-01-01', 'announced'),"
-             "('server', 'ST650-V2', 1000000, 'USD', '2020-01-01', 'an old quote');"
-             "UPDATE price SET currency = 'EUR' WHERE kind = 'gpu' AND sku = 'A40';"
-             "INSERT INTO exchange_rate VALUES ('EUR', 'USD', 1100000000, '2099-02-01', 'later');"
-             "INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, "
-             "bandwidth_gbs, tflops_bf16, tdp_w, architecture) VALUES ('SOON', 'V', 'Soon', 'PCIe', "
-             "10, 10, 1, 1, 1, 'ada');"
-             "INSERT INTO server_gpu (server_sku, gpu_sku, gpu_count) VALUES ('R760XA', 'SOON', 1);"
-             "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) VALUES "
-             "('gpu', 'SOON', 100, 'USD', '2027-05-01', 'launch')");
+  tu_db_exec(
+      path, "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) VALUES "
+            "('gpu', 'L4', 0, 'USD', '2026-11-27', 'free?'),"
+            "('gpu', 'L40', 700000, 'USD', '2027-01-01', 'announced'),"
+            "('server', 'ST650-V2', 1000000, 'USD', '2020-01-01', 'an old quote');"
+            "UPDATE price SET currency = 'EUR' WHERE kind = 'gpu' AND sku = 'A40';"
+            "INSERT INTO exchange_rate VALUES ('EUR', 'USD', 1100000000, '2099-02-01', 'later');"
+            "INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, "
+            "bandwidth_gbs, tflops_bf16, tdp_w, architecture) VALUES ('SOON', 'V', 'Soon', 'PCIe', "
+            "10, 10, 1, 1, 1, 'ada');"
+            "INSERT INTO server_gpu (server_sku, gpu_sku, gpu_count) VALUES ('R760XA', 'SOON', 1);"
+            "INSERT INTO price (kind, sku, amount_minor, currency, as_of, source) VALUES "
+            "('gpu', 'SOON', 100, 'USD', '2027-05-01', 'launch')");
   gsz_problem_list problems, warnings;
   gsz_diag diag;
   gsz_check_options opts = {"2026-11-30", 0};

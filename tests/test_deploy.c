@@ -16,9 +16,13 @@
 #include <jansson.h>
 #include <string.h>
 
-static const gsz_format bf16 = {
-    .name = "bf16", .block_elems = 1, .block_bytes = 2, .trainable = true, .description = "bfloat16"};
-static const gsz_format fp8 = {.name = "fp8", .block_elems = 1, .block_bytes = 1, .description = "fp8"};
+static const gsz_format bf16 = {.name = "bf16",
+                                .block_elems = 1,
+                                .block_bytes = 2,
+                                .trainable = true,
+                                .description = "bfloat16"};
+static const gsz_format fp8 = {
+    .name = "fp8", .block_elems = 1, .block_bytes = 1, .description = "fp8"};
 static const gsz_format nvfp4 = {
     .name = "nvfp4", .block_elems = 16, .block_bytes = 9, .description = "nvfp4"};
 static const gsz_runtime vllm = {.name = "vllm",

@@ -173,9 +173,9 @@ typedef struct gsz_reason {
   /* MEMORY: per GPU, what must fit outside the budget (CUDA context, NCCL,
    * CUDA graphs) and the room the budget leaves; 0: the budget was short. */
   uint64_t outside_bytes, outside_room_bytes;
-  uint32_t draw_w, psu_w; /* POWER: GPUs + base, and what the PSUs deliver */
-  uint32_t limit_w;       /* POWER: what the node may draw (margin or wall outlet) */
-  bool outlet;            /* POWER: the limit is the wall outlet of a workstation */
+  uint32_t draw_w, psu_w;               /* POWER: GPUs + base, and what the PSUs deliver */
+  uint32_t limit_w;                     /* POWER: what the node may draw (margin or wall outlet) */
+  bool outlet;                          /* POWER: the limit is the wall outlet of a workstation */
   int32_t headroom_bp, min_headroom_bp; /* HEADROOM: the best it reached, the least wanted */
   int64_t price_minor;                /* BUDGET: the price; PRICE: the price of its cheapest fit */
   int64_t limit_minor;                /* BUDGET: the budget; PRICE: how much more than the best */
