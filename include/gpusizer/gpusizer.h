@@ -1,8 +1,8 @@
 /* gpusizer.h: the whole public API of libgpusizer, one include.
  * Headers in pipeline order (a header includes only earlier ones):
  * error, alloc, version, parse, money, suggest, file, batch (utilities);
- * records (the plain records every stage shares); catalog; model, memory
- * (sizing); pricing; match; request (one call per front-end request);
+ * records (the plain records every stage shares); catalog; model, memory,
+ * perf (sizing); pricing; match; request (one call per front-end request);
  * report. See each header for its contract. */
 #ifndef GPUSIZER_GPUSIZER_H
 #define GPUSIZER_GPUSIZER_H
@@ -18,6 +18,7 @@
 #include "gpusizer/money.h"
 #include "gpusizer/output.h"
 #include "gpusizer/parse.h"
+#include "gpusizer/perf.h"
 #include "gpusizer/pricing.h"
 #include "gpusizer/records.h"
 #include "gpusizer/report.h"
