@@ -158,6 +158,18 @@ static void test_decode_step_of_a_small_dense_model_by_hand(void **state) {
   assert_int_equal(e.step_us, 70);
   assert_int_equal(e.bound, GSZ_BOUND_COMPUTE);
 
+  /* Replicas serve side by side; with fewer requests than replicas the
+   * others idle. */
+  gsz_perf_estimate solo = e;
+  in.layout.dp = 4;
+  in.concurrency = 4;
+  e = run(&in);
+  assert_in_range(e.output_mtps, 4 * solo.output_mtps - 2, 4 * solo.output_mtps + 2);
+  in.concurrency = 1;
+  e = run(&in);
+  assert_int_equal(e.output_mtps, solo.output_mtps);
+  in.layout.dp = 1;
+
   /* A per-step overhead adds to every step. */
   gsz_efficiency slow = ideal;
   slow.step_overhead_us = 1000;

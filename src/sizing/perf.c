@@ -205,7 +205,6 @@ typedef struct perf_model {
   double flops_attn;  /* effective decode FLOP/s of attention (16-bit) */
   double flops_pre;   /* effective prefill FLOP/s */
   double flops_pre16; /* effective prefill FLOP/s of attention (16-bit) */
-  double wbytes;      /* bytes per weight */
   double window;      /* sliding window; 0: none */
   gsz_link tp_link, pp_link;
   double overhead; /* per step */
@@ -435,7 +434,6 @@ gsz_err gsz_perf_inference(gsz_perf_estimate *out, const gsz_perf_input *in, gsz
   m.flops_attn = peak16 * e->eff_compute_bp / GSZ_BP_SCALE;
   m.flops_pre = peak * e->eff_prefill_bp / GSZ_BP_SCALE * moe;
   m.flops_pre16 = peak16 * e->eff_prefill_bp / GSZ_BP_SCALE;
-  m.wbytes = (double)in->weight_format->block_bytes / in->weight_format->block_elems;
   m.window = a->sliding_window;
   m.overhead = e->step_overhead_us * 1e-6;
 
@@ -483,7 +481,9 @@ gsz_err gsz_perf_inference(gsz_perf_estimate *out, const gsz_perf_input *in, gsz
   double alone = prefill_alone(&m, I);
   double cycle = rounds * round + alone;
   double tpot = rounds * round / O;
-  double throughput = (double)replicas * B * O / cycle;
+  /* Fewer requests than replicas leave replicas idle. */
+  double in_flight = fmin((double)in->concurrency, (double)replicas * B);
+  double throughput = in_flight * O / cycle;
 
   /* Time to first token: the fixed part, the own prompt's chunks among
    * the running decodes, the wait behind other prompts (M/D/1 over the
