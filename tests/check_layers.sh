@@ -13,7 +13,7 @@ rank() {
   case $1 in
     util|error.h|alloc.h|version.h|parse.h|money.h|suggest.h|file.h|batch.h|records.h|output.h) echo 0 ;;
     catalog|catalog.h) echo 1 ;;
-    sizing|model.h|memory.h|checkpoint.h) echo 2 ;;
+    sizing|model.h|memory.h|checkpoint.h|perf.h) echo 2 ;;
     pricing|pricing.h) echo 3 ;;
     match|match.h) echo 4 ;;
     request|request.h) echo 5 ;;

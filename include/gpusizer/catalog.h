@@ -114,6 +114,13 @@ gsz_support gsz_catalog_format_support(const gsz_catalog_data *data, const char 
                                        const char *format, const char *runtime,
                                        const gsz_format_support **row);
 
+/* How close runtime comes to the peaks of architecture (table
+ * runtime_efficiency): the architecture's own row, else the runtime's row
+ * for every architecture ("*"); NULL when neither exists. architecture
+ * NULL (not recorded) finds the "*" row. */
+const gsz_efficiency *gsz_catalog_find_efficiency(const gsz_catalog_data *data, const char *runtime,
+                                                  const char *architecture);
+
 /* --- Items of any kind ------------------------------------------------------ */
 
 /* "gpu", "server", "nic", "switch", "cable", "support", "software",

@@ -2,7 +2,8 @@
  * Headers in pipeline order (a header includes only earlier ones):
  * error, alloc, version, parse, money, suggest, file, batch (utilities);
  * records (the plain records every stage shares); catalog; model,
- * checkpoint, memory (sizing); pricing; match; request (one call per front-end request);
+ * checkpoint, memory, perf (sizing); pricing; match; request (one call per front-end
+ * request);
  * report. See each header for its contract. */
 #ifndef GPUSIZER_GPUSIZER_H
 #define GPUSIZER_GPUSIZER_H
@@ -19,6 +20,7 @@
 #include "gpusizer/money.h"
 #include "gpusizer/output.h"
 #include "gpusizer/parse.h"
+#include "gpusizer/perf.h"
 #include "gpusizer/pricing.h"
 #include "gpusizer/records.h"
 #include "gpusizer/report.h"

@@ -44,12 +44,22 @@ typedef enum gsz_lifecycle {
   GSZ_LIFECYCLE_ANNOUNCED
 } gsz_lifecycle;
 
+/* How GPUs of one system reach each other (gpu.link). */
+typedef enum gsz_link_kind {
+  GSZ_LINK_UNKNOWN,       /* not recorded */
+  GSZ_LINK_NVSWITCH,      /* NVLink through NVSwitch: every GPU of the domain at full rate */
+  GSZ_LINK_NVLINK_BRIDGE, /* NVLink bridges join link_gpus cards; PCIe beyond them */
+  GSZ_LINK_XGMI,          /* AMD Infinity Fabric, a full mesh */
+  GSZ_LINK_PCIE,          /* no GPU link: PCIe through switches or the host */
+  GSZ_LINK_ROCE           /* on-die RDMA Ethernet (Gaudi) */
+} gsz_link_kind;
+
 typedef struct gsz_gpu {
   const char *sku, *vendor, *name, *form_factor;
   uint32_t memory_mib;    /* nominal */
   uint32_t usable_mib;    /* what the driver exposes */
   uint32_t bandwidth_gbs; /* GB/s */
-  double tflops_bf16;     /* dense; for display, never for sizing */
+  double tflops_bf16;     /* dense; never for memory, the peak of speed estimates (perf.h) */
   uint32_t tdp_w;
   const char *memory_type, *interconnect; /* may be NULL */
   bool datacenter_ok;                     /* false: consumer card, workstations only */
@@ -60,6 +70,14 @@ typedef struct gsz_gpu {
   const char *lifecycle_date, *lifecycle_source; /* may be NULL */
   gsz_unit_price price;
   gsz_stock_total stock;
+  /* Performance (migration 0005). Peaks are dense; 0: not recorded. */
+  double tflops_fp8, tops_int8, tflops_fp4;
+  gsz_link_kind link;         /* GSZ_LINK_UNKNOWN: not recorded */
+  double link_gbs;            /* per GPU and direction, GB/s */
+  uint32_t link_gpus;         /* GPUs one link domain joins; 0: not recorded */
+  double allreduce_busbw_gbs; /* measured all-reduce bus bandwidth; 0: not measured */
+  double allreduce_latency_us;
+  const char *perf_source, *perf_as_of; /* may be NULL */
 } gsz_gpu;
 
 typedef enum gsz_cooling { GSZ_COOLING_AIR, GSZ_COOLING_LIQUID } gsz_cooling;
@@ -242,6 +260,22 @@ typedef struct gsz_gpu_visible {
   uint32_t visible_mib;
   const char *basis, *source, *as_of; /* as_of may be NULL */
 } gsz_gpu_visible;
+/* How close a runtime comes to a GPU architecture's peaks (table
+ * runtime_efficiency; architecture "*": every other one). Shares are basis
+ * points of GSZ_BP_SCALE. */
+typedef struct gsz_efficiency {
+  const char *runtime, *architecture;
+  uint32_t eff_bw_bp;                 /* achieved / peak memory bandwidth while decoding */
+  uint32_t eff_compute_bp;            /* achieved / peak tensor throughput of decode steps */
+  uint32_t eff_prefill_bp;            /* achieved / peak tensor throughput of prefill */
+  uint32_t step_overhead_us;          /* fixed time of every forward step */
+  uint32_t ttft_overhead_us;          /* fixed time before the first token */
+  uint32_t chunk_tokens;              /* token budget of one step (chunked prefill) */
+  uint32_t moe_eff_bp;                /* what MoE kernels keep of eff_bw and eff_compute */
+  uint32_t mfu_bp;                    /* training, dense models; 0: not a training runtime */
+  uint32_t mfu_moe_bp;                /* training, MoE models; 0: not recorded */
+  const char *source, *as_of, *notes; /* as_of, notes may be NULL */
+} gsz_efficiency;
 
 /* A model architecture with Hugging Face config.json field names. Zero in
  * an optional field means "not set" (the rules in model.h say the default). */
@@ -334,6 +368,8 @@ typedef struct gsz_catalog_data {
   const char *today; /* YYYY-MM-DD prices, stock and rates are in force on; may be NULL */
   const gsz_gpu_visible *gpu_visible; /* sorted by gpu_sku (case folded) */
   size_t n_gpu_visible;
+  const gsz_efficiency *efficiency; /* by runtime, architecture */
+  size_t n_efficiency;
 } gsz_catalog_data;
 
 /* --- Items and bills of materials -------------------------------------------- */

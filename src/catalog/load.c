@@ -45,6 +45,7 @@ struct gsz_catalog {
   gsz_runtime_parallel *parallel; /* all runtimes' rows; runtime->parallel points in */
   gsz_quant_recipe *recipes;      /* format->recipe points in */
   gsz_gpu_visible *gpu_visible;
+  gsz_efficiency *efficiency;
   gsz__arena strings;      /* every string of the catalog, freed in one go */
   gsz__problems *problems; /* db check: bad values are listed, reading goes on */
 };
@@ -237,6 +238,17 @@ static double req_real(reader *r, int col) {
   return v;
 }
 
+/* An optional REAL column: NULL reads as 0 ("not recorded"); a value must
+ * be at least 0, or above 0 when positive (the schema's CHECK). */
+static double opt_real(reader *r, int col, bool positive) {
+  if (failed(r) || sqlite3_column_type(r->stmt, col) == SQLITE_NULL)
+    return 0.0;
+  double v = req_real(r, col);
+  if (positive && v == 0.0 && !r->row_bad)
+    bad_value(r, col, GSZ_ESCHEMA, "a number above 0");
+  return v;
+}
+
 /* A text column holding one of names (the schema's CHECK list): its index;
  * 0 for NULL when optional. */
 static int col_enum(reader *r, int col, const char *const *names, int n, bool required) {
@@ -362,6 +374,20 @@ static void read_gpu(reader *r, void *array, size_t i) {
   g->lifecycle = (gsz_lifecycle)col_enum(r, 19, gsz__lifecycle_words, 3, true);
   g->lifecycle_date = col_text(r, 20);
   g->lifecycle_source = col_text(r, 21);
+  /* Performance columns (migration 0007). */
+  static const char *const links[] = {"", "nvswitch", "nvlink_bridge", "xgmi", "pcie", "roce"};
+  g->tflops_fp8 = opt_real(r, 22, false);
+  g->tops_int8 = opt_real(r, 23, false);
+  g->tflops_fp4 = opt_real(r, 24, true);
+  g->link = (gsz_link_kind)col_enum(r, 25, links, 6, false);
+  g->link_gbs = opt_real(r, 26, true);
+  g->link_gpus = (uint32_t)col_int(r, 27, 1, 1024, false);
+  g->allreduce_busbw_gbs = opt_real(r, 28, true);
+  g->allreduce_latency_us = opt_real(r, 29, true);
+  g->perf_source = col_text(r, 30);
+  g->perf_as_of = col_text(r, 31);
+  if (row_good(r) && g->link == GSZ_LINK_UNKNOWN && sqlite3_column_type(r->stmt, 25) != SQLITE_NULL)
+    bad_value(r, 25, GSZ_ESCHEMA, "nvswitch, nvlink_bridge, xgmi, pcie or roce");
   if (row_good(r) && g->usable_mib > g->memory_mib) {
     char expected[64];
     snprintf(expected, sizeof expected, "at most memory_mib %u", g->memory_mib);
@@ -446,6 +472,25 @@ static void read_caveat(reader *r, void *array, size_t i) {
   c->code = col_text_req(r, 2);
   c->text = col_text_req(r, 3);
   c->source = col_text(r, 4);
+}
+
+static void read_efficiency(reader *r, void *array, size_t i) {
+  gsz_efficiency *e = (gsz_efficiency *)array + i;
+  start_row(r, 2);
+  e->runtime = col_text_req(r, 0);
+  e->architecture = col_text_req(r, 1);
+  e->eff_bw_bp = (uint32_t)req_int(r, 2, 1, GSZ_BP_SCALE);
+  e->eff_compute_bp = (uint32_t)req_int(r, 3, 1, GSZ_BP_SCALE);
+  e->eff_prefill_bp = (uint32_t)req_int(r, 4, 1, GSZ_BP_SCALE);
+  e->step_overhead_us = (uint32_t)req_int(r, 5, 0, 1000000);
+  e->ttft_overhead_us = (uint32_t)req_int(r, 6, 0, 10000000);
+  e->chunk_tokens = (uint32_t)req_int(r, 7, 1, 1048576);
+  e->moe_eff_bp = (uint32_t)req_int(r, 8, 1, GSZ_BP_SCALE);
+  e->mfu_bp = (uint32_t)col_int(r, 9, 1, GSZ_BP_SCALE, false);
+  e->mfu_moe_bp = (uint32_t)col_int(r, 10, 1, GSZ_BP_SCALE, false);
+  e->source = col_text_req(r, 11);
+  e->as_of = col_text(r, 12);
+  e->notes = col_text(r, 13);
 }
 
 static void read_format(reader *r, void *array, size_t i) {
@@ -1125,6 +1170,7 @@ void gsz_catalog_free(gsz_catalog *cat) {
   gsz__free(cat->parallel);
   gsz__free(cat->recipes);
   gsz__free(cat->gpu_visible);
+  gsz__free(cat->efficiency);
   gsz__arena_free(&cat->strings);
   gsz__free(cat);
 }
@@ -1170,7 +1216,9 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, const ch
              "SELECT sku, vendor, name, form_factor, memory_mib, usable_mib, bandwidth_gbs, "
              "tflops_bf16, tdp_w, memory_type, interconnect, datacenter_ok, sellable, verified, "
              "usable_basis, source, as_of, notes, architecture, lifecycle, lifecycle_date, "
-             "lifecycle_source FROM gpu ORDER BY sku",
+             "lifecycle_source, tflops_fp8, tops_int8, tflops_fp4, link, link_gbs, link_gpus, "
+             "allreduce_busbw_gbs, allreduce_latency_us, perf_source, perf_as_of "
+             "FROM gpu ORDER BY sku",
              gpus, read_gpu);
   READ_TABLE("server",
              "SELECT sku, vendor, name, gpu_form_factor, max_gpus, rack_units, psu_w, chassis, "
@@ -1225,6 +1273,11 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, const ch
              format_support, read_format_support);
   READ_TABLE("caveat", "SELECT kind, sku, code, text, source FROM caveat ORDER BY kind, sku, code",
              caveats, read_caveat);
+  READ_TABLE("runtime_efficiency",
+             "SELECT runtime, architecture, eff_bw_bp, eff_compute_bp, eff_prefill_bp, "
+             "step_overhead_us, ttft_overhead_us, chunk_tokens, moe_eff_bp, mfu_bp, mfu_moe_bp, "
+             "source, as_of, notes FROM runtime_efficiency ORDER BY runtime, architecture",
+             efficiency, read_efficiency);
 
   READ_TABLE("exchange_rate",
              "SELECT from_currency, to_currency, as_of, rate_e9, source FROM exchange_rate "

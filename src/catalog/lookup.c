@@ -84,6 +84,21 @@ const gsz_runtime *gsz_catalog_default_runtime(const gsz_catalog_data *d, const 
   return NULL;
 }
 
+const gsz_efficiency *gsz_catalog_find_efficiency(const gsz_catalog_data *d, const char *runtime,
+                                                  const char *architecture) {
+  const gsz_efficiency *any = NULL;
+  for (size_t i = 0; i < d->n_efficiency; i++) {
+    const gsz_efficiency *e = &d->efficiency[i];
+    if (!gsz__str_ieq(e->runtime, runtime))
+      continue;
+    if (architecture != NULL && strcmp(e->architecture, architecture) == 0)
+      return e;
+    if (strcmp(e->architecture, "*") == 0)
+      any = e;
+  }
+  return any;
+}
+
 const gsz_currency *gsz_catalog_find_currency(const gsz_catalog_data *d, const char *code) {
   for (size_t i = 0; i < d->n_currencies; i++)
     if (strcmp(d->currencies[i].code, code) == 0)
