@@ -251,6 +251,29 @@ static void test_db_init_refuses_a_file_with_a_write_ahead_log(void **state) {
   free(path);
 }
 
+/* A write-ahead log whose database is gone would be read into a new file
+ * of that name. */
+static void test_db_init_refuses_a_write_ahead_log_without_its_file(void **state) {
+  (void)state;
+  char *path = init_catalog("w.db"), *wal = str("%s-wal", path);
+  tu_db_exec(path, "PRAGMA journal_mode = WAL");
+  kill_writer(path, "UPDATE model SET source = 'committed in the log'",
+              "UPDATE gpu SET notes = 'killed edit'");
+  assert_int_equal(unlink(path), 0);
+  tu_result r;
+  RUN(&r, "db", "init", path);
+  char *want = str("gpusizer db init: '%s' is left from an earlier '%s' and would be read into "
+                   "the new file: delete it first\n",
+                   wal, path);
+  expect_exact(&r, 3, "", want);
+  tu_result_free(&r);
+  assert_false(exists(path));
+  assert_true(exists(wal));
+  free(want);
+  free(wal);
+  free(path);
+}
+
 /* --- 4. reading a file with an unfinished transaction ---------------------- */
 
 static void test_reading_a_file_with_a_hot_journal_says_to_migrate(void **state) {
@@ -766,6 +789,7 @@ int main(void) {
       TEST(test_db_init_replaces_a_file_with_an_empty_journal),
       TEST(test_db_init_refuses_a_journal_without_its_file),
       TEST(test_db_init_refuses_a_file_with_a_write_ahead_log),
+      TEST(test_db_init_refuses_a_write_ahead_log_without_its_file),
       TEST(test_reading_a_file_with_a_hot_journal_says_to_migrate),
       TEST(test_a_value_the_program_cannot_use_is_a_catalog_error),
       TEST(test_db_check_lists_every_value_the_loader_refuses),
