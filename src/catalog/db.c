@@ -120,7 +120,7 @@ void gsz__db_value(char out[GSZ__DB_QUOTED_MAX], sqlite3_stmt *st, int col) {
 }
 
 void gsz__db_row_key(char out[GSZ__DB_QUOTED_MAX], sqlite3_stmt *st, int n) {
-  char key[2 * QUOTE_SHOWN_BYTES];
+  char key[2 * QUOTE_SHOWN_BYTES] = {0}; /* n may be 0: GCC -O2 warns otherwise */
   size_t len = 0, total = 0;
   for (int c = 0; c < n; c++) {
     char number[32];

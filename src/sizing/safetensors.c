@@ -331,7 +331,7 @@ gsz_err gsz_safetensors_parse(gsz_checkpoint **out, const void *data, size_t siz
   if (size < 8)
     return gsz__checkpoint_bad(diag, GSZ_EPARSE, label, size,
                                "%zu bytes: shorter than the 8-byte header length", size);
-  size_t len;
+  size_t len = 0; /* set by header_length on GSZ_OK; GCC -O2 cannot tell */
   gsz_err err = header_length(&len, data, size, label, diag);
   if (err != GSZ_OK)
     return err;

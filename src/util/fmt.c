@@ -191,7 +191,7 @@ static size_t escape_one(char piece[8], const unsigned char *u, size_t len) {
 
 void gsz__text_escape(gsz__buf *b, const char *s, size_t n, unsigned flags) {
   const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0, len;
+  size_t i = 0, len = 1; /* set by needs_escape; GCC -O2 cannot tell */
   while (i < n) {
     size_t run = i; /* copy what needs nothing in one piece */
     while (run < n && !needs_escape(u + run, n - run, flags, &len))
