@@ -115,12 +115,14 @@ static void expect(const tu_result *r, int status, const char *in_out, const cha
              r->status, status, r->out, r->err, in_out ? in_out : "", in_err ? in_err : "");
 }
 
+/* The catalog's prices are dated 2026-11-30 (L4, R760XA); RTX-PRO-6000-BW's
+ * is older (2026-04-06), so a row of 2026-11-28 is its price in force. */
 static const char price_list[] =
     "kind,sku,amount_minor,currency,as_of,source,basis\n"
-    "gpu,L40S,820000,USD,2026-11-28,Vendor list 2026-11,list price\n"          /* add */
-    "gpu,l4,290000,USD,2026-11-26,gpus.csv: same family,indicative: changed\n" /* change */
-    "server,R760XA,1500000,USD,2026-11-26,,\n"                                 /* same */
-    "gpu,L40S,810000,USD,2027-01-15,Vendor list 2026-11,announced\n";          /* later */
+    "gpu,RTX-PRO-6000-BW,820000,USD,2026-11-28,Vendor list 2026-11,list price\n" /* add */
+    "gpu,l4,290000,USD,2026-11-30,gpus.csv: same family,indicative: changed\n"   /* change */
+    "server,R760XA,1500000,USD,2026-11-30,,\n"                                   /* same */
+    "gpu,RTX-PRO-6000-BW,810000,USD,2027-01-15,Vendor list 2026-11,announced\n"; /* later */
 
 /* --- a well-formed list ------------------------------------------------------------ */
 
@@ -131,7 +133,7 @@ static void test_a_well_formed_list_adds_changes_and_leaves(void **state) {
                                         "WHERE kind = 'gpu' AND sku = 'L4'");
   assert_true(l4_before != 290000);
   tu_db_exec(path, "UPDATE price SET amount_minor = 1500000 WHERE kind = 'server' AND "
-                   "sku = 'R760XA'");
+                   "sku = 'R760XA' AND as_of = '2026-11-30'");
   gsz_import_result *res = import_ok(path, "price", price_list, false);
   assert_true(res->applied);
   assert_int_equal(res->n_rows, 4);
@@ -139,25 +141,25 @@ static void test_a_well_formed_list_adds_changes_and_leaves(void **state) {
   assert_int_equal(res->n_change, 1);
   assert_int_equal(res->n_same, 1);
   assert_int_equal(res->n_refused, 0);
-  expect_row(res, 0, 2, GSZ_IMPORT_ADD, "'gpu/L40S/2026-11-28'",
+  expect_row(res, 0, 2, GSZ_IMPORT_ADD, "'gpu/RTX-PRO-6000-BW/2026-11-28'",
              "amount_minor 820000, currency 'USD', source 'Vendor list 2026-11', basis 'list "
              "price'");
   /* The key as the catalog spells it, whatever case the list used. */
   char *change = str("amount_minor: %lld -> 290000; source: ", l4_before);
-  assert_string_equal(res->rows[1].key, "'gpu/L4/2026-11-26'");
+  assert_string_equal(res->rows[1].key, "'gpu/L4/2026-11-30'");
   assert_true(tu_contains(res->rows[1].detail, change));
   assert_true(tu_contains(res->rows[1].detail, "-> 'indicative: changed'"));
   free(change);
-  expect_row(res, 2, 4, GSZ_IMPORT_SAME, "'server/R760XA/2026-11-26'", NULL);
+  expect_row(res, 2, 4, GSZ_IMPORT_SAME, "'server/R760XA/2026-11-30'", NULL);
   assert_int_equal(res->rows[3].action, GSZ_IMPORT_ADD);
   assert_int_equal(res->n_notes, 1);
-  assert_string_equal(res->notes[0], "line 5: price 'gpu/L40S/2027-01-15': dated after today "
-                                     "(2026-11-30): not in force until 2027-01-15");
+  assert_string_equal(res->notes[0], "line 5: price 'gpu/RTX-PRO-6000-BW/2027-01-15': dated after "
+                                     "today (2026-11-30): not in force until 2027-01-15");
   gsz_import_result_free(res);
   assert_int_equal(tu_db_int(path, "SELECT amount_minor FROM price WHERE kind = 'gpu' AND "
-                                   "sku = 'L4' AND as_of = '2026-11-26'"),
+                                   "sku = 'L4' AND as_of = '2026-11-30'"),
                    290000);
-  assert_int_equal(tu_db_int(path, "SELECT count(*) FROM price WHERE sku = 'L40S'"), 3);
+  assert_int_equal(tu_db_int(path, "SELECT count(*) FROM price WHERE sku = 'RTX-PRO-6000-BW'"), 3);
 
   /* The same list again changes nothing. */
   res = import_ok(path, "price", price_list, false);
@@ -169,7 +171,8 @@ static void test_a_well_formed_list_adds_changes_and_leaves(void **state) {
   gsz_catalog *cat = NULL;
   gsz_diag diag;
   assert_int_equal(gsz_catalog_open_at(&cat, path, "2026-11-30", &diag), GSZ_OK);
-  assert_int_equal(gsz_catalog_find_gpu(gsz_catalog_get(cat), "L40S")->price.amount_minor, 820000);
+  assert_int_equal(
+      gsz_catalog_find_gpu(gsz_catalog_get(cat), "RTX-PRO-6000-BW")->price.amount_minor, 820000);
   gsz_catalog_free(cat);
   gsz_problem_list problems;
   assert_int_equal(gsz_db_check(path, &problems, &diag), GSZ_OK);
@@ -185,8 +188,9 @@ static void test_new_gpus_servers_pairings_and_rates_import_in_turn(void **state
   gsz_import_result *res =
       import_ok(path, "gpu",
                 "sku,vendor,name,form_factor,memory_mib,usable_mib,bandwidth_gbs,tflops_bf16,"
-                "tdp_w,source,as_of\n"
-                "NEW-48GB,Acme,Acme New 48GB,PCIe,49152,46068,864,300.5,300,datasheet,2026-11-29\n",
+                "tdp_w,architecture,source,as_of\n"
+                "NEW-48GB,Acme,Acme New 48GB,PCIe,49152,46068,864,300.5,300,ada,datasheet,"
+                "2026-11-29\n",
                 false);
   if (!res->applied || res->n_add != 1 || res->n_notes != 2)
     print_result(res);
@@ -265,7 +269,7 @@ static void test_a_list_with_bad_rows_writes_nothing_and_names_each(void **state
                              "gpu,A30,100,XYZ,2026-11-28,vendor\n"     /* 8: trigger (currency) */
                              "gpu,A30,100,USD,2026-02-30,vendor\n"     /* 9: CHECK (date) */
                              "gpu,,100,USD,2026-11-28,vendor\n"        /* 10: key empty */
-                             "rack,A30,100,USD,2026-11-28,vendor\n"    /* 11: CHECK (kind) */
+                             "rack,A30,100,USD,2026-11-28,vendor\n"    /* 11: trigger (kind) */
                              "gpu,A10,100,USD,2026-11-28,\n";          /* 12: NOT NULL source */
   gsz_err err;
   gsz_diag diag;
@@ -277,7 +281,7 @@ static void test_a_list_with_bad_rows_writes_nothing_and_names_each(void **state
   expect_row(res, 0, 2, GSZ_IMPORT_ADD, "'gpu/L40S/2026-11-28'",
              "amount_minor 820000, currency 'USD', source 'good row'");
   expect_row(res, 1, 3, GSZ_IMPORT_REFUSED, "'gpu/NO-SUCH-GPU/2026-11-28'",
-             "price: unknown gpu sku (see the gpu table)");
+             "price: unknown item: no gpu, server or network_item of this kind has this sku");
   expect_row(res, 2, 4, GSZ_IMPORT_REFUSED, "'gpu/L4/2026-11-28'",
              "column amount_minor: '27.500' is not an integer (digits only: no decimals, units "
              "or grouping)");
@@ -295,7 +299,8 @@ static void test_a_list_with_bad_rows_writes_nothing_and_names_each(void **state
   expect_row(res, 8, 10, GSZ_IMPORT_REFUSED, "''",
              "column sku is empty: every row needs the key of table price (kind, sku, as_of)");
   expect_row(res, 9, 11, GSZ_IMPORT_REFUSED, "'rack/A30/2026-11-28'",
-             "CHECK constraint failed: kind IN ('gpu', 'server')");
+             /* The item trigger runs before the CHECK on kind: no item is a 'rack'. */
+             "price: unknown item: no gpu, server or network_item of this kind has this sku");
   expect_row(res, 10, 12, GSZ_IMPORT_REFUSED, "'gpu/A10/2026-11-28'",
              "column source has no value: a new row of table price needs one (NOT NULL)");
   gsz_import_result_free(res);
@@ -360,7 +365,7 @@ static void test_a_dry_run_writes_nothing(void **state) {
   assert_int_equal(res->n_add, 2);
   assert_int_equal(res->n_change, 1);
   assert_int_equal(res->n_refused, 0);
-  assert_string_equal(res->rows[0].key, "'gpu/L40S/2026-11-28'");
+  assert_string_equal(res->rows[0].key, "'gpu/RTX-PRO-6000-BW/2026-11-28'");
   gsz_import_result_free(res);
   assert_true(same_file(path, copy));
   assert_false(exists(journal));
@@ -442,9 +447,10 @@ static void test_import_through_the_program(void **state) {
   const char *const dry[] = {"catalog",   "import", good, "--kind", "price",
                              "--dry-run", "--db",   path, NULL};
   tu_run(&r, dry, NULL);
-  expect(&r, 0, "(dry run: nothing is written)\n+ line 2: price 'gpu/L40S/2026-11-28'", NULL);
-  assert_true(tu_contains(r.out, "\n~ line 3: price 'gpu/L4/2026-11-26': amount_minor: "));
-  assert_true(tu_contains(r.out, "\n= line 4: price 'server/R760XA/2026-11-26'"));
+  expect(&r, 0, "(dry run: nothing is written)\n+ line 2: price 'gpu/RTX-PRO-6000-BW/2026-11-28'",
+         NULL);
+  assert_true(tu_contains(r.out, "\n~ line 3: price 'gpu/L4/2026-11-30': amount_minor: "));
+  assert_true(tu_contains(r.out, "\n= line 4: price 'server/R760XA/2026-11-30'"));
   assert_true(tu_contains(r.out, "4 rows: 2 to add, 1 to change, 1 unchanged; nothing written "
                                  "(dry run)\n"));
   tu_result_free(&r);
@@ -453,8 +459,8 @@ static void test_import_through_the_program(void **state) {
   /* Bad rows: exit 2, each named with file:line, nothing written. */
   const char *const refused[] = {"catalog", "import", bad, "--kind", "price", "--db", path, NULL};
   tu_run(&r, refused, NULL);
-  char *err = str("gpusizer catalog import: %s:3: price 'gpu/NOPE/2026-11-28': price: unknown gpu "
-                  "sku (see the gpu table)\n"
+  char *err = str("gpusizer catalog import: %s:3: price 'gpu/NOPE/2026-11-28': price: unknown "
+                  "item: no gpu, server or network_item of this kind has this sku\n"
                   "gpusizer catalog import: %s:4: price 'gpu/L4/2026-11-28': column "
                   "amount_minor: '1e5' is not an integer (digits only: no decimals, units or "
                   "grouping)\n"
@@ -508,7 +514,8 @@ static void test_import_through_the_program(void **state) {
   const char *const apply[] = {"catalog", "import", good, "--kind", "price", "--db", path, NULL};
   tu_run(&r, apply, NULL);
   expect(&r, 0, "4 rows: 2 added, 1 changed, 1 unchanged; written in one transaction\n", NULL);
-  assert_true(tu_contains(r.out, "note: line 5: price 'gpu/L40S/2027-01-15': dated after today"));
+  assert_true(tu_contains(
+      r.out, "note: line 5: price 'gpu/RTX-PRO-6000-BW/2027-01-15': dated after today"));
   tu_result_free(&r);
   tu_run(&r, apply, NULL);
   expect(&r, 0, "4 rows: 0 added, 0 changed, 4 unchanged; nothing to write\n", NULL);
@@ -590,17 +597,18 @@ static void test_an_import_killed_at_any_statement_leaves_the_old_catalog(void *
     int version = tu_db_inspect(path, true, integrity, sizeof integrity);
     assert_string_equal(integrity, "ok");
     assert_int_equal(version, gsz_catalog_schema_version());
-    long long l40s = tu_db_int(path, "SELECT count(*) FROM price WHERE sku = 'L40S'");
+    long long rows = tu_db_int(path, "SELECT count(*) FROM price WHERE sku = 'RTX-PRO-6000-BW'");
     long long total = tu_db_int(path, "SELECT total(amount_minor) FROM price");
     if (was_killed) {
-      if (l40s != 1 || total != old_total)
-        fail_msg("killed before statement %u of %u: %lld L40S rows, total %lld (want 1, %lld)", at,
-                 total_statements, l40s, total, old_total);
+      if (rows != 1 || total != old_total)
+        fail_msg("killed before statement %u of %u: %lld RTX-PRO-6000-BW price rows, total %lld "
+                 "(want 1, %lld)",
+                 at, total_statements, rows, total, old_total);
       killed++;
       killed_at_writes += writes[at];
     } else {
       assert_int_equal(at, total_statements + 1); /* only the run with no kill finishes */
-      assert_int_equal(l40s, 3);
+      assert_int_equal(rows, 3);
     }
   }
   printf("crash: catalog import killed before %u of its %u statements (%u of them writes: BEGIN, "

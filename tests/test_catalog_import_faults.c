@@ -69,9 +69,11 @@ static void arm(size_t fail_at, bool persist) {
 
 static char *dir, *pristine, *path;
 
+/* The catalog prices L40S and L4 on 2026-11-30: L40S gains a history row and a
+ * future one, L4's row of that day changes. */
 static const char list[] = "kind;sku;amount_minor;currency;as_of;source;basis\n"
                            "gpu;L40S;820000;USD;2026-11-28;Vendor list;list price\n"
-                           "gpu;L4;290000;USD;2026-11-26;gpus.csv;changed\n"
+                           "gpu;L4;290000;USD;2026-11-30;gpus.csv;changed\n"
                            "gpu;L40S;810000;USD;2027-01-15;Vendor list;announced\n";
 
 /* Read the list and import it into a fresh copy of the catalog. */
