@@ -77,7 +77,17 @@ static bool add_line(gsz_bom *bom, const gsz_catalog_data *d, const gsz_network_
                      const char *role) {
   if (bom->n_lines >= GSZ_BOM_MAX_LINES)
     return false;
-  long index = gsz_catalog_find_item(d, kind, item->sku);
+  /* item points into the catalog's array of its kind: its index is its
+   * offset, no lookup by SKU (this runs for every multi-node candidate). */
+  const gsz_network_item *items = kind == GSZ_ITEM_NIC      ? d->nics
+                                  : kind == GSZ_ITEM_SWITCH ? d->switches
+                                                            : d->cables;
+  size_t n = kind == GSZ_ITEM_NIC      ? d->n_nics
+             : kind == GSZ_ITEM_SWITCH ? d->n_switches
+                                       : d->n_cables;
+  long index = items != NULL && item >= items && item < items + n
+                   ? (long)(item - items)
+                   : gsz_catalog_find_item(d, kind, item->sku);
   if (index < 0)
     return false;
   bom->lines[bom->n_lines++] =
