@@ -730,10 +730,9 @@ static void test_db_migrate_upgrades_the_stored_schema_1_file(void **state) {
   free(want);
   RUN(&r, "db", "migrate", path);
   /* Every migration after schema 1, in order, one line each. */
-  static const char *const migrations[] = {"0002_no_control_chars.sql", "0003_deployability.sql",
-                                           "0004_model_families.sql",
-                                           "0005_catalog_maintenance.sql", "0006_memory_model.sql",
-                                           "0007_performance.sql"};
+  static const char *const migrations[] = {
+      "0002_no_control_chars.sql",    "0003_deployability.sql", "0004_model_families.sql",
+      "0005_catalog_maintenance.sql", "0006_memory_model.sql",  "0007_performance.sql"};
   assert_int_equal(sizeof migrations / sizeof migrations[0], latest - 1);
   char applied[1024] = "";
   for (int v = 2; v <= latest; v++)
