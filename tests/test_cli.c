@@ -759,6 +759,28 @@ static void test_same_bytes_under_any_locale(void **state) {
   tu_result_free(&b);
 }
 
+/* Issue 11's crash, through the binary: an adder that overflows, with
+ * --explain (every candidate priced with its lines), used to die with
+ * SIGSEGV; now each overflowing candidate says OVERFLOW and the quote ends
+ * normally. */
+static void test_an_overflowing_adder_with_explain_is_a_reason_not_a_crash(void **state) {
+  (void)state;
+  char *dir = tu_tmpdir();
+  char *overlay = tu_path(dir, "b.yaml");
+  static const char yaml[] =
+      "adders:\n  - {name: support, per: gpu, amount: \"50000000000000000\"}\n";
+  tu_write_file(overlay, yaml, sizeof yaml - 1);
+  tu_result r;
+  RUN(&r, "quote", "--model", "llama-3-8b", "--gpu", "L40S", "--explain", "L40S", "--pricing",
+      overlay);
+  assert_int_not_equal(r.status, 139);
+  expect(&r, 0, "OVERFLOW", NULL); /* one L40S still prices: 5e16 x 1 fits */
+  assert_true(tu_contains(r.out, "the adder 'support' overflows"));
+  tu_result_free(&r);
+  free(overlay);
+  tu_rmdir_all(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version_and_help),
@@ -777,6 +799,7 @@ int main(void) {
       cmocka_unit_test(test_batch_summary_failure_leaves_no_output),
       cmocka_unit_test(test_write_failures_exit_nonzero),
       cmocka_unit_test(test_same_bytes_under_any_locale),
+      cmocka_unit_test(test_an_overflowing_adder_with_explain_is_a_reason_not_a_crash),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
