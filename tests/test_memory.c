@@ -753,6 +753,23 @@ static void test_fast_path_agrees_with_every_stage(void **state) {
   assert_true(checked > 200);
 }
 
+/* Llama 4 Maverick alternates dense and MoE layers: each of two pipeline
+ * stages holds 12 of each, so the busiest (last) stage holds half the
+ * layers plus the LM head (the size of the embedding the first stage
+ * holds) and the final norm: 2 x busiest - all = the norm, 5,120 bf16
+ * values. Before, stages were split as if the dense layers came first,
+ * and the last stage held all 24 MoE layers (about twice this). */
+static void test_interleaved_moe_layers_split_evenly_over_pipeline_stages(void **state) {
+  (void)state;
+  gsz_model_ref m = ref_of("Llama-4-Maverick-17B-128E");
+  gsz_workload w = workload(GSZ_MODE_INFERENCE);
+  gsz_estimate all = estimate(&m, &w, one);
+  gsz_estimate two = estimate(&m, &w, (gsz_layout){1, 2, 1});
+  assert_int_equal(all.component[GSZ_COMP_WEIGHTS], 801423697920ull);
+  assert_int_equal(2 * two.component[GSZ_COMP_WEIGHTS] - all.component[GSZ_COMP_WEIGHTS], 5120 * 2);
+  assert_int_equal(gsz_model_moe_layers_in(m.arch, 0, 24), 12);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_quick_method_reproduces_the_rule_of_thumb_table),
@@ -781,6 +798,7 @@ int main(void) {
       cmocka_unit_test(test_zero3_below_zero2_only_when_the_sharded_weights_outweigh_the_buffers),
       cmocka_unit_test(test_moe_activations_follow_top_k),
       cmocka_unit_test(test_recompute_auto_resolves_for_the_matcher),
+      cmocka_unit_test(test_interleaved_moe_layers_split_evenly_over_pipeline_stages),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

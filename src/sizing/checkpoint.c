@@ -279,7 +279,7 @@ uint64_t gsz__checkpoint_on_stage(calc *c, const gsz_checkpoint *ck, const gsz_m
     uint32_t layer = st->first_layer + i;
     if (layer >= in->n_layers)
       break;
-    bool moe = layer >= pc->n_dense_layers;
+    bool moe = pc->n_moe_layers && gsz_model_layer_moe(a, layer); /* Maverick interleaves */
     bytes =
         add(c, bytes,
             share(in->layer_bytes[layer], moe ? moe_rank : dense_rank, moe ? moe_all : dense_all));

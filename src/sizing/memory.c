@@ -329,11 +329,10 @@ gsz__stage gsz__stage_of(calc *c, const gsz_model_ref *m, gsz_layout l, uint32_t
   st.first_layer = (uint32_t)((uint64_t)stage * L / l.pp);
   uint32_t end = (uint32_t)((uint64_t)(stage + 1) * L / l.pp);
   st.n_layers = end - st.first_layer;
-  /* Dense layers are the first n_dense_layers. */
-  uint32_t dense_end = pc->n_dense_layers;
-  if (st.first_layer < dense_end)
-    st.n_dense = (end < dense_end ? end : dense_end) - st.first_layer;
-  st.n_moe = st.n_layers - st.n_dense;
+  /* Which of its layers are MoE layers: dense ones need not come first
+   * (Llama 4 Maverick alternates them), so they are counted by index. */
+  st.n_moe = pc->n_moe_layers ? gsz_model_moe_layers_in(a, st.first_layer, end) : 0;
+  st.n_dense = st.n_layers - st.n_moe;
   st.params = add(c, mul(c, st.n_dense, gsz__layer_on_rank(c, &pc->dense_layer, a, l.tp)),
                   mul(c, st.n_moe, gsz__layer_on_rank(c, &pc->moe_layer, a, l.tp)));
   st.linear = add(c, mul(c, st.n_dense, ceil_div(pc->dense_layer.linear, l.tp)),
@@ -424,7 +423,10 @@ static bool seen_shape(stage_shapes *seen, const gsz_model_ref *m, const gsz_wor
   uint64_t first = s * L / l.pp, end = (s + 1) * L / l.pp;
   uint64_t pattern = a->sliding_window > 0 ? a->sliding_window_pattern : 0;
   uint64_t phase = pattern > 1 ? first % pattern : 0;
-  bool mixed = first < m->count.n_dense_layers && m->count.n_moe_layers > 0;
+  /* A stage with both dense and MoE layers is a shape of its own. */
+  uint32_t moe =
+      m->count.n_moe_layers ? gsz_model_moe_layers_in(a, (uint32_t)first, (uint32_t)end) : 0;
+  bool mixed = moe != 0 && moe != end - first;
   uint64_t key = ((end - first) << 40) | (phase << 20) | (mixed ? s + 1 : 0);
   for (unsigned i = 0; i < seen->n; i++)
     if (seen->key[i] == key)
