@@ -1,4 +1,4 @@
--- 031_gpu_perf.sql: the performance columns of each GPU (migration 0005): dense FP4 peak where the
+-- 031_gpu_perf.sql: the performance columns of each GPU (migration 0007): dense FP4 peak where the
 -- GPU has one, the GPU-to-GPU link (kind, GB/s per direction, GPUs per domain), the measured
 -- all-reduce bus bandwidth where published and the small all-reduce latency; perf_source says where
 -- each figure comes from. Research of 2026-11-30: /work/research/deploy/gpu_links.csv, perf/efficiency_notes.md.

@@ -1,7 +1,7 @@
 -- 035_gpu_alias.sql: short names users type for GPUs (case is ignored).
 -- Bare family names map to the flagship form: H100 -> SXM5 80GB, A100 -> SXM4 80GB, H200 -> SXM, B200/B300 -> HGX.
 -- GB200/GB300 name the Grace-attached GPUs of the NVL72 racks. Ambiguous names (RTX-6000, RTX-PRO-6000, ...)
--- are left out on purpose: catalog/SOURCES.md lists them. No alias equals a GPU SKU.
+-- are left out on purpose: catalog/036_gpu_alias_ambiguous.sql refuses them with their candidates. No alias equals a GPU SKU.
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H100', 'H100-SXM5-80GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H100-SXM', 'H100-SXM5-80GB');
 INSERT INTO gpu_alias (alias, gpu_sku) VALUES ('H100-SXM5', 'H100-SXM5-80GB');

@@ -1,5 +1,5 @@
 -- 096_runtime_efficiency.sql: how close each runtime comes to a GPU architecture's peaks (migration
--- 0005, table runtime_efficiency): a few factors per runtime and architecture family ('*': the rest),
+-- 0007, table runtime_efficiency): a few factors per runtime and architecture family ('*': the rest),
 -- calibrated on the published measurements of tests/data/perf_measurements.csv and the research of
 -- 2026-11-30 (/work/research/perf/efficiency_notes.md); docs/performance-model.md shows every estimate
 -- they give next to its measurement. Shares are basis points (8500 = 85%).
