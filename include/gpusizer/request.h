@@ -67,6 +67,8 @@ enum {
   XX(KV_PRECISION, "kv_precision", "FMT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)   \
   XX(CONTEXT, "context", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)               \
   XX(CONCURRENCY, "concurrency", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)       \
+  XX(INPUT_TOKENS, "input_tokens", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)     \
+  XX(OUTPUT_TOKENS, "output_tokens", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)   \
   XX(BATCH, "batch", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                   \
   XX(OPTIMIZER, "optimizer", "OPT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)         \
   XX(RECIPE, "recipe", "R", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
@@ -81,6 +83,7 @@ enum {
   XX(TP, "tp", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                         \
   XX(PP, "pp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
   XX(DP, "dp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
+  XX(GPUS, "gpus", "N", GSZ_SCOPE_SIZE, 0)                                                         \
   XX(RUNTIME, "runtime", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)            \
   XX(GPU_MEMORY_UTILIZATION, "gpu_memory_utilization", "F",                                        \
      GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
@@ -100,6 +103,15 @@ enum {
   XX(ALLOW_EOL, "allow_eol", NULL, GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_SWITCH)            \
   XX(MIN_HEADROOM, "min_headroom", "PCT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                    \
   XX(OUTLET_WATTS, "outlet_watts", "W", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                      \
+  XX(TOKENS_PER_SECOND, "tokens_per_second", "X", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)            \
+  XX(TTFT_MS, "ttft_ms", "MS", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                               \
+  XX(THROUGHPUT, "throughput", "X", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                          \
+  XX(TRAIN_TOKENS, "train_tokens", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)     \
+  XX(DEADLINE_DAYS, "deadline_days", "D", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                    \
+  XX(OBJECTIVE, "objective", "OBJ", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                          \
+  XX(YEARS, "years", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                    \
+  XX(POWER_PRICE, "power_price", "AMOUNT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                   \
+  XX(PUE, "pue", "X", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(TOP, "top", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(EXPLAIN, "explain", "SKU", GSZ_SCOPE_QUOTE, 0)                                                \
   XX(PRICING, "pricing", "FILE", GSZ_SCOPE_QUOTE, GSZ_FIELD_REPEATABLE)                            \
