@@ -181,6 +181,11 @@ typedef struct gsz_size_request {
    * architecture, or training). */
   const gsz_fit_check *fit;
   const gsz_kv_capacity *kv;
+  /* size on a GPU: the speed of the layout (tp x pp, dp replicas), or why
+   * there is none (perf_note; NULL with perf NULL: not asked for). */
+  const gsz_candidate_perf *perf;
+  const char *perf_note;
+  uint64_t train_tokens; /* training: the tokens perf's days are for */
 } gsz_size_request;
 
 typedef struct gsz_size_answer {
@@ -193,6 +198,8 @@ typedef struct gsz_size_answer {
   gsz_checkpoint *checkpoint;
   gsz_fit_check fit;
   gsz_kv_capacity kv;
+  gsz_candidate_perf perf;
+  char perf_note[GSZ_DIAG_MESSAGE_MAX];
 } gsz_size_answer;
 
 /* Size the request's model and workload at its layout (tp, pp, dp).

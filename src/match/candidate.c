@@ -342,18 +342,11 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       REJECT(MEMORY);
     }
   }
-  /* Speed: the estimate, and with service-level targets the fewest nodes
-   * and the replica layout that meet them (sla.c). */
-  gsz_layout layout = layout_for(r, per_node, tp, nodes);
-  if (!quick || r->training) {
-    if (!gsz__match_speed(r, c, per_node, tp, &nodes, max_nodes, &layout))
-      REJECT(SLA);
-  }
   c->nodes = nodes;
   c->total_gpus = (uint64_t)per_node * nodes;
-  c->layout = layout;
+  c->layout = layout_for(r, per_node, tp, nodes);
   c->zero = r->training ? gsz__match_workload_for(r, c->layout).zero : 0;
-  c->pp_in_node = !r->training && layout.dp == 1 && layout.tp < per_node;
+  c->pp_in_node = !r->training && tp < per_node;
   if (quick) {
     c->per_gpu_bytes = quick_share(r, c->total_gpus);
   } else {
@@ -369,6 +362,30 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       v->outside_bytes = e.outside_budget_bytes;
       v->outside_room_bytes = fit.outside_room_bytes;
       REJECT(MEMORY);
+    }
+  }
+  /* Speed: the estimate, and with service-level targets the fewest nodes
+   * and the replica layout that meet them (sla.c), among layouts that fit
+   * as the one above does. */
+  if (!quick || r->training) {
+    gsz_layout layout = c->layout;
+    uint32_t more = nodes;
+    if (!gsz__match_speed(r, c, per_node, tp, &more, max_nodes, &layout))
+      REJECT(SLA);
+    if (more != nodes || memcmp(&layout, &c->layout, sizeof layout) != 0) {
+      nodes = more;
+      c->nodes = nodes;
+      c->total_gpus = (uint64_t)per_node * nodes;
+      c->layout = layout;
+      c->zero = r->training ? gsz__match_workload_for(r, layout).zero : 0;
+      c->pp_in_node = !r->training && layout.dp == 1 && layout.tp < per_node;
+      if (quick) {
+        c->per_gpu_bytes = quick_share(r, c->total_gpus);
+      } else {
+        gsz_estimate e;
+        c->per_gpu_bytes = need_at(r, layout, &e);
+        c->recompute_full = e.recompute == GSZ_RECOMPUTE_FULL && gsz_workload_recompute_auto(r->w);
+      }
     }
   }
   /* headroom_bp is set only on the candidates a result shows

@@ -79,6 +79,7 @@ typedef struct run {
    * a 64-bit division per fitting candidate was a tenth of a quote. */
   uint64_t quick_share[QUICK_SHARE_CACHE];
   const gsz_efficiency *efficiency; /* the runtime on the GPU being evaluated (sla.c) */
+  char perf_why[120];               /* why the last speed estimate failed (sla.c) */
   gsz_err err;                      /* sticky: ENOMEM, EOVERFLOW */
 } run;
 

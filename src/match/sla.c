@@ -88,8 +88,10 @@ static bool estimate(run *r, gsz_candidate *c, gsz_layout l, bool cross, option 
   gsz_kv_capacity kv;
   if (gsz_memory_kv_capacity(&kv, r->m, &w, (gsz_layout){l.tp, l.pp, 1}, r->visible_bytes, NULL) !=
           GSZ_OK ||
-      !kv.fits || kv.tokens == 0)
+      !kv.fits || kv.tokens == 0) {
+    snprintf(r->perf_why, sizeof r->perf_why, "the KV cache has no room");
     return false;
+  }
   gsz_link net = gsz_perf_network_link();
   gsz_perf_input in = {
       .model = r->m,
@@ -105,8 +107,12 @@ static bool estimate(run *r, gsz_candidate *c, gsz_layout l, bool cross, option 
       .pp_link = cross ? &net : NULL,
       .efficiency = r->efficiency,
   };
-  if (gsz_perf_inference(&out->est, &in, NULL) != GSZ_OK)
+  gsz_diag diag;
+  diag.message[0] = '\0';
+  if (gsz_perf_inference(&out->est, &in, &diag) != GSZ_OK) {
+    snprintf(r->perf_why, sizeof r->perf_why, "%s", diag.message);
     return false;
+  }
   out->ok = true;
   out->layout = l;
   out->met_bp = inference_met(&r->o->sla, &out->est, &out->worst);
@@ -191,9 +197,9 @@ static void inference_miss(run *r, gsz_candidate *c, const option *o, uint32_t n
   else
     snprintf(what, sizeof what, "output %s tokens/s < " GSZ_FIELD("throughput") " %s",
              milli1(a, o->est.output_mtps), milli_exact(b, s->min_output_mtps));
-  snprintf(v->text, sizeof v->text, "%s on %u x %u x %s (%u x tp %u pp %u); bound %s", what, nodes,
-           c->gpus_per_node, c->gpu->sku, o->layout.dp, o->layout.tp, o->layout.pp,
-           gsz_bound_name(o->est.bound));
+  snprintf(v->text, sizeof v->text, "%s on %u x %u x %s (%u replica%s of tp %u, pp %u); bound %s",
+           what, nodes, c->gpus_per_node, c->gpu->sku, o->layout.dp, o->layout.dp == 1 ? "" : "s",
+           o->layout.tp, o->layout.pp, gsz_bound_name(o->est.bound));
 }
 
 /* Inference: the estimate at the memory layout, or with targets the
@@ -211,6 +217,7 @@ static bool inference_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_
       keep_inference(c, &o);
     return true;
   }
+  r->perf_why[0] = '\0';
   option at = best_replicas(r, c, per_node, tp0, *nodes);
   if (at.ok && at.met_bp == GSZ_BP_SCALE) {
     keep_inference(c, &at);
@@ -229,11 +236,9 @@ static bool inference_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_
     }
   }
   if (!top.ok) {
-    snprintf(c->verdict.text, sizeof c->verdict.text,
-             "no speed estimate for %s in runtime %s (no efficiency profile for %s, or no link "
-             "for tensor parallelism)",
-             c->gpu->sku, r->w->runtime->name,
-             c->gpu->architecture ? c->gpu->architecture : "its architecture");
+    snprintf(c->verdict.text, sizeof c->verdict.text, "no speed estimate on %u x %u x %s: %s",
+             top_nodes, c->gpus_per_node, c->gpu->sku,
+             r->perf_why[0] ? r->perf_why : "no layout fits its share of the requests");
     c->verdict.nodes = *nodes;
     return false;
   }

@@ -54,49 +54,6 @@ static const char *milli1(char buf[GSZ_FMT_MAX], uint64_t v) {
   return buf;
 }
 
-static const char *bound_words(gsz_bound b) {
-  switch (b) {
-  case GSZ_BOUND_MEMORY_BANDWIDTH:
-    return "reading the weights and the KV cache";
-  case GSZ_BOUND_COMPUTE:
-    return "the GPUs' arithmetic";
-  case GSZ_BOUND_KV_CAPACITY:
-    return "fewer requests fit the KV cache at once than asked for";
-  case GSZ_BOUND_INTERCONNECT:
-    return "the tensor-parallel all-reduces between GPUs";
-  }
-  return "?";
-}
-
-/* The performance line of a configuration (docs/performance-model.md). */
-static void performance_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload *w,
-                              const gsz_match_options *o) {
-  char x[GSZ_FMT_MAX], y[GSZ_FMT_MAX], z[GSZ_FMT_MAX];
-  const gsz_candidate_perf *p = &c->perf;
-  if (p->train_known) {
-    gsz__text_printf(b, "%s days for %s training tokens (%s tokens/s in all at %u.%02u%% MFU)",
-                     milli1(x, p->train.days_milli), gsz__fmt_group(y, o->sla.train_tokens),
-                     milli1(z, p->train.tokens_mps), p->train.mfu_bp / 100, p->train.mfu_bp % 100);
-    return;
-  }
-  const gsz_perf_estimate *e = &p->est;
-  gsz__text_printf(b,
-                   "%s tokens/s per user, %s output tokens/s in all, time to first token %llu ms "
-                   "at %llu concurrent (%llu input + %llu output tokens; %u replica%s of tensor "
-                   "parallel %u, pipeline %u); bound %s (%s)",
-                   milli1(x, e->user_mtps), milli1(y, e->output_mtps),
-                   (unsigned long long)e->ttft_ms, (unsigned long long)w->concurrency,
-                   (unsigned long long)w->input_tokens, (unsigned long long)w->output_tokens,
-                   p->replicas, p->replicas == 1 ? "" : "s", p->tp, p->pp, gsz_bound_name(e->bound),
-                   bound_words(e->bound));
-  if (e->batch_capped)
-    gsz__text_printf(b,
-                     "; only %llu of the %llu requests fit the KV cache at once, so the estimate "
-                     "uses the largest batch that fits (%llu per replica) and the rest queue",
-                     (unsigned long long)e->max_concurrency, (unsigned long long)w->concurrency,
-                     (unsigned long long)e->batch);
-}
-
 /* The cost line: capex, energy, TCO and per million output tokens. */
 static void cost_words(gsz__buf *b, const gsz_match_result *res, const gsz_candidate *c,
                        const gsz_match_options *o) {
@@ -591,7 +548,7 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     gsz__buf_putc(b, '\n');
     if (best->perf.known || best->perf.train_known) {
       gsz__text_printf(b, "%sperformance: ", bullet);
-      performance_words(b, best, w, req->options);
+      gsz__text_performance(b, &best->perf, w, req->options->sla.train_tokens);
       gsz__buf_putc(b, '\n');
     }
     gsz__text_printf(b, "%scost: ", bullet);
@@ -792,33 +749,7 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
     gsz__jb_append(jb, shortfall, gsz__json_text(c->server->sku));
   gsz__jb_put(jb, stock, "short", shortfall);
   gsz__jb_put(jb, o, "stock", stock);
-  const gsz_candidate_perf *p = &c->perf;
-  if (p->known || p->train_known) {
-    json_t *perf = json_object();
-    bool inf = p->known;
-    gsz__jb_put(jb, perf, "decode_tokens_per_s_per_user",
-                inf ? json_real((double)p->est.user_mtps / 1000.0) : json_null());
-    gsz__jb_put(jb, perf, "output_tokens_per_s",
-                inf ? json_real((double)p->est.output_mtps / 1000.0) : json_null());
-    gsz__jb_put(jb, perf, "ttft_ms", inf ? json_integer((json_int_t)p->est.ttft_ms) : json_null());
-    gsz__jb_put(jb, perf, "max_concurrency",
-                inf && p->est.max_concurrency ? json_integer((json_int_t)p->est.max_concurrency)
-                                              : json_null());
-    gsz__jb_put(jb, perf, "batch", inf ? json_integer((json_int_t)p->est.batch) : json_null());
-    gsz__jb_put(jb, perf, "batch_capped", inf ? json_boolean(p->est.batch_capped) : json_null());
-    gsz__jb_put(jb, perf, "replicas", json_integer(p->replicas));
-    gsz__jb_put(jb, perf, "tp", json_integer(p->tp));
-    gsz__jb_put(jb, perf, "pp", json_integer(p->pp));
-    gsz__jb_put(jb, perf, "bound",
-                inf ? gsz__json_text(gsz_bound_name(p->est.bound)) : json_null());
-    gsz__jb_put(jb, perf, "train_days",
-                p->train_known ? json_real((double)p->train.days_milli / 1000.0) : json_null());
-    gsz__jb_put(jb, perf, "train_tokens_per_s",
-                p->train_known ? json_real((double)p->train.tokens_mps / 1000.0) : json_null());
-    gsz__jb_put(jb, o, "performance", perf);
-  } else {
-    gsz__jb_put(jb, o, "performance", json_null());
-  }
+  gsz__jb_put(jb, o, "performance", gsz__json_performance(jb, &c->perf));
   if (!c->cost.overflow) {
     json_t *cost = json_object();
     gsz__jb_put(jb, cost, "capex_minor", json_integer(c->cost.capex_minor));

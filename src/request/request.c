@@ -372,9 +372,30 @@ gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req, const gsz
       (err = uint_field(&pp, req, GSZ_FIELD_PP, 1, 4096, 1, diag)) != GSZ_OK ||
       (err = uint_field(&dp, req, GSZ_FIELD_DP, 1, 1 << 20, 1, diag)) != GSZ_OK)
     goto fail;
+  if (req->value[GSZ_FIELD_GPUS] != NULL) {
+    uint64_t gpus;
+    if ((err = uint_field(&gpus, req, GSZ_FIELD_GPUS, 1, 1 << 20, 1, diag)) != GSZ_OK)
+      goto fail;
+    if (gpus % (tp * pp) != 0) {
+      err = field_error(diag, GSZ_EINVAL, GSZ_FIELD_GPUS,
+                        "%llu GPUs do not split into replicas of " GSZ_FIELD(
+                            "tp") " %llu x " GSZ_FIELD("pp") " %llu GPUs",
+                        (unsigned long long)gpus, (unsigned long long)tp, (unsigned long long)pp);
+      goto fail;
+    }
+    if (req->value[GSZ_FIELD_DP] != NULL && dp != gpus / (tp * pp)) {
+      err = field_error(diag, GSZ_EINVAL, GSZ_FIELD_GPUS,
+                        "%llu GPUs of " GSZ_FIELD("tp") " %llu x " GSZ_FIELD(
+                            "pp") " %llu make %llu replicas, not " GSZ_FIELD("dp") " %llu",
+                        (unsigned long long)gpus, (unsigned long long)tp, (unsigned long long)pp,
+                        (unsigned long long)(gpus / (tp * pp)), (unsigned long long)dp);
+      goto fail;
+    }
+    dp = gpus / (tp * pp);
+  }
   r->layout = (gsz_layout){(uint32_t)tp, (uint32_t)pp, (uint32_t)dp};
-  r->layout_given =
-      req->value[GSZ_FIELD_TP] || req->value[GSZ_FIELD_PP] || req->value[GSZ_FIELD_DP];
+  r->layout_given = req->value[GSZ_FIELD_TP] || req->value[GSZ_FIELD_PP] ||
+                    req->value[GSZ_FIELD_DP] || req->value[GSZ_FIELD_GPUS];
   if ((err = gsz_workload_check(w, &r->model, diag)) != GSZ_OK)
     goto fail;
   return GSZ_OK;
