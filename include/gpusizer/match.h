@@ -57,7 +57,7 @@ const char *gsz_stock_policy_name(gsz_stock_policy p);
 
 #define GSZ_MATCH_MAX_LIST 32
 
-/* Service-level targets (docs/performance-model.md, "Service levels"): a
+/* Service-level targets (docs/service-levels.md): a
  * candidate that fits memory but misses one is rejected with reason SLA.
  * Zero: no target. */
 typedef struct gsz_service_level {

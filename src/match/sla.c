@@ -3,8 +3,7 @@
  * the service-level check: a candidate that misses a target gets reason
  * SLA naming the target and the estimate. Only candidates that fit memory
  * come here, and only with full-method inference or training tokens, so
- * quick quotes do not pay for it. docs/performance-model.md, "Service
- * levels in the search". */
+ * quick quotes do not pay for it. docs/service-levels.md. */
 #include "gpusizer/catalog.h"
 #include "match/match_int.h"
 #include "sizing/memory_int.h"

@@ -333,10 +333,11 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
              c->cautions[i].code);
   gsz__table_str(t, K_CAUTIONS, codes, NULL);
   const gsz_candidate_perf *p = &c->perf;
-  char speed[96], x[GSZ_FMT_MAX], y[GSZ_FMT_MAX];
+  char speed[128], x[GSZ_FMT_MAX], y[GSZ_FMT_MAX];
   if (p->known) {
-    snprintf(speed, sizeof speed, "%s/user %s in all, %llu ms", milli1(x, p->est.user_mtps),
-             milli1(y, p->est.output_mtps), (unsigned long long)p->est.ttft_ms);
+    snprintf(speed, sizeof speed, "%s tok/s/user, %s tok/s, TTFT %llu ms, %s",
+             milli1(x, p->est.user_mtps), milli1(y, p->est.output_mtps),
+             (unsigned long long)p->est.ttft_ms, gsz_bound_name(p->est.bound));
     gsz__table_str(t, K_SPEED_H, speed, NULL);
     gsz__table_real(t, K_USER_TPS, (double)p->est.user_mtps / 1000.0, NULL);
     gsz__table_real(t, K_OUTPUT_TPS, (double)p->est.output_mtps / 1000.0, NULL);

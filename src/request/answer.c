@@ -111,7 +111,7 @@ gsz_err gsz_size(gsz_size_answer **out, const gsz_catalog_data *data, const gsz_
   if (req->value[GSZ_FIELD_TRAIN_TOKENS] != NULL) {
     if (a->workload.mode == GSZ_MODE_INFERENCE) {
       err = gsz__diag_set(diag, GSZ_EINVAL,
-                          "is for training (" GSZ_FIELD("mode") " train, lora or qlora)");
+                          "applies to training only (" GSZ_FIELD("mode") " train, lora or qlora)");
       gsz__diag_field(diag, gsz__field_name(GSZ_FIELD_TRAIN_TOKENS));
       goto fail;
     }

@@ -577,12 +577,12 @@ static gsz_err service_level(gsz_match_options *o, const gsz_request *req, const
   for (size_t i = 0; i < GSZ_ARRAY_LEN(inference_only); i++)
     if (training && req->value[inference_only[i]] != NULL)
       return field_error(diag, GSZ_EINVAL, inference_only[i],
-                         "is an inference target; for training give " GSZ_FIELD(
+                         "applies to inference only; for training give " GSZ_FIELD(
                              "train_tokens") " and " GSZ_FIELD("deadline_days"));
   for (size_t i = 0; i < GSZ_ARRAY_LEN(training_only); i++)
     if (!training && req->value[training_only[i]] != NULL)
       return field_error(diag, GSZ_EINVAL, training_only[i],
-                         "is for training (" GSZ_FIELD("mode") " train, lora or qlora)");
+                         "applies to training only (" GSZ_FIELD("mode") " train, lora or qlora)");
   const int64_t huge = (int64_t)1 << 50;
   if (req->value[GSZ_FIELD_TOKENS_PER_SECOND] != NULL) {
     if ((err = positive_fixed(&v, req, GSZ_FIELD_TOKENS_PER_SECOND, 3, 1, huge,
