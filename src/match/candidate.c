@@ -369,8 +369,12 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
    * as the one above does. */
   if (!quick || r->training) {
     gsz_layout layout = c->layout;
-    uint32_t more = nodes;
-    if (!gsz__match_speed(r, c, per_node, tp, &more, max_nodes, &layout))
+    uint32_t more = nodes, most = max_nodes;
+    /* More nodes for speed only within --max-gpus. */
+    if (r->o->max_gpus != 0 && (uint64_t)most * per_node > r->o->max_gpus)
+      most = (uint32_t)(r->o->max_gpus / per_node) > nodes ? (uint32_t)(r->o->max_gpus / per_node)
+                                                           : nodes;
+    if (!gsz__match_speed(r, c, per_node, tp, &more, most, &layout))
       REJECT(SLA);
     if (more != nodes || memcmp(&layout, &c->layout, sizeof layout) != 0) {
       nodes = more;

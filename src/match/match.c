@@ -420,6 +420,7 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
 
 done:
   gsz__free(r.top);
+  gsz__free(r.memo);
   gsz__free(r.pool);
   gsz__free(r.server_out);
   gsz__free(r.explained.items);

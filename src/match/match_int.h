@@ -40,6 +40,27 @@ typedef struct gpu_state {
 
 enum { QUICK_SHARE_CACHE = 257 };
 
+/* The best replica layout of one GPU count (sla.c): what it serves and
+ * how near the targets it comes (10000: all met; worst: the target
+ * missed most, 1 user speed, 2 TTFT, 3 throughput). */
+typedef struct speed_option {
+  bool ok;
+  gsz_layout layout;
+  gsz_perf_estimate est;
+  uint32_t met_bp;
+  int worst;
+} speed_option;
+
+/* The speed of per_node x nodes GPUs depends on the GPU, not the server:
+ * one GPU's results are kept while its servers are evaluated. */
+#define SPEED_MEMO 64
+typedef struct speed_memo {
+  uint32_t per_node, nodes;
+  bool targets;
+  speed_option best;
+  char why[120];
+} speed_memo;
+
 typedef struct run {
   const gsz_catalog_data *d;
   const gsz_model_ref *m;
@@ -80,7 +101,10 @@ typedef struct run {
   uint64_t quick_share[QUICK_SHARE_CACHE];
   const gsz_efficiency *efficiency; /* the runtime on the GPU being evaluated (sla.c) */
   char perf_why[120];               /* why the last speed estimate failed (sla.c) */
-  gsz_err err;                      /* sticky: ENOMEM, EOVERFLOW */
+  const gsz_gpu *memo_gpu;          /* whose speeds memo holds */
+  size_t n_memo;
+  speed_memo *memo; /* SPEED_MEMO entries, allocated when first needed; NULL: none */
+  gsz_err err;      /* sticky: ENOMEM, EOVERFLOW */
 } run;
 
 /* Copy a candidate without the unused lines of its bill and price (most

@@ -70,13 +70,7 @@ static uint32_t inference_met(const gsz_service_level *s, const gsz_perf_estimat
 
 /* --- Inference: one replica layout ---------------------------------------- */
 
-typedef struct option {
-  bool ok;
-  gsz_layout layout; /* tp, pp of a replica; dp replicas */
-  gsz_perf_estimate est;
-  uint32_t met_bp;
-  int worst;
-} option;
+typedef speed_option option;
 
 /* Estimate layout l (replicas across nodes when cross); false when it does
  * not fit memory with its share of the requests or cannot be timed. */
@@ -141,8 +135,8 @@ static bool better(const option *a, const option *b) {
 /* The best replica layout of nodes x per_node GPUs: replicas inside a
  * node (tp x pp dividing it, tp splitting the heads), or spanning k nodes
  * (the node's own layout, k nodes of pipeline stages). */
-static option best_replicas(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp0,
-                            uint32_t nodes) {
+static option search_replicas(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp0,
+                              uint32_t nodes) {
   option best;
   memset(&best, 0, sizeof best);
   uint32_t layers = r->m->arch->num_hidden_layers;
@@ -169,6 +163,54 @@ static option best_replicas(run *r, gsz_candidate *c, uint32_t per_node, uint32_
       best = o;
   }
   return best;
+}
+
+/* The memo entry of (per_node, nodes, targets) for the GPU being
+ * evaluated; NULL when it is not there (*slot: where to put it, or NULL
+ * when the memo is full). */
+static speed_memo *memo_find(run *r, const gsz_gpu *g, uint32_t per_node, uint32_t nodes,
+                             bool targets, speed_memo **slot) {
+  *slot = NULL;
+  if (r->memo == NULL && (r->memo = gsz__malloc(SPEED_MEMO * sizeof *r->memo)) == NULL)
+    return NULL; /* no memo: estimate every time */
+  if (r->memo_gpu != g) {
+    r->memo_gpu = g;
+    r->n_memo = 0;
+  }
+  for (size_t i = 0; i < r->n_memo; i++) {
+    speed_memo *m = &r->memo[i];
+    if (m->per_node == per_node && m->nodes == nodes && m->targets == targets)
+      return m;
+  }
+  *slot = r->n_memo < SPEED_MEMO ? &r->memo[r->n_memo] : NULL;
+  return NULL;
+}
+
+static void memo_keep(run *r, speed_memo *slot, uint32_t per_node, uint32_t nodes, bool targets,
+                      const option *o) {
+  if (slot == NULL)
+    return;
+  slot->per_node = per_node;
+  slot->nodes = nodes;
+  slot->targets = targets;
+  slot->best = *o;
+  memcpy(slot->why, r->perf_why, sizeof slot->why);
+  r->n_memo++;
+}
+
+/* search_replicas, once per GPU count of a GPU (the server does not
+ * change the speed). */
+static option best_replicas(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp0,
+                            uint32_t nodes) {
+  speed_memo *slot = NULL, *m = memo_find(r, c->gpu, per_node, nodes, true, &slot);
+  if (m != NULL) {
+    if (!m->best.ok)
+      memcpy(r->perf_why, m->why, sizeof r->perf_why);
+    return m->best;
+  }
+  option o = search_replicas(r, c, per_node, tp0, nodes);
+  memo_keep(r, slot, per_node, nodes, true, &o);
+  return o;
 }
 
 static void keep_inference(gsz_candidate *c, const option *o) {
@@ -209,10 +251,17 @@ static bool inference_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_
                             uint32_t *nodes, uint32_t max_nodes, gsz_layout *layout) {
   bool targets = gsz_service_level_any(&r->o->sla);
   if (!targets) {
+    speed_memo *slot = NULL, *m = memo_find(r, c->gpu, per_node, *nodes, false, &slot);
     option o;
-    memset(&o, 0, sizeof o);
-    bool cross = layout->pp > per_node / tp0;
-    if (estimate(r, c, *layout, cross, &o))
+    if (m != NULL) {
+      o = m->best;
+    } else {
+      memset(&o, 0, sizeof o);
+      bool cross = layout->pp > per_node / tp0;
+      estimate(r, c, *layout, cross, &o);
+      memo_keep(r, slot, per_node, *nodes, false, &o);
+    }
+    if (o.ok)
       keep_inference(c, &o);
     return true;
   }
