@@ -254,9 +254,13 @@ void gsz__text_gpu(gsz__buf *b, const gsz_size_request *req, const gsz_estimate 
                    gsz__fmt_group(n, req->workload->context),
                    (unsigned long long)(kv->max_concurrency_x100 / 100),
                    (unsigned long long)(kv->max_concurrency_x100 % 100));
-  gsz__text_printf(b, "%slongest context at %s concurrent sequence%s: %s tokens\n", bullet,
-                   gsz__fmt_group(n, req->workload->concurrency),
-                   req->workload->concurrency == 1 ? "" : "s", gsz__fmt_group(m, kv->max_context));
+  /* Replicas share the requests: each holds its share. */
+  uint32_t replicas =
+      e->layout.dp > 1 && req->workload->mode == GSZ_MODE_INFERENCE ? e->layout.dp : 1;
+  uint64_t share = (req->workload->concurrency + replicas - 1) / replicas;
+  gsz__text_printf(b, "%slongest context at %s concurrent sequence%s%s: %s tokens\n", bullet,
+                   gsz__fmt_group(n, share), share == 1 ? "" : "s",
+                   replicas > 1 ? " per replica" : "", gsz__fmt_group(m, kv->max_context));
 }
 
 /* --- Text ---------------------------------------------------------------- */

@@ -201,6 +201,8 @@ gsz_err gsz_quote(gsz_quote_answer **out, const gsz_catalog_data *data, const gs
     a->request.size.fit = &a->fit;
     if (a->model.arch != NULL && a->workload.mode == GSZ_MODE_INFERENCE) {
       gsz_workload on_gpu = a->workload;
+      if (res->best.layout.dp > 1) /* replicas share the requests */
+        on_gpu.concurrency = (on_gpu.concurrency + res->best.layout.dp - 1) / res->best.layout.dp;
       if ((err = gsz_memory_kv_capacity(&a->kv, &a->model, &on_gpu, res->best.layout, visible,
                                         diag)) != GSZ_OK)
         goto fail;
