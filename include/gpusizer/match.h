@@ -260,6 +260,7 @@ typedef struct gsz_candidate_perf {
 /* What it costs to own (docs/cost.md): money in minor units of the quote
  * currency, energy in Wh. */
 typedef struct gsz_candidate_cost {
+  bool known;          /* computed (every candidate a result shows) */
   int64_t capex_minor; /* the total price */
   uint64_t energy_wh;  /* over the years, PUE and utilisation included */
   int64_t energy_minor;
@@ -290,11 +291,11 @@ typedef struct gsz_candidate {
   gsz_support kv_format_support; /* of the KV-cache format */
   uint32_t nics_per_node;        /* scale-out NICs per node (0: one node) */
   gsz_stock_status stock;
-  gsz_candidate_perf perf;
-  gsz_candidate_cost cost;
   /* explain only: the verdict */
   bool fits;
   gsz_reason verdict;
+  gsz_candidate_perf perf; /* set by the matcher (not cleared with the rest: flags say) */
+  gsz_candidate_cost cost;
   gsz_bom bom;         /* what the configuration is made of (set once it is priced) */
   unsigned n_cautions; /* set on the candidates a result shows */
   gsz_caution cautions[GSZ_MATCH_MAX_CAUTIONS];

@@ -207,6 +207,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   memset(c, 0, offsetof(gsz_candidate, verdict));
   memset(&c->verdict, 0, offsetof(gsz_reason, text));
   c->verdict.text[0] = '\0';
+  c->perf.known = c->perf.train_known = false;
+  c->cost.known = false;
   c->bom.n_lines = 0;
   c->n_cautions = 0;
   c->price.n_lines = 0;
@@ -434,7 +436,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       REJECT(OVERFLOW);
     REJECT(NO_PRICE);
   }
-  gsz__match_cost(r, c);
+  if (r->o->cost.objective != GSZ_OBJECTIVE_PRICE) /* the ranking needs it */
+    gsz__match_cost(r, c);
   if (r->o->has_budget && c->price.total_minor > r->o->budget_minor) {
     v->nodes = nodes;
     v->price_minor = c->price.total_minor;

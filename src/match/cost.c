@@ -21,6 +21,7 @@ void gsz__match_cost(const run *r, gsz_candidate *c) {
   const gsz_cost_options *o = &r->o->cost;
   gsz_candidate_cost *k = &c->cost;
   memset(k, 0, sizeof *k);
+  k->known = true;
   k->capex_minor = c->price.total_minor;
   uint32_t years = o->years ? o->years : 3;
   uint32_t pue = o->pue_centi ? o->pue_centi : 130;

@@ -291,6 +291,8 @@ static gsz_err add_lines(run *r, gsz_candidate *c) {
       c->fits || c->verdict.code == GSZ_REASON_BUDGET || c->verdict.code == GSZ_REASON_STOCK;
   if (!priced)
     return GSZ_OK;
+  if (!c->cost.known)
+    gsz__match_cost(r, c); /* ranking by price did not need it */
   gsz_diag pd;
   gsz_err err = r->p->price(r->p->ctx, &c->bom, true, &c->price, &pd);
   if (err == GSZ_ENOMEM)
