@@ -73,9 +73,10 @@ static uint32_t inference_met(const gsz_service_level *s, const gsz_perf_estimat
 typedef speed_option option;
 
 /* Estimate layout l (replicas across nodes when cross); false when it does
- * not fit memory with its share of the requests or cannot be timed. */
-static bool estimate(run *r, gsz_candidate *c, gsz_layout l, bool cross, option *out) {
-  if (!gsz__match_layout_fits(r, l))
+ * not fit memory with its share of the requests (fits: known to fit) or
+ * cannot be timed. */
+static bool estimate(run *r, gsz_candidate *c, gsz_layout l, bool cross, bool fits, option *out) {
+  if (!fits && !gsz__match_layout_fits(r, l))
     return false;
   gsz_workload w = gsz__match_workload_for(r, l);
   gsz_kv_capacity kv;
@@ -140,18 +141,29 @@ static option search_replicas(run *r, gsz_candidate *c, uint32_t per_node, uint3
   option best;
   memset(&best, 0, sizeof best);
   uint32_t layers = r->m->arch->num_hidden_layers;
-  for (uint32_t tp = per_node; tp >= 1; tp--) {
-    if (per_node % tp != 0 || !gsz_layout_tp_ok(r->m, tp, NULL))
+  /* Replica sizes from the largest down: a smaller replica holds more of
+   * the weights per GPU and the same KV cache per GPU (its share of the
+   * requests is smaller in proportion), so once no layout of a size fits
+   * memory, no smaller one does. */
+  for (uint32_t g = per_node; g >= 1; g--) {
+    if (per_node % g != 0)
       continue;
-    for (uint32_t pp = 1; tp * pp <= per_node && pp <= layers; pp++) {
-      if (per_node % (tp * pp) != 0)
+    bool any_fit = false;
+    for (uint32_t tp = g; tp >= 1; tp--) {
+      uint32_t pp = g / tp;
+      if (g % tp != 0 || pp > layers || !gsz_layout_tp_ok(r->m, tp, NULL))
         continue;
+      gsz_layout l = {tp, pp, per_node / g * nodes};
+      if (!gsz__match_layout_fits(r, l))
+        continue;
+      any_fit = true;
       option o;
       memset(&o, 0, sizeof o);
-      if (estimate(r, c, (gsz_layout){tp, pp, per_node / (tp * pp) * nodes}, false, &o) &&
-          better(&o, &best))
+      if (estimate(r, c, l, false, true, &o) && better(&o, &best))
         best = o;
     }
+    if (!any_fit)
+      break;
   }
   for (uint32_t k = 2; k <= nodes; k++) {
     uint32_t pp = per_node / tp0 * k;
@@ -159,7 +171,7 @@ static option search_replicas(run *r, gsz_candidate *c, uint32_t per_node, uint3
       continue;
     option o;
     memset(&o, 0, sizeof o);
-    if (estimate(r, c, (gsz_layout){tp0, pp, nodes / k}, true, &o) && better(&o, &best))
+    if (estimate(r, c, (gsz_layout){tp0, pp, nodes / k}, true, false, &o) && better(&o, &best))
       best = o;
   }
   return best;
@@ -258,7 +270,7 @@ static bool inference_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_
     } else {
       memset(&o, 0, sizeof o);
       bool cross = layout->pp > per_node / tp0;
-      estimate(r, c, *layout, cross, &o);
+      estimate(r, c, *layout, cross, true, &o); /* the memory check passed */
       memo_keep(r, slot, per_node, *nodes, false, &o);
     }
     if (o.ok)
