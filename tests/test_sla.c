@@ -139,6 +139,36 @@ static void test_training_quote_meets_the_deadline(void **state) {
   tu_result_free(&r);
 }
 
+/* An aggregate target: the GPUs split into data-parallel replicas. */
+static void test_throughput_target_uses_replicas(void **state) {
+  (void)state;
+  tu_result r;
+  RUN(&r, "quote", "--model", "llama-3-70b", "--precision", "fp8", "--concurrency", "256",
+      "--input-tokens", "2000", "--output-tokens", "500", "--throughput", "8000", "--gpu",
+      "H200-NVL-141GB", "--top", "1", "--format", "json");
+  expect(&r, 0, NULL, NULL);
+  json_t *doc = json_loads(r.out, 0, NULL);
+  assert_non_null(doc);
+  json_t *best = get(doc, "best");
+  json_t *perf = get(best, "performance");
+  assert_true(json_number_value(get(perf, "output_tokens_per_s")) >= 8000.0);
+  assert_true(json_integer_value(get(perf, "replicas")) > 1);
+  assert_int_equal(json_integer_value(get(get(best, "layout"), "dp")),
+                   json_integer_value(get(perf, "replicas")));
+  json_decref(doc);
+  tu_result_free(&r);
+  RUN(&r, "quote", "--model", "llama-3-70b", "--precision", "fp8", "--concurrency", "256",
+      "--input-tokens", "2000", "--output-tokens", "500", "--throughput", "8000", "--gpu",
+      "H200-NVL-141GB", "--top", "1");
+  expect(&r, 0, "replicas, each tensor parallel ", NULL);
+  tu_result_free(&r);
+  RUN(&r, "quote", "--model", "llama-3-70b", "--precision", "fp8", "--concurrency", "256",
+      "--input-tokens", "2000", "--output-tokens", "500", "--throughput", "80000", "--gpu",
+      "H200-NVL-141GB");
+  expect(&r, 1, "tokens/s < --throughput 80000 on 8 x 8 x H200-NVL-141GB (", NULL);
+  tu_result_free(&r);
+}
+
 /* The rejection names the target, the estimate, the configuration tried
  * and the bound. */
 static void test_sla_rejection_words(void **state) {
@@ -472,6 +502,7 @@ int main(void) {
       cmocka_unit_test(test_inference_quote_meets_both_targets_and_names_the_bound),
       cmocka_unit_test(test_training_quote_meets_the_deadline),
       cmocka_unit_test(test_sla_rejection_words),
+      cmocka_unit_test(test_throughput_target_uses_replicas),
       cmocka_unit_test(test_no_target_changes_nothing_but_adds_the_estimate),
       cmocka_unit_test(test_objective_tco_changes_the_ranking),
       cmocka_unit_test(test_objective_through_the_cli),
