@@ -49,7 +49,8 @@ static void layout_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload
 
 /* "12.3" from milli-units: one decimal, truncated. */
 static const char *milli1(char buf[GSZ_FMT_MAX], uint64_t v) {
-  snprintf(buf, GSZ_FMT_MAX, "%llu.%llu", (unsigned long long)(v / 1000),
+  char whole[GSZ_FMT_MAX];
+  snprintf(buf, GSZ_FMT_MAX, "%s.%llu", gsz__fmt_group(whole, v / 1000),
            (unsigned long long)(v % 1000 / 100));
   return buf;
 }

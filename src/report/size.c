@@ -429,7 +429,8 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
 
 /* "12.3" from milli-units: one decimal, truncated. */
 static const char *perf_milli1(char buf[GSZ_FMT_MAX], uint64_t v) {
-  snprintf(buf, GSZ_FMT_MAX, "%llu.%llu", (unsigned long long)(v / 1000),
+  char whole[GSZ_FMT_MAX];
+  snprintf(buf, GSZ_FMT_MAX, "%s.%llu", gsz__fmt_group(whole, v / 1000),
            (unsigned long long)(v % 1000 / 100));
   return buf;
 }
