@@ -260,6 +260,7 @@ _gpusizer() {
             --recipe) _gpusizer_add_words "$cur" 'mixed fp32 bf16' ;;
             --recompute) _gpusizer_add_words "$cur" 'none selective full' ;;
             --stock) _gpusizer_add_words "$cur" 'any prefer only' ;;
+            --objective) _gpusizer_add_words "$cur" 'price tco cost-per-token' ;;
             --flash-attention) _gpusizer_add_words "$cur" 'on off' ;;
             --zero) _gpusizer_add_words "$cur" '0 1 2 3' ;;
             --form-factor) _gpusizer_add_names "$cur" $'SXM\nOAM\nPCIe' ;;

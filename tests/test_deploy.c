@@ -413,10 +413,21 @@ static void test_cautions_reach_every_format(void **state) {
   assert_true(res->found);
   gsz_overlay *ov = NULL;
   assert_int_equal(gsz_overlay_load(&ov, NULL, 0, &f.data, NULL, NULL), GSZ_OK);
-  gsz_quote_request q = {
-      {&f.model, "params", NULL, &f.w, {1, 1, 1}, NULL, &tu_flag_words, NULL, NULL, NULL},
-      &f.o,
-      ov};
+  gsz_quote_request q = {{&f.model,
+                          "params",
+                          NULL,
+                          &f.w,
+                          {1, 1, 1},
+                          NULL,
+                          &tu_flag_words,
+                          NULL,
+                          NULL,
+                          NULL,
+                          NULL,
+                          NULL,
+                          0},
+                         &f.o,
+                         ov};
   static const char *const codes[] = {"LIQUID_COOLING", "UNVERIFIED", "SAMPLE_STOCK",
                                       "FACILITY_WATER"};
   static const gsz_output_format formats[] = {GSZ_OUTPUT_TABLE, GSZ_OUTPUT_MARKDOWN};

@@ -315,10 +315,21 @@ static void same_text(char **expected, const char *text) {
 static gsz_err render_quote(gsz_diag *diag) {
   static const gsz_output_format formats[] = {GSZ_OUTPUT_TABLE, GSZ_OUTPUT_JSON, GSZ_OUTPUT_CSV,
                                               GSZ_OUTPUT_MARKDOWN};
-  gsz_quote_request req = {
-      {&model70, "catalog", NULL, &workload, {1, 1, 1}, NULL, &tu_flag_words, NULL, NULL, NULL},
-      &quote_options,
-      quote_overlay};
+  gsz_quote_request req = {{&model70,
+                            "catalog",
+                            NULL,
+                            &workload,
+                            {1, 1, 1},
+                            NULL,
+                            &tu_flag_words,
+                            NULL,
+                            NULL,
+                            NULL,
+                            NULL,
+                            NULL,
+                            0},
+                           &quote_options,
+                           quote_overlay};
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
     char *text = NULL;
     gsz_err err = gsz_report_quote(&text, NULL, &req, quote_result, formats[i], diag);

@@ -322,7 +322,10 @@ static void test_every_human_output_is_terminal_safe(void **state) {
                            &tu_flag_words,
                            NULL,
                            NULL,
-                           NULL};
+                           NULL,
+                           NULL,
+                           NULL,
+                           0};
   gsz_quote_request qreq = {sreq, &q.options, q.overlay};
   gsz_batch_result rows[2] = {{.id = EVIL, .status = GSZ_BATCH_ERROR, .error = EVIL},
                               {.id = "ok",
@@ -421,10 +424,21 @@ static void test_csv_of_a_poisoned_listing_and_quote(void **state) {
   gsz_free(csv);
   poisoned_quote q;
   quote_setup(&q, NULL);
-  gsz_quote_request qreq = {
-      {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL, &tu_flag_words, NULL, NULL, NULL},
-      &q.options,
-      q.overlay};
+  gsz_quote_request qreq = {{&q.model,
+                             "catalog",
+                             NULL,
+                             &q.workload,
+                             {1, 1, 1},
+                             NULL,
+                             &tu_flag_words,
+                             NULL,
+                             NULL,
+                             NULL,
+                             NULL,
+                             NULL,
+                             0},
+                            &q.options,
+                            q.overlay};
   assert_int_equal(gsz_report_quote(&csv, NULL, &qreq, q.result, GSZ_OUTPUT_CSV, NULL), GSZ_OK);
   assert_true(tu_contains(csv, ",\"pricing overlay o\x1b[2Jv.yaml")); /* data, exact */
   gsz_free(csv);
@@ -464,8 +478,8 @@ static void test_counts_beyond_int64_are_refused_in_every_format(void **state) {
   quote_setup(&q, NULL);
   gsz_estimate big = q.estimate;
   big.component[GSZ_COMP_WEIGHTS] = 10000000000000000000ull; /* 1e19 > 2^63 - 1 */
-  gsz_size_request sreq = {&q.model, "catalog",      NULL, &q.workload, {1, 1, 1},
-                           NULL,     &tu_flag_words, NULL, NULL,        NULL};
+  gsz_size_request sreq = {&q.model, "catalog", NULL, &q.workload, {1, 1, 1}, NULL, &tu_flag_words,
+                           NULL,     NULL,      NULL, NULL,        NULL,      0};
   gsz_quote_request qreq = {sreq, &q.options, q.overlay};
   q.result->best_estimate = big;
   for (size_t f = 0; f < sizeof all / sizeof all[0]; f++) {

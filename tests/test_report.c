@@ -139,7 +139,8 @@ static void test_size_json_has_the_documented_shape(void **state) {
   gsz_layout l = {1, 1, 1};
   gsz_estimate e;
   assert_int_equal(gsz_memory_estimate(&e, &m, &w, l, NULL), GSZ_OK);
-  gsz_size_request req = {&m, "catalog", NULL, &w, l, NULL, &tu_flag_words, NULL, NULL, NULL};
+  gsz_size_request req = {&m,   "catalog", NULL, &w,   l,    NULL, &tu_flag_words,
+                          NULL, NULL,      NULL, NULL, NULL, 0};
   char *text = NULL;
   assert_int_equal(gsz_report_size(&text, NULL, &req, &e, GSZ_OUTPUT_JSON, NULL), GSZ_OK);
   json_t *doc = json_loads(text, 0, NULL);

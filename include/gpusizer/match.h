@@ -33,6 +33,7 @@
 
 #include "gpusizer/error.h"
 #include "gpusizer/memory.h"
+#include "gpusizer/perf.h"
 #include "gpusizer/pricing.h"
 #include "gpusizer/records.h"
 
@@ -55,6 +56,40 @@ gsz_err gsz_stock_policy_parse(gsz_stock_policy *out, const char *s, gsz_diag *d
 const char *gsz_stock_policy_name(gsz_stock_policy p);
 
 #define GSZ_MATCH_MAX_LIST 32
+
+/* Service-level targets (docs/service-levels.md): a
+ * candidate that fits memory but misses one is rejected with reason SLA.
+ * Zero: no target. */
+typedef struct gsz_service_level {
+  uint64_t min_user_mtps;       /* inference: each user's decode speed, milli-tokens/s, at least */
+  uint64_t max_ttft_ms;         /* inference: time to first token at the concurrency, at most */
+  uint64_t min_output_mtps;     /* inference: output tokens/s of the whole configuration */
+  uint64_t train_tokens;        /* training: tokens to train on (gives days) */
+  uint64_t deadline_days_milli; /* training: days x 1000 the run may take, at most */
+} gsz_service_level;
+
+/* Whether any target is set (train_tokens alone is not a target). */
+bool gsz_service_level_any(const gsz_service_level *sla);
+
+/* What the ranking minimises (docs/cost.md). */
+typedef enum gsz_objective {
+  GSZ_OBJECTIVE_PRICE,         /* the total price (capital expense), as priced */
+  GSZ_OBJECTIVE_TCO,           /* price + energy over the years */
+  GSZ_OBJECTIVE_COST_PER_TOKEN /* TCO per million output tokens at the estimated throughput */
+} gsz_objective;
+
+gsz_err gsz_objective_parse(gsz_objective *out, const char *s, gsz_diag *diag);
+const char *gsz_objective_name(gsz_objective o);
+
+/* The cost of ownership's inputs (docs/cost.md). */
+typedef struct gsz_cost_options {
+  gsz_objective objective;
+  uint32_t years;            /* default 3 */
+  int64_t power_price_milli; /* per kWh, thousandths of a minor unit (0.15 USD: 15000) */
+  bool power_price_given;    /* else the default, 0.15 in the quote currency */
+  uint32_t pue_centi;        /* power usage effectiveness x 100 (default 130) */
+  uint32_t utilisation_bp;   /* the share of the configuration's power drawn on average */
+} gsz_cost_options;
 
 typedef struct gsz_match_options {
   uint32_t max_nodes; /* default 8 */
@@ -87,6 +122,8 @@ typedef struct gsz_match_options {
   bool zero_given;        /* training: use workload.zero as given, else ZeRO-3 on >1 GPU */
   uint32_t train_tp;      /* training: tensor-parallel degree inside a node (default 1) */
   const gsz_gpu *explain; /* record every candidate of this GPU */
+  gsz_service_level sla;  /* targets; the speed inputs are the workload's */
+  gsz_cost_options cost;
 } gsz_match_options;
 
 void gsz_match_options_init(gsz_match_options *opts);
@@ -143,7 +180,8 @@ void gsz_bom_configuration(gsz_bom *out, const gsz_catalog_data *data, const gsz
   XX(NETWORK, "its nodes cannot be networked as a cluster")                                        \
   XX(FORMAT, "the GPU does not run the number format in this runtime")                             \
   XX(HEADROOM, "it fits with less headroom than the estimate's own margin")                        \
-  XX(EOL, "end of sale (not quoted new unless allowed)")
+  XX(EOL, "end of sale (not quoted new unless allowed)")                                           \
+  XX(SLA, "it fits, but misses a service-level target")
 
 typedef enum gsz_reason_code {
 #define GSZ_REASON_ENUM(name, text) GSZ_REASON_##name,
@@ -155,7 +193,7 @@ typedef enum gsz_reason_code {
 const char *gsz_reason_name(gsz_reason_code code); /* "MEMORY" */
 const char *gsz_reason_text(gsz_reason_code code); /* the sentence above */
 
-#define GSZ_REASON_TEXT_MAX 160
+#define GSZ_REASON_TEXT_MAX 200
 
 /* Why a candidate or a GPU lost, as data; report.h turns it into words
  * (gsz_reason_describe). Which fields are set depends on the code. */
@@ -181,8 +219,9 @@ typedef struct gsz_reason {
   int64_t limit_minor;                /* BUDGET: the budget; PRICE: how much more than the best */
   uint64_t gpus_short, servers_short; /* STOCK */
   int64_t gpus_available, servers_available;
+  uint32_t sla_met_bp;            /* SLA: how much of the target the estimate reached */
   char text[GSZ_REASON_TEXT_MAX]; /* NO_PRICE: the pricer's words; TP_DIVISIBILITY, NETWORK,
-                                     FORMAT, EOL: why; EXCLUDED: the request field */
+                                     FORMAT, EOL, SLA: why; EXCLUDED: the request field */
 } gsz_reason;
 
 /* Stock against a bill of materials: every item of it that the catalog
@@ -205,6 +244,31 @@ typedef struct gsz_caution {
   const char *code; /* static: "LIQUID_COOLING", "WEIGHT_ONLY", ... or a catalog caveat's code */
   char text[GSZ_CAUTION_TEXT_MAX];
 } gsz_caution;
+
+/* How fast a candidate serves or trains (perf.h), when it could be
+ * estimated: inference needs the model's architecture, a runtime
+ * efficiency row for the GPU's architecture and, beyond one GPU, its link;
+ * training needs train_tokens. */
+typedef struct gsz_candidate_perf {
+  bool known;            /* inference: est holds the estimate */
+  bool train_known;      /* training: train holds the estimate */
+  gsz_perf_estimate est; /* of the whole configuration (every replica) */
+  gsz_train_estimate train;
+  uint32_t replicas, tp, pp; /* the replica layout the estimate is of */
+} gsz_candidate_perf;
+
+/* What it costs to own (docs/cost.md): money in minor units of the quote
+ * currency, energy in Wh. */
+typedef struct gsz_candidate_cost {
+  bool known;          /* computed (every candidate a result shows) */
+  int64_t capex_minor; /* the total price */
+  uint64_t energy_wh;  /* over the years, PUE and utilisation included */
+  int64_t energy_minor;
+  int64_t tco_minor;         /* capex + energy */
+  bool has_per_million;      /* an output throughput is known */
+  int64_t per_million_minor; /* TCO / million output tokens over the years */
+  bool overflow;             /* a figure did not fit 64 bits: ranked last */
+} gsz_candidate_cost;
 
 typedef struct gsz_candidate {
   const gsz_gpu *gpu;
@@ -230,6 +294,8 @@ typedef struct gsz_candidate {
   /* explain only: the verdict */
   bool fits;
   gsz_reason verdict;
+  gsz_candidate_perf perf; /* set by the matcher (not cleared with the rest: flags say) */
+  gsz_candidate_cost cost;
   gsz_bom bom;         /* what the configuration is made of (set once it is priced) */
   unsigned n_cautions; /* set on the candidates a result shows */
   gsz_caution cautions[GSZ_MATCH_MAX_CAUTIONS];

@@ -164,6 +164,10 @@ typedef struct gsz_workload {
   /* Weights read from a checkpoint's files (checkpoint.h); NULL: from the
    * architecture (or count) and weight_format. Borrowed. */
   const gsz_checkpoint *checkpoint;
+  /* Inference speed (perf.h): prompt and generated tokens per request;
+   * the request fills both (context = input + output unless given). 0:
+   * not known, no speed estimate. The memory estimate does not read them. */
+  uint64_t input_tokens, output_tokens;
 } gsz_workload;
 
 typedef struct gsz_layout {

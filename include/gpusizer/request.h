@@ -67,6 +67,8 @@ enum {
   XX(KV_PRECISION, "kv_precision", "FMT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)   \
   XX(CONTEXT, "context", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)               \
   XX(CONCURRENCY, "concurrency", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)       \
+  XX(INPUT_TOKENS, "input_tokens", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)     \
+  XX(OUTPUT_TOKENS, "output_tokens", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)   \
   XX(BATCH, "batch", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                   \
   XX(OPTIMIZER, "optimizer", "OPT", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)         \
   XX(RECIPE, "recipe", "R", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                 \
@@ -81,6 +83,7 @@ enum {
   XX(TP, "tp", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                         \
   XX(PP, "pp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
   XX(DP, "dp", "N", GSZ_SCOPE_SIZE, 0)                                                             \
+  XX(GPUS, "gpus", "N", GSZ_SCOPE_SIZE, 0)                                                         \
   XX(RUNTIME, "runtime", "NAME", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)            \
   XX(GPU_MEMORY_UTILIZATION, "gpu_memory_utilization", "F",                                        \
      GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
@@ -100,6 +103,15 @@ enum {
   XX(ALLOW_EOL, "allow_eol", NULL, GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, GSZ_FIELD_SWITCH)            \
   XX(MIN_HEADROOM, "min_headroom", "PCT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                    \
   XX(OUTLET_WATTS, "outlet_watts", "W", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                      \
+  XX(TOKENS_PER_SECOND, "tokens_per_second", "X", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)            \
+  XX(TTFT_MS, "ttft_ms", "MS", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                               \
+  XX(THROUGHPUT, "throughput", "X", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                          \
+  XX(TRAIN_TOKENS, "train_tokens", "N", GSZ_SCOPE_SIZE | GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)     \
+  XX(DEADLINE_DAYS, "deadline_days", "D", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                    \
+  XX(OBJECTIVE, "objective", "OBJ", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                          \
+  XX(YEARS, "years", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                    \
+  XX(POWER_PRICE, "power_price", "AMOUNT", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                   \
+  XX(PUE, "pue", "X", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(TOP, "top", "N", GSZ_SCOPE_QUOTE | GSZ_SCOPE_BATCH, 0)                                        \
   XX(EXPLAIN, "explain", "SKU", GSZ_SCOPE_QUOTE, 0)                                                \
   XX(PRICING, "pricing", "FILE", GSZ_SCOPE_QUOTE, GSZ_FIELD_REPEATABLE)                            \
@@ -169,6 +181,11 @@ typedef struct gsz_size_request {
    * architecture, or training). */
   const gsz_fit_check *fit;
   const gsz_kv_capacity *kv;
+  /* size on a GPU: the speed of the layout (tp x pp, dp replicas), or why
+   * there is none (perf_note; NULL with perf NULL: not asked for). */
+  const gsz_candidate_perf *perf;
+  const char *perf_note;
+  uint64_t train_tokens; /* training: the tokens perf's days are for */
 } gsz_size_request;
 
 typedef struct gsz_size_answer {
@@ -181,6 +198,8 @@ typedef struct gsz_size_answer {
   gsz_checkpoint *checkpoint;
   gsz_fit_check fit;
   gsz_kv_capacity kv;
+  gsz_candidate_perf perf;
+  char perf_note[GSZ_DIAG_MESSAGE_MAX];
 } gsz_size_answer;
 
 /* Size the request's model and workload at its layout (tp, pp, dp).

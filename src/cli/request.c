@@ -25,6 +25,10 @@ static const char *const field_help[GSZ_FIELD_COUNT] = {
                                "bf16)",
     [GSZ_FIELD_CONTEXT] = "tokens per sequence (default 4096)",
     [GSZ_FIELD_CONCURRENCY] = "inference: sequences served at once (default 1)",
+    [GSZ_FIELD_INPUT_TOKENS] = "inference speed: prompt tokens per request (default: the context "
+                               "less the output)",
+    [GSZ_FIELD_OUTPUT_TOKENS] = "inference speed: generated tokens per request (default 256; "
+                                "without --context, the context is input + output)",
     [GSZ_FIELD_BATCH] = "training: micro-batch per GPU (default 1)",
     [GSZ_FIELD_OPTIMIZER] = "adamw (default), adam8bit, sgd or sgd-momentum",
     [GSZ_FIELD_RECIPE] = "mixed (default: 16 B/param with AdamW), fp32 or bf16",
@@ -39,6 +43,8 @@ static const char *const field_help[GSZ_FIELD_COUNT] = {
     [GSZ_FIELD_TP] = "tensor-parallel degree (default 1; quote: training only, inside a node)",
     [GSZ_FIELD_PP] = "pipeline-parallel degree (default 1)",
     [GSZ_FIELD_DP] = "data-parallel degree (default 1)",
+    [GSZ_FIELD_GPUS] = "GPUs in all, with --gpu: data-parallel replicas of --tp x --pp GPUs "
+                       "(sets --dp)",
     [GSZ_FIELD_RUNTIME] = "runtime profile (see 'gpusizer catalog runtimes')",
     [GSZ_FIELD_GPU_MEMORY_UTILIZATION] = "share of the GPU memory the runtime sees that it may use "
                                          "(vLLM --gpu-memory-utilization; default: the runtime's)",
@@ -63,6 +69,16 @@ static const char *const field_help[GSZ_FIELD_COUNT] = {
                                "runtime's, 5; 0: none)",
     [GSZ_FIELD_OUTLET_WATTS] = "a workstation's wall outlet limit, W (default: the catalog's, "
                                "1440: US 15 A at 80%)",
+    [GSZ_FIELD_TOKENS_PER_SECOND] = "target: each user's decode speed, tokens/s, at least",
+    [GSZ_FIELD_TTFT_MS] = "target: time to first token at --concurrency, ms, at most",
+    [GSZ_FIELD_THROUGHPUT] = "target: output tokens/s of the whole configuration, at least",
+    [GSZ_FIELD_TRAIN_TOKENS] = "training: tokens to train on (1e12, 1T, ...): gives the days",
+    [GSZ_FIELD_DEADLINE_DAYS] = "target: training takes at most D days (needs --train-tokens)",
+    [GSZ_FIELD_OBJECTIVE] = "rank by price (default), tco (price + energy over --years) or "
+                            "cost-per-token",
+    [GSZ_FIELD_YEARS] = "years of ownership for tco and cost-per-token (default 3)",
+    [GSZ_FIELD_POWER_PRICE] = "energy price per kWh in the quote currency (default 0.15)",
+    [GSZ_FIELD_PUE] = "power usage effectiveness of the facility (default 1.3)",
     [GSZ_FIELD_TOP] = "alternatives to show (default 5)",
     [GSZ_FIELD_EXPLAIN] = "show every candidate of this GPU with its numbers and verdict",
     [GSZ_FIELD_PRICING] = "pricing overlay (YAML; repeatable, later files win key by key; default "

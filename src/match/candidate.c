@@ -37,6 +37,10 @@ static gsz_layout layout_for(const run *r, uint32_t per_node, uint32_t tp, uint3
   return (gsz_layout){tp, (per_node / tp) * nodes, 1};
 }
 
+gsz_layout gsz__match_layout_for(const run *r, uint32_t per_node, uint32_t tp, uint32_t nodes) {
+  return layout_for(r, per_node, tp, nodes);
+}
+
 /* The workload as this candidate runs it: ZeRO-3 by default when training
  * on more than one GPU; the runtime's defaults that depend on the GPU's
  * memory (vLLM's max_num_seqs) follow the GPU being evaluated. */
@@ -45,6 +49,9 @@ gsz_workload gsz__match_workload_for(const run *r, gsz_layout l) {
   w.gpu_visible_bytes = r->visible_bytes;
   if (r->training && !r->o->zero_given)
     w.zero = l.dp > 1 ? 3 : 0;
+  /* Inference replicas share the requests. */
+  if (!r->training && l.dp > 1)
+    w.concurrency = gsz__ceil_div_u64(w.concurrency, l.dp);
   return w;
 }
 
@@ -64,6 +71,20 @@ static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
       gsz__memory_estimate_ex(e, r->m, &w, l, false, true, &diag) != GSZ_OK)
     return UINT64_MAX;
   return e->per_gpu_bytes;
+}
+
+uint64_t gsz__match_need_at(run *r, gsz_layout l, gsz_estimate *e) {
+  return need_at(r, l, e);
+}
+
+/* Whether layout l fits the budget with the headroom asked for, and what
+ * the runtime takes outside the budget fits beside it. */
+bool gsz__match_layout_fits(run *r, gsz_layout l) {
+  gsz_estimate e;
+  if (need_at(r, l, &e) > r->fit_budget)
+    return false;
+  gsz_fit_check fit;
+  return gsz_memory_fits(&fit, &e, r->visible_bytes) || fit.outside_ok;
 }
 
 /* The most nodes a layout can use: inference pipeline stages may not
@@ -186,6 +207,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   memset(c, 0, offsetof(gsz_candidate, verdict));
   memset(&c->verdict, 0, offsetof(gsz_reason, text));
   c->verdict.text[0] = '\0';
+  c->perf.known = c->perf.train_known = false;
+  c->cost.known = false;
   c->bom.n_lines = 0;
   c->n_cautions = 0;
   c->price.n_lines = 0;
@@ -343,6 +366,34 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       REJECT(MEMORY);
     }
   }
+  /* Speed: the estimate, and with service-level targets the fewest nodes
+   * and the replica layout that meet them (sla.c), among layouts that fit
+   * as the one above does. */
+  if (!quick || r->training) {
+    gsz_layout layout = c->layout;
+    uint32_t more = nodes, most = max_nodes;
+    /* More nodes for speed only within --max-gpus. */
+    if (r->o->max_gpus != 0 && (uint64_t)most * per_node > r->o->max_gpus)
+      most = (uint32_t)(r->o->max_gpus / per_node) > nodes ? (uint32_t)(r->o->max_gpus / per_node)
+                                                           : nodes;
+    if (!gsz__match_speed(r, c, per_node, tp, &more, most, &layout))
+      REJECT(SLA);
+    if (more != nodes || memcmp(&layout, &c->layout, sizeof layout) != 0) {
+      nodes = more;
+      c->nodes = nodes;
+      c->total_gpus = (uint64_t)per_node * nodes;
+      c->layout = layout;
+      c->zero = r->training ? gsz__match_workload_for(r, layout).zero : 0;
+      c->pp_in_node = !r->training && layout.dp == 1 && layout.tp < per_node;
+      if (quick) {
+        c->per_gpu_bytes = quick_share(r, c->total_gpus);
+      } else {
+        gsz_estimate e;
+        c->per_gpu_bytes = need_at(r, layout, &e);
+        c->recompute_full = e.recompute == GSZ_RECOMPUTE_FULL && gsz_workload_recompute_auto(r->w);
+      }
+    }
+  }
   /* headroom_bp is set only on the candidates a result shows
    * (set_headroom): ranking compares headroom exactly, without it. */
   if (r->o->max_gpus != 0 && c->total_gpus > r->o->max_gpus) {
@@ -385,6 +436,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       REJECT(OVERFLOW);
     REJECT(NO_PRICE);
   }
+  if (r->o->cost.objective != GSZ_OBJECTIVE_PRICE) /* the ranking needs it */
+    gsz__match_cost(r, c);
   if (r->o->has_budget && c->price.total_minor > r->o->budget_minor) {
     v->nodes = nodes;
     v->price_minor = c->price.total_minor;

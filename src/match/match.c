@@ -25,8 +25,29 @@ gsz_err gsz_stock_policy_parse(gsz_stock_policy *out, const char *s, gsz_diag *d
                        s);
 }
 
+static const char *const objective_names[] = {"price", "tco", "cost-per-token"};
+
+const char *gsz_objective_name(gsz_objective o) {
+  return (unsigned)o < 3 ? objective_names[o] : "?";
+}
+
+gsz_err gsz_objective_parse(gsz_objective *out, const char *s, gsz_diag *diag) {
+  for (int i = 0; i < 3; i++)
+    if (gsz__str_ieq(s, objective_names[i]) || (i == 2 && gsz__str_ieq(s, "cost_per_token"))) {
+      *out = (gsz_objective)i;
+      return GSZ_OK;
+    }
+  return gsz__diag_set(diag, GSZ_EINVAL,
+                       "unknown objective '%s' (expected price, tco or cost-per-token)", s);
+}
+
 void gsz_match_options_init(gsz_match_options *o) {
   memset(o, 0, sizeof *o);
+  o->cost.objective = GSZ_OBJECTIVE_PRICE;
+  o->cost.years = 3;
+  o->cost.power_price_milli = 15000; /* 0.15 per kWh in a currency of 2 decimals */
+  o->cost.pue_centi = 130;
+  o->cost.utilisation_bp = GSZ_BP_SCALE;
   o->max_nodes = 8;
   o->top = 5;
   o->stock = GSZ_STOCK_ANY;
@@ -189,18 +210,17 @@ static void offer_top(run *r, const gsz_candidate *c) {
       break;
     }
   if (pair < r->n_top) {
-    if (gsz__match_compare(c, &r->top[pair], r->o->stock) >= 0)
+    if (gsz__match_compare(c, &r->top[pair], r->o) >= 0)
       return;
     /* Close the gap its old entry leaves; it is re-inserted below. */
     for (size_t i = pair; i + 1 < r->n_top; i++)
       gsz__match_copy_candidate(&r->top[i], &r->top[i + 1]);
     r->n_top--;
-  } else if (r->n_top == r->cap_top &&
-             gsz__match_compare(c, &r->top[r->n_top - 1], r->o->stock) >= 0) {
+  } else if (r->n_top == r->cap_top && gsz__match_compare(c, &r->top[r->n_top - 1], r->o) >= 0) {
     return;
   }
   size_t at = r->n_top < r->cap_top ? r->n_top : r->cap_top - 1;
-  while (at > 0 && gsz__match_compare(c, &r->top[at - 1], r->o->stock) < 0) {
+  while (at > 0 && gsz__match_compare(c, &r->top[at - 1], r->o) < 0) {
     if (at < r->cap_top)
       gsz__match_copy_candidate(&r->top[at], &r->top[at - 1]);
     at--;
@@ -236,7 +256,7 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
     if (!fits)
       continue;
     offer_top(r, c);
-    if (!gs->feasible || gsz__match_compare(c, r->gpu_best, r->o->stock) < 0) {
+    if (!gs->feasible || gsz__match_compare(c, r->gpu_best, r->o) < 0) {
       r->scratch = r->gpu_best;
       r->gpu_best = c;
       gs->feasible = true;
@@ -271,6 +291,8 @@ static gsz_err add_lines(run *r, gsz_candidate *c) {
       c->fits || c->verdict.code == GSZ_REASON_BUDGET || c->verdict.code == GSZ_REASON_STOCK;
   if (!priced)
     return GSZ_OK;
+  if (!c->cost.known)
+    gsz__match_cost(r, c); /* ranking by price did not need it */
   gsz_diag pd;
   gsz_err err = r->p->price(r->p->ctx, &c->bom, true, &c->price, &pd);
   if (err == GSZ_ENOMEM)
@@ -400,6 +422,7 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
 
 done:
   gsz__free(r.top);
+  gsz__free(r.memo);
   gsz__free(r.pool);
   gsz__free(r.server_out);
   gsz__free(r.explained.items);

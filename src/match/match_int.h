@@ -40,6 +40,27 @@ typedef struct gpu_state {
 
 enum { QUICK_SHARE_CACHE = 257 };
 
+/* The best replica layout of one GPU count (sla.c): what it serves and
+ * how near the targets it comes (10000: all met; worst: the target
+ * missed most, 1 user speed, 2 TTFT, 3 throughput). */
+typedef struct speed_option {
+  bool ok;
+  gsz_layout layout;
+  gsz_perf_estimate est;
+  uint32_t met_bp;
+  int worst;
+} speed_option;
+
+/* The speed of per_node x nodes GPUs depends on the GPU, not the server:
+ * one GPU's results are kept while its servers are evaluated. */
+#define SPEED_MEMO 64
+typedef struct speed_memo {
+  uint32_t per_node, nodes;
+  bool targets;
+  speed_option best;
+  char why[120];
+} speed_memo;
+
 typedef struct run {
   const gsz_catalog_data *d;
   const gsz_model_ref *m;
@@ -78,7 +99,12 @@ typedef struct run {
   /* quick_total / n GPUs, rounded up, for small n (0: not yet computed):
    * a 64-bit division per fitting candidate was a tenth of a quote. */
   uint64_t quick_share[QUICK_SHARE_CACHE];
-  gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
+  const gsz_efficiency *efficiency; /* the runtime on the GPU being evaluated (sla.c) */
+  char perf_why[120];               /* why the last speed estimate failed (sla.c) */
+  const gsz_gpu *memo_gpu;          /* whose speeds memo holds */
+  size_t n_memo;
+  speed_memo *memo; /* SPEED_MEMO entries, allocated when first needed; NULL: none */
+  gsz_err err;      /* sticky: ENOMEM, EOVERFLOW */
 } run;
 
 /* Copy a candidate without the unused lines of its bill and price (most
@@ -102,6 +128,24 @@ gsz_workload gsz__match_workload_for(const run *r, gsz_layout l);
  * the reason is in c->verdict and kept on gs. */
 bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
                          uint32_t per_node, gsz_candidate *c);
+/* The layout of per_node GPUs per node at tensor-parallel degree tp on
+ * nodes nodes (inference: pipeline stages; training: data parallel). */
+gsz_layout gsz__match_layout_for(const run *r, uint32_t per_node, uint32_t tp, uint32_t nodes);
+/* Per-GPU need at layout l (e: its estimate, may be NULL); UINT64_MAX when
+ * the estimate refuses it. */
+uint64_t gsz__match_need_at(run *r, gsz_layout l, gsz_estimate *e);
+/* Whether layout l fits the candidate's budget with the headroom asked for
+ * and what the runtime takes outside its budget. */
+bool gsz__match_layout_fits(run *r, gsz_layout l);
+/* Speed (sla.c): the candidate's performance estimate, and with targets
+ * the fewest nodes from *nodes to max_nodes and the replica layout that
+ * meet them (*nodes, *layout updated). False with c->verdict's text (and
+ * nodes, sla_met_bp) filled when it misses a target: reason SLA. */
+bool gsz__match_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp, uint32_t *nodes,
+                      uint32_t max_nodes, gsz_layout *layout);
+/* The cost of ownership of a priced candidate (cost.c). */
+void gsz__match_cost(const run *r, gsz_candidate *c);
+
 /* (budget - need) / budget in basis points, for a candidate a result shows. */
 void gsz__match_set_headroom(gsz_candidate *c);
 
@@ -112,6 +156,6 @@ void gsz__match_cautions(const run *r, gsz_candidate *c);
 gsz_stock_status gsz__match_stock_for(const run *r, const gsz_bom *bom);
 
 /* The ranking: < 0 when a is the better answer. */
-int gsz__match_compare(const gsz_candidate *a, const gsz_candidate *b, gsz_stock_policy policy);
+int gsz__match_compare(const gsz_candidate *a, const gsz_candidate *b, const gsz_match_options *o);
 
 #endif

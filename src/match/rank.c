@@ -1,13 +1,36 @@
-/* rank.c: which of two candidates is the better answer: total price,
+/* rank.c: which of two candidates is the better answer: the objective
+ * (--objective tco or cost-per-token; price by default), total price,
  * then fewer nodes, fewer GPUs, more headroom, less power, and SKUs for a
  * stable order; with stock "prefer", buildable ones first. */
 #include "match/match_int.h"
 
 #include <string.h>
 
-int gsz__match_compare(const gsz_candidate *a, const gsz_candidate *b, gsz_stock_policy policy) {
-  if (policy == GSZ_STOCK_PREFER && a->stock.buildable != b->stock.buildable)
+/* The objective's key: cost per million output tokens (candidates
+ * without a throughput after those with one), or TCO; a cost that
+ * overflowed ranks last. 0 when equal or the objective is price. */
+static int objective_order(const gsz_candidate *a, const gsz_candidate *b, gsz_objective obj) {
+  if (obj == GSZ_OBJECTIVE_PRICE)
+    return 0;
+  if (a->cost.overflow != b->cost.overflow)
+    return a->cost.overflow ? 1 : -1;
+  if (obj == GSZ_OBJECTIVE_COST_PER_TOKEN) {
+    if (a->cost.has_per_million != b->cost.has_per_million)
+      return a->cost.has_per_million ? -1 : 1;
+    if (a->cost.has_per_million && a->cost.per_million_minor != b->cost.per_million_minor)
+      return a->cost.per_million_minor < b->cost.per_million_minor ? -1 : 1;
+  }
+  if (a->cost.tco_minor != b->cost.tco_minor)
+    return a->cost.tco_minor < b->cost.tco_minor ? -1 : 1;
+  return 0;
+}
+
+int gsz__match_compare(const gsz_candidate *a, const gsz_candidate *b, const gsz_match_options *o) {
+  if (o->stock == GSZ_STOCK_PREFER && a->stock.buildable != b->stock.buildable)
     return a->stock.buildable ? -1 : 1;
+  int by = objective_order(a, b, o->cost.objective);
+  if (by != 0)
+    return by;
   if (a->price.total_minor != b->price.total_minor)
     return a->price.total_minor < b->price.total_minor ? -1 : 1;
   if (a->nodes != b->nodes)

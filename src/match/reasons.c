@@ -54,7 +54,8 @@ void gsz__match_keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
                    (why->code == GSZ_REASON_MEMORY && closer(why, slot)) ||
                    (why->code == GSZ_REASON_BUDGET && why->price_minor < slot->price_minor) ||
                    (why->code == GSZ_REASON_HEADROOM && why->headroom_bp > slot->headroom_bp) ||
-                   (why->code == GSZ_REASON_NETWORK && why->nodes < slot->nodes);
+                   (why->code == GSZ_REASON_NETWORK && why->nodes < slot->nodes) ||
+                   (why->code == GSZ_REASON_SLA && why->sla_met_bp > slot->sla_met_bp);
     if (replace)
       *slot = *why;
     return;
@@ -104,6 +105,7 @@ static int reason_rank(gsz_reason_code code) {
   case GSZ_REASON_MAX_GPUS:
   case GSZ_REASON_MAX_NODES:
   case GSZ_REASON_NETWORK:
+  case GSZ_REASON_SLA:
     return 2;
   case GSZ_REASON_MEMORY:
     return 3;
@@ -164,6 +166,8 @@ gsz_err gsz__match_collect_rejections(run *r, gsz_match_result *res) {
       why->nodes = c->nodes;
       why->price_minor = c->price_minor;
       why->limit_minor = c->price_minor - res->best.price.total_minor;
+      if (r->o->cost.objective != GSZ_OBJECTIVE_PRICE)
+        snprintf(why->text, sizeof why->text, "%s", gsz_objective_name(r->o->cost.objective));
       /* Under stock "prefer" a cheaper one can lose for want of stock. */
       if (r->o->stock == GSZ_STOCK_PREFER && res->best.stock.buildable && c->short_items > 0)
         why->gpus_short = c->short_items;

@@ -39,10 +39,51 @@ static void layout_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload
       gsz__buf_puts(b, ", full recomputation (recompute auto: it does not fit without)");
     return;
   }
+  if (c->layout.dp > 1)
+    gsz__text_printf(b, "%u replicas, each ", c->layout.dp);
   gsz__text_printf(b, "tensor parallel %u", c->layout.tp);
   if (c->layout.pp > 1)
     gsz__text_printf(b, ", pipeline %u%s", c->layout.pp,
                      c->pp_in_node ? " (heads do not split further, so stages share nodes)" : "");
+}
+
+/* "12.3" from milli-units: one decimal, truncated. */
+static const char *milli1(char buf[GSZ_FMT_MAX], uint64_t v) {
+  char whole[GSZ_FMT_MAX];
+  snprintf(buf, GSZ_FMT_MAX, "%s.%llu", gsz__fmt_group(whole, v / 1000),
+           (unsigned long long)(v % 1000 / 100));
+  return buf;
+}
+
+/* The cost line: capex, energy, TCO and per million output tokens. */
+static void cost_words(gsz__buf *b, const gsz_match_result *res, const gsz_candidate *c,
+                       const gsz_match_options *o) {
+  char x[GSZ_FMT_MAX], y[GSZ_FMT_MAX], z[GSZ_FMT_MAX], t[GSZ_FMT_MAX], pp[GSZ_FMT_MAX];
+  const gsz_candidate_cost *k = &c->cost;
+  if (k->overflow) {
+    gsz__buf_puts(b, "its cost of ownership does not fit 64-bit minor units");
+    return;
+  }
+  /* The power price in thousandths of a minor unit, as money with three
+   * more decimals, without the zeros beyond the currency's own. */
+  gsz__fmt_money(pp, o->cost.power_price_milli, res->minor_digits + 3, res->currency);
+  char *space = strchr(pp, ' ');
+  if (space != NULL && res->minor_digits > 0) {
+    char *end = space;
+    for (unsigned i = 0; i < 3 && end[-1] == '0'; i++)
+      end--;
+    memmove(end, space, strlen(space) + 1);
+  }
+  gsz__text_printf(b,
+                   "%s capital + %s energy over %u year%s (%s kWh at %u.%02u PUE and %s per "
+                   "kWh, full power) = %s TCO",
+                   money(x, res, k->capex_minor), money(y, res, k->energy_minor), o->cost.years,
+                   o->cost.years == 1 ? "" : "s", gsz__fmt_group(z, k->energy_wh / 1000),
+                   o->cost.pue_centi / 100, o->cost.pue_centi % 100, pp,
+                   money(t, res, k->tco_minor));
+  if (k->has_per_million)
+    gsz__text_printf(b, "; %s per million output tokens at the estimated throughput",
+                     money(x, res, k->per_million_minor));
 }
 
 /* "2 x Dell PowerEdge R760xa, each with 4 x NVIDIA L40S 48GB" */
@@ -194,6 +235,15 @@ enum {
   K_POWER,
   K_UNITS,
   K_CAUTIONS,
+  K_SPEED_H,
+  K_USER_TPS,
+  K_OUTPUT_TPS,
+  K_TTFT,
+  K_REPLICAS,
+  K_BOUND,
+  K_TRAIN_DAYS,
+  K_TCO,
+  K_PER_MILLION,
   K_COLS
 };
 
@@ -229,6 +279,15 @@ static const gsz__col config_cols[K_COLS] = {
     [K_POWER] = {"power_w", "", true, GSZ_COL_MACHINE},
     [K_UNITS] = {"rack_units", "", true, GSZ_COL_MACHINE},
     [K_CAUTIONS] = {"cautions", "", false, GSZ_COL_MACHINE},
+    [K_SPEED_H] = {"speed", "Speed", false, GSZ_COL_HUMAN},
+    [K_USER_TPS] = {"decode_tokens_per_s_per_user", "", true, GSZ_COL_MACHINE},
+    [K_OUTPUT_TPS] = {"output_tokens_per_s", "", true, GSZ_COL_MACHINE},
+    [K_TTFT] = {"ttft_ms", "", true, GSZ_COL_MACHINE},
+    [K_REPLICAS] = {"replicas", "", true, GSZ_COL_MACHINE},
+    [K_BOUND] = {"bound", "", false, GSZ_COL_MACHINE},
+    [K_TRAIN_DAYS] = {"train_days", "", true, GSZ_COL_MACHINE},
+    [K_TCO] = {"tco_minor", "", true, GSZ_COL_MACHINE},
+    [K_PER_MILLION] = {"per_million_tokens_minor", "", true, GSZ_COL_MACHINE},
 };
 
 static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
@@ -274,6 +333,43 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
     snprintf(codes + strlen(codes), sizeof codes - strlen(codes), "%s%s", i ? ";" : "",
              c->cautions[i].code);
   gsz__table_str(t, K_CAUTIONS, codes, NULL);
+  const gsz_candidate_perf *p = &c->perf;
+  char speed[128], x[GSZ_FMT_MAX], y[GSZ_FMT_MAX];
+  if (p->known) {
+    snprintf(speed, sizeof speed, "%s tok/s/user, %s tok/s, TTFT %llu ms, %s",
+             milli1(x, p->est.user_mtps), milli1(y, p->est.output_mtps),
+             (unsigned long long)p->est.ttft_ms, gsz_bound_name(p->est.bound));
+    gsz__table_str(t, K_SPEED_H, speed, NULL);
+    gsz__table_real(t, K_USER_TPS, (double)p->est.user_mtps / 1000.0, NULL);
+    gsz__table_real(t, K_OUTPUT_TPS, (double)p->est.output_mtps / 1000.0, NULL);
+    gsz__table_u64(t, K_TTFT, p->est.ttft_ms, NULL);
+    gsz__table_int(t, K_REPLICAS, p->replicas, NULL);
+    gsz__table_str(t, K_BOUND, gsz_bound_name(p->est.bound), NULL);
+  } else {
+    if (p->train_known) {
+      snprintf(speed, sizeof speed, "%s days", milli1(x, p->train.days_milli));
+      gsz__table_str(t, K_SPEED_H, speed, NULL);
+    } else {
+      gsz__table_null(t, K_SPEED_H, "-");
+    }
+    gsz__table_null(t, K_USER_TPS, NULL);
+    gsz__table_null(t, K_OUTPUT_TPS, NULL);
+    gsz__table_null(t, K_TTFT, NULL);
+    gsz__table_null(t, K_REPLICAS, NULL);
+    gsz__table_null(t, K_BOUND, NULL);
+  }
+  if (p->train_known)
+    gsz__table_real(t, K_TRAIN_DAYS, (double)p->train.days_milli / 1000.0, NULL);
+  else
+    gsz__table_null(t, K_TRAIN_DAYS, NULL);
+  if (c->cost.overflow)
+    gsz__table_null(t, K_TCO, NULL);
+  else
+    gsz__table_int(t, K_TCO, c->cost.tco_minor, NULL);
+  if (c->cost.has_per_million && !c->cost.overflow)
+    gsz__table_int(t, K_PER_MILLION, c->cost.per_million_minor, NULL);
+  else
+    gsz__table_null(t, K_PER_MILLION, NULL);
 }
 
 enum { J_GPU, J_CODE, J_DETAIL, J_COLS };
@@ -451,6 +547,14 @@ static void text_quote(gsz__buf *b, const gsz_quote_request *req, const gsz_matc
     char util[GSZ_FMT_MAX], room[GSZ_FMT_MAX];
     gsz__text_printf(b, "%slayout: ", bullet);
     layout_words(b, best, w, training);
+    gsz__buf_putc(b, '\n');
+    if (best->perf.known || best->perf.train_known) {
+      gsz__text_printf(b, "%sperformance: ", bullet);
+      gsz__text_performance(b, &best->perf, w, req->options->sla.train_tokens);
+      gsz__buf_putc(b, '\n');
+    }
+    gsz__text_printf(b, "%scost: ", bullet);
+    cost_words(b, res, best, req->options);
     gsz__buf_putc(b, '\n');
     gsz__text_printf(b,
                      "%smemory: needs %s per GPU; budget %s (%s usable x %s runtime share); "
@@ -647,6 +751,19 @@ static json_t *candidate_json(gsz__jb *jb, const gsz_candidate *c, const gsz_mat
     gsz__jb_append(jb, shortfall, gsz__json_text(c->server->sku));
   gsz__jb_put(jb, stock, "short", shortfall);
   gsz__jb_put(jb, o, "stock", stock);
+  gsz__jb_put(jb, o, "performance", gsz__json_performance(jb, &c->perf));
+  if (!c->cost.overflow) {
+    json_t *cost = json_object();
+    gsz__jb_put(jb, cost, "capex_minor", json_integer(c->cost.capex_minor));
+    gsz__jb_put(jb, cost, "energy_wh", json_integer((json_int_t)c->cost.energy_wh));
+    gsz__jb_put(jb, cost, "energy_minor", json_integer(c->cost.energy_minor));
+    gsz__jb_put(jb, cost, "tco_minor", json_integer(c->cost.tco_minor));
+    gsz__jb_put(jb, cost, "per_million_tokens_minor",
+                c->cost.has_per_million ? json_integer(c->cost.per_million_minor) : json_null());
+    gsz__jb_put(jb, o, "cost", cost);
+  } else {
+    gsz__jb_put(jb, o, "cost", json_null());
+  }
   return o;
 }
 
@@ -665,6 +782,28 @@ static json_t *quote_json(gsz__jb *jb, const gsz_quote_request *req, const gsz_m
     gsz__jb_put(jb, request, "stock", gsz__json_text(gsz_stock_policy_name(o->stock)));
     gsz__jb_put(jb, request, "allow_consumer", json_boolean(o->allow_consumer));
     gsz__jb_put(jb, request, "top", json_integer(o->top));
+    const gsz_service_level *sla = &o->sla;
+    json_t *targets = json_object();
+    gsz__jb_put(jb, targets, "tokens_per_second",
+                sla->min_user_mtps ? json_real((double)sla->min_user_mtps / 1000.0) : json_null());
+    gsz__jb_put(jb, targets, "ttft_ms",
+                sla->max_ttft_ms ? json_integer((json_int_t)sla->max_ttft_ms) : json_null());
+    gsz__jb_put(jb, targets, "throughput",
+                sla->min_output_mtps ? json_real((double)sla->min_output_mtps / 1000.0)
+                                     : json_null());
+    gsz__jb_put(jb, targets, "train_tokens",
+                sla->train_tokens ? json_integer((json_int_t)sla->train_tokens) : json_null());
+    gsz__jb_put(jb, targets, "deadline_days",
+                sla->deadline_days_milli ? json_real((double)sla->deadline_days_milli / 1000.0)
+                                         : json_null());
+    gsz__jb_put(jb, request, "service_level", targets);
+    json_t *cost = json_object();
+    gsz__jb_put(jb, cost, "objective", gsz__json_text(gsz_objective_name(o->cost.objective)));
+    gsz__jb_put(jb, cost, "years", json_integer(o->cost.years));
+    gsz__jb_put(jb, cost, "power_price_milli_minor", json_integer(o->cost.power_price_milli));
+    gsz__jb_put(jb, cost, "pue", json_real(o->cost.pue_centi / 100.0));
+    gsz__jb_put(jb, cost, "utilisation_pct", json_real(o->cost.utilisation_bp / 100.0));
+    gsz__jb_put(jb, request, "cost", cost);
   }
   gsz__jb_put(jb, doc, "request", request);
   json_t *pricing = json_object();

@@ -83,6 +83,7 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
   case GSZ_REASON_NETWORK:
   case GSZ_REASON_FORMAT:
   case GSZ_REASON_EOL:
+  case GSZ_REASON_SLA:
     snprintf(buf, size, "%s", r->text);
     break;
   case GSZ_REASON_NO_SERVER:
@@ -146,6 +147,10 @@ static void describe(char *buf, size_t size, const gsz_reason *r, const gsz_gpu 
       snprintf(buf, size, "fits as %u x %u x %s in %s for %s, but is not buildable from stock",
                r->nodes, r->gpus_per_node, g->sku, server,
                gsz__fmt_money(a, r->price_minor, digits, cur));
+    else if (r->text[0] != '\0') /* ranked by another objective than price */
+      snprintf(buf, size, "fits as %u x %u x %s in %s for %s, but ranks lower by %s", r->nodes,
+               r->gpus_per_node, g->sku, server, gsz__fmt_money(a, r->price_minor, digits, cur),
+               r->text);
     else
       snprintf(buf, size, "fits as %u x %u x %s in %s for %s, %s more", r->nodes, r->gpus_per_node,
                g->sku, server, gsz__fmt_money(a, r->price_minor, digits, cur),

@@ -34,6 +34,12 @@ uint64_t gsz__min_usable(uint64_t need, uint32_t mem_util_bp);
 
 /* One line describing the workload: "inference, bf16 weights, ..." */
 void gsz__text_workload(gsz__buf *b, const gsz_size_request *req);
+/* The performance line of a configuration (without bullet or newline):
+ * inference speed, TTFT, replicas and the bound, or training days. */
+void gsz__text_performance(gsz__buf *b, const gsz_candidate_perf *p, const gsz_workload *w,
+                           uint64_t train_tokens);
+/* The "performance" object of JSON output; null when nothing was estimated. */
+json_t *gsz__json_performance(gsz__jb *jb, const gsz_candidate_perf *p);
 /* The component table with GB and GiB columns. */
 void gsz__text_breakdown(gsz__buf *b, const gsz_estimate *e, gsz_output_format fmt);
 

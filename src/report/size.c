@@ -89,6 +89,9 @@ json_t *gsz__json_request(gsz__jb *jb, const gsz_size_request *req) {
     gsz__jb_put(jb, o, "kv_precision", gsz__json_text(w->kv_format->name));
     gsz__jb_put(jb, o, "context", uint_json(w->context));
     gsz__jb_put(jb, o, "concurrency", uint_json(w->concurrency));
+    gsz__jb_put(jb, o, "input_tokens", w->input_tokens ? uint_json(w->input_tokens) : json_null());
+    gsz__jb_put(jb, o, "output_tokens",
+                w->output_tokens ? uint_json(w->output_tokens) : json_null());
   } else {
     gsz__jb_put(jb, o, "context", uint_json(w->context));
     gsz__jb_put(jb, o, "batch", uint_json(w->micro_batch));
@@ -251,9 +254,13 @@ void gsz__text_gpu(gsz__buf *b, const gsz_size_request *req, const gsz_estimate 
                    gsz__fmt_group(n, req->workload->context),
                    (unsigned long long)(kv->max_concurrency_x100 / 100),
                    (unsigned long long)(kv->max_concurrency_x100 % 100));
-  gsz__text_printf(b, "%slongest context at %s concurrent sequence%s: %s tokens\n", bullet,
-                   gsz__fmt_group(n, req->workload->concurrency),
-                   req->workload->concurrency == 1 ? "" : "s", gsz__fmt_group(m, kv->max_context));
+  /* Replicas share the requests: each holds its share. */
+  uint32_t replicas =
+      e->layout.dp > 1 && req->workload->mode == GSZ_MODE_INFERENCE ? e->layout.dp : 1;
+  uint64_t share = (req->workload->concurrency + replicas - 1) / replicas;
+  gsz__text_printf(b, "%slongest context at %s concurrent sequence%s%s: %s tokens\n", bullet,
+                   gsz__fmt_group(n, share), share == 1 ? "" : "s",
+                   replicas > 1 ? " per replica" : "", gsz__fmt_group(m, kv->max_context));
 }
 
 /* --- Text ---------------------------------------------------------------- */
@@ -402,6 +409,14 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
                        gsz__fmt_gib(n, e->per_gpu_bytes - budget));
   }
   char note[512];
+  if (req->perf != NULL && (req->perf->known || req->perf->train_known)) {
+    gsz__text_printf(b, "%sperformance on %s: ", bullet, req->gpu->sku);
+    gsz__text_performance(b, req->perf, w, req->train_tokens);
+    gsz__buf_putc(b, '\n');
+  } else if (req->perf_note != NULL && req->perf_note[0] != '\0') {
+    gsz__text_printf(b, "%sperformance on %s: %s\n", bullet, req->gpu->sku,
+                     gsz_text_render(note, sizeof note, req->perf_note, req->words));
+  }
   if (e->n_notes > 0) {
     gsz__buf_puts(b, markdown ? "\n**Notes**\n\n" : "\nnotes:\n");
     for (unsigned i = 0; i < e->n_notes; i++)
@@ -410,6 +425,83 @@ static void text_size(gsz__buf *b, const gsz_size_request *req, const gsz_estima
   }
   gsz__buf_puts(b, markdown ? "\n_GB = 10^9 bytes, GiB = 2^30 bytes._\n"
                             : "\nGB = 10^9 bytes, GiB = 2^30 bytes.\n");
+}
+
+/* "12.3" from milli-units: one decimal, truncated. */
+static const char *perf_milli1(char buf[GSZ_FMT_MAX], uint64_t v) {
+  char whole[GSZ_FMT_MAX];
+  snprintf(buf, GSZ_FMT_MAX, "%s.%llu", gsz__fmt_group(whole, v / 1000),
+           (unsigned long long)(v % 1000 / 100));
+  return buf;
+}
+
+static const char *bound_words(gsz_bound b) {
+  switch (b) {
+  case GSZ_BOUND_MEMORY_BANDWIDTH:
+    return "reading the weights and the KV cache";
+  case GSZ_BOUND_COMPUTE:
+    return "the GPUs' arithmetic";
+  case GSZ_BOUND_KV_CAPACITY:
+    return "fewer requests fit the KV cache at once than asked for";
+  case GSZ_BOUND_INTERCONNECT:
+    return "the tensor-parallel all-reduces between GPUs";
+  }
+  return "?";
+}
+
+/* The performance line of a configuration (docs/performance-model.md). */
+void gsz__text_performance(gsz__buf *b, const gsz_candidate_perf *p, const gsz_workload *w,
+                           uint64_t train_tokens) {
+  char x[GSZ_FMT_MAX], y[GSZ_FMT_MAX], z[GSZ_FMT_MAX];
+  if (p->train_known) {
+    gsz__text_printf(b, "%s days for %s training tokens (%s tokens/s in all at %u.%02u%% MFU)",
+                     perf_milli1(x, p->train.days_milli), gsz__fmt_group(y, train_tokens),
+                     perf_milli1(z, p->train.tokens_mps), p->train.mfu_bp / 100,
+                     p->train.mfu_bp % 100);
+    return;
+  }
+  const gsz_perf_estimate *e = &p->est;
+  gsz__text_printf(b,
+                   "%s tokens/s per user, %s output tokens/s in all, time to first token %llu ms "
+                   "at %llu concurrent (%llu input + %llu output tokens; %u replica%s of tensor "
+                   "parallel %u, pipeline %u); bound %s (%s)",
+                   perf_milli1(x, e->user_mtps), perf_milli1(y, e->output_mtps),
+                   (unsigned long long)e->ttft_ms, (unsigned long long)w->concurrency,
+                   (unsigned long long)w->input_tokens, (unsigned long long)w->output_tokens,
+                   p->replicas, p->replicas == 1 ? "" : "s", p->tp, p->pp, gsz_bound_name(e->bound),
+                   bound_words(e->bound));
+  if (e->batch_capped)
+    gsz__text_printf(b,
+                     "; only %llu of the %llu requests fit the KV cache at once, so the estimate "
+                     "uses the largest batch that fits (%llu per replica) and the rest queue",
+                     (unsigned long long)e->max_concurrency, (unsigned long long)w->concurrency,
+                     (unsigned long long)e->batch);
+}
+
+json_t *gsz__json_performance(gsz__jb *jb, const gsz_candidate_perf *p) {
+  if (!p->known && !p->train_known)
+    return json_null();
+  json_t *perf = json_object();
+  bool inf = p->known;
+  gsz__jb_put(jb, perf, "decode_tokens_per_s_per_user",
+              inf ? json_real((double)p->est.user_mtps / 1000.0) : json_null());
+  gsz__jb_put(jb, perf, "output_tokens_per_s",
+              inf ? json_real((double)p->est.output_mtps / 1000.0) : json_null());
+  gsz__jb_put(jb, perf, "ttft_ms", inf ? json_integer((json_int_t)p->est.ttft_ms) : json_null());
+  gsz__jb_put(jb, perf, "max_concurrency",
+              inf && p->est.max_concurrency ? json_integer((json_int_t)p->est.max_concurrency)
+                                            : json_null());
+  gsz__jb_put(jb, perf, "batch", inf ? json_integer((json_int_t)p->est.batch) : json_null());
+  gsz__jb_put(jb, perf, "batch_capped", inf ? json_boolean(p->est.batch_capped) : json_null());
+  gsz__jb_put(jb, perf, "replicas", json_integer(p->replicas));
+  gsz__jb_put(jb, perf, "tp", json_integer(p->tp));
+  gsz__jb_put(jb, perf, "pp", json_integer(p->pp));
+  gsz__jb_put(jb, perf, "bound", inf ? gsz__json_text(gsz_bound_name(p->est.bound)) : json_null());
+  gsz__jb_put(jb, perf, "train_days",
+              p->train_known ? json_real((double)p->train.days_milli / 1000.0) : json_null());
+  gsz__jb_put(jb, perf, "train_tokens_per_s",
+              p->train_known ? json_real((double)p->train.tokens_mps / 1000.0) : json_null());
+  return perf;
 }
 
 gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req,
@@ -438,6 +530,15 @@ gsz_err gsz_report_size(char **out, size_t *out_len, const gsz_size_request *req
     gsz__jb_put(&jb, doc, "memory", gsz__json_memory(&jb, e, req));
     if (req->gpu != NULL)
       gpu_fit_json(&jb, doc, req, e);
+    if (req->perf != NULL) {
+      gsz__jb_put(&jb, doc, "performance", gsz__json_performance(&jb, req->perf));
+      char said[512];
+      gsz__jb_put(
+          &jb, doc, "performance_note",
+          req->perf_note != NULL && req->perf_note[0] != '\0'
+              ? gsz__json_text(gsz_text_render(said, sizeof said, req->perf_note, req->words))
+              : json_null());
+    }
     gsz__jb_emit(&b, &jb, doc);
     json_decref(doc);
     break;

@@ -297,6 +297,40 @@ static gsz_err utilization(uint32_t *out, const char *text, gsz_diag *diag) {
   return GSZ_OK;
 }
 
+/* Tokens per request for the speed estimate: output defaults to 256 (at
+ * most half the context), input to the context less the output; without
+ * context, context is input + output (docs/performance-model.md). With
+ * context given, a request must fit in it. */
+static gsz_err request_tokens(gsz_workload *w, const gsz_request *req, gsz_diag *diag) {
+  const uint64_t most = UINT32_MAX;
+  bool ctx_given = req->value[GSZ_FIELD_CONTEXT] != NULL;
+  uint64_t in, out;
+  uint64_t out_default = w->context / 2 < 256 ? (w->context / 2 ? w->context / 2 : 1) : 256;
+  gsz_err err;
+  if ((err = uint_field(&out, req, GSZ_FIELD_OUTPUT_TOKENS, 1, most, out_default, diag)) != GSZ_OK)
+    return err;
+  uint64_t in_default = w->context > out ? w->context - out : 1;
+  if ((err = uint_field(&in, req, GSZ_FIELD_INPUT_TOKENS, 1, most, in_default, diag)) != GSZ_OK)
+    return err;
+  bool tokens_given =
+      req->value[GSZ_FIELD_INPUT_TOKENS] != NULL || req->value[GSZ_FIELD_OUTPUT_TOKENS] != NULL;
+  if (!ctx_given && tokens_given)
+    w->context = in + out;
+  else if (ctx_given && tokens_given && in + out > w->context)
+    return field_error(diag, GSZ_EINVAL,
+                       req->value[GSZ_FIELD_INPUT_TOKENS] != NULL ? GSZ_FIELD_INPUT_TOKENS
+                                                                  : GSZ_FIELD_OUTPUT_TOKENS,
+                       "%llu input + %llu output tokens do not fit the " GSZ_FIELD(
+                           "context") " of %llu tokens (leave " GSZ_FIELD("context") " out: it "
+                                                                                     "is then "
+                                                                                     "their sum)",
+                       (unsigned long long)in, (unsigned long long)out,
+                       (unsigned long long)w->context);
+  w->input_tokens = in;
+  w->output_tokens = out;
+  return GSZ_OK;
+}
+
 gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req, const gsz_catalog_data *data,
                              gsz_diag *diag) {
   memset(r, 0, sizeof *r);
@@ -314,6 +348,7 @@ gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req, const gsz
     goto fail;
   const uint64_t big = (uint64_t)1 << 40;
   if ((err = uint_field(&w->context, req, GSZ_FIELD_CONTEXT, 1, big, 4096, diag)) != GSZ_OK ||
+      (err = request_tokens(w, req, diag)) != GSZ_OK ||
       (err = uint_field(&w->concurrency, req, GSZ_FIELD_CONCURRENCY, 1, big, 1, diag)) != GSZ_OK ||
       (err = uint_field(&w->micro_batch, req, GSZ_FIELD_BATCH, 1, big, 1, diag)) != GSZ_OK ||
       (err = resolve_training(r, req, diag)) != GSZ_OK)
@@ -337,9 +372,30 @@ gsz_err gsz__request_resolve(gsz__resolved *r, const gsz_request *req, const gsz
       (err = uint_field(&pp, req, GSZ_FIELD_PP, 1, 4096, 1, diag)) != GSZ_OK ||
       (err = uint_field(&dp, req, GSZ_FIELD_DP, 1, 1 << 20, 1, diag)) != GSZ_OK)
     goto fail;
+  if (req->value[GSZ_FIELD_GPUS] != NULL) {
+    uint64_t gpus;
+    if ((err = uint_field(&gpus, req, GSZ_FIELD_GPUS, 1, 1 << 20, 1, diag)) != GSZ_OK)
+      goto fail;
+    if (gpus % (tp * pp) != 0) {
+      err = field_error(diag, GSZ_EINVAL, GSZ_FIELD_GPUS,
+                        "%llu GPUs do not split into replicas of " GSZ_FIELD(
+                            "tp") " %llu x " GSZ_FIELD("pp") " %llu GPUs",
+                        (unsigned long long)gpus, (unsigned long long)tp, (unsigned long long)pp);
+      goto fail;
+    }
+    if (req->value[GSZ_FIELD_DP] != NULL && dp != gpus / (tp * pp)) {
+      err = field_error(diag, GSZ_EINVAL, GSZ_FIELD_GPUS,
+                        "%llu GPUs of " GSZ_FIELD("tp") " %llu x " GSZ_FIELD(
+                            "pp") " %llu make %llu replicas, not " GSZ_FIELD("dp") " %llu",
+                        (unsigned long long)gpus, (unsigned long long)tp, (unsigned long long)pp,
+                        (unsigned long long)(gpus / (tp * pp)), (unsigned long long)dp);
+      goto fail;
+    }
+    dp = gpus / (tp * pp);
+  }
   r->layout = (gsz_layout){(uint32_t)tp, (uint32_t)pp, (uint32_t)dp};
-  r->layout_given =
-      req->value[GSZ_FIELD_TP] || req->value[GSZ_FIELD_PP] || req->value[GSZ_FIELD_DP];
+  r->layout_given = req->value[GSZ_FIELD_TP] || req->value[GSZ_FIELD_PP] ||
+                    req->value[GSZ_FIELD_DP] || req->value[GSZ_FIELD_GPUS];
   if ((err = gsz_workload_check(w, &r->model, diag)) != GSZ_OK)
     goto fail;
   return GSZ_OK;
@@ -497,6 +553,127 @@ static gsz_err training_layout(gsz_match_options *o, const gsz_request *req, con
   return GSZ_OK;
 }
 
+/* A positive decimal with up to scale decimals, into its fixed-point
+ * value (at most max); the message names the field. */
+static gsz_err positive_fixed(int64_t *out, const gsz_request *req, gsz_field field, unsigned scale,
+                              int64_t min, int64_t max, const char *what, gsz_diag *diag) {
+  const char *text = req->value[field];
+  if (gsz_parse_fixed(out, text, scale, false, diag) != GSZ_OK || *out < min || *out > max)
+    return field_error(diag, GSZ_EINVAL, field, "expected %s, got '%s'", what, text);
+  return GSZ_OK;
+}
+
+/* Service-level targets and the cost of ownership (docs/performance-model.md,
+ * docs/cost.md). */
+static gsz_err service_level(gsz_match_options *o, const gsz_request *req, const gsz__resolved *r,
+                             const gsz_pricer *pricer, gsz_diag *diag) {
+  gsz_service_level *sla = &o->sla;
+  bool training = r->workload.mode != GSZ_MODE_INFERENCE;
+  int64_t v;
+  gsz_err err;
+  static const gsz_field inference_only[] = {GSZ_FIELD_TOKENS_PER_SECOND, GSZ_FIELD_TTFT_MS,
+                                             GSZ_FIELD_THROUGHPUT};
+  static const gsz_field training_only[] = {GSZ_FIELD_TRAIN_TOKENS, GSZ_FIELD_DEADLINE_DAYS};
+  for (size_t i = 0; i < GSZ_ARRAY_LEN(inference_only); i++)
+    if (training && req->value[inference_only[i]] != NULL)
+      return field_error(diag, GSZ_EINVAL, inference_only[i],
+                         "applies to inference only; for training give " GSZ_FIELD(
+                             "train_tokens") " and " GSZ_FIELD("deadline_days"));
+  for (size_t i = 0; i < GSZ_ARRAY_LEN(training_only); i++)
+    if (!training && req->value[training_only[i]] != NULL)
+      return field_error(diag, GSZ_EINVAL, training_only[i],
+                         "applies to training only (" GSZ_FIELD("mode") " train, lora or qlora)");
+  const int64_t huge = (int64_t)1 << 50;
+  if (req->value[GSZ_FIELD_TOKENS_PER_SECOND] != NULL) {
+    if ((err = positive_fixed(&v, req, GSZ_FIELD_TOKENS_PER_SECOND, 3, 1, huge,
+                              "tokens per second per user above 0 with up to 3 decimals (such "
+                              "as 20)",
+                              diag)) != GSZ_OK)
+      return err;
+    sla->min_user_mtps = (uint64_t)v;
+  }
+  if (req->value[GSZ_FIELD_THROUGHPUT] != NULL) {
+    if ((err = positive_fixed(&v, req, GSZ_FIELD_THROUGHPUT, 3, 1, huge,
+                              "output tokens per second above 0 with up to 3 decimals (such as "
+                              "2500)",
+                              diag)) != GSZ_OK)
+      return err;
+    sla->min_output_mtps = (uint64_t)v;
+  }
+  if ((err = uint_field(&sla->max_ttft_ms, req, GSZ_FIELD_TTFT_MS, 1, 86400000, 0, diag)) != GSZ_OK)
+    return err;
+  if (req->value[GSZ_FIELD_TRAIN_TOKENS] != NULL &&
+      (err = gsz_parse_count(&sla->train_tokens, req->value[GSZ_FIELD_TRAIN_TOKENS], diag)) !=
+          GSZ_OK)
+    return about(diag, err, GSZ_FIELD_TRAIN_TOKENS);
+  if (req->value[GSZ_FIELD_DEADLINE_DAYS] != NULL) {
+    if (req->value[GSZ_FIELD_TRAIN_TOKENS] == NULL)
+      return field_error(diag, GSZ_EINVAL, GSZ_FIELD_DEADLINE_DAYS,
+                         "needs " GSZ_FIELD("train_tokens") ": the days depend on them");
+    if ((err = positive_fixed(&v, req, GSZ_FIELD_DEADLINE_DAYS, 3, 1, 36500000,
+                              "days above 0 with up to 3 decimals (such as 30)", diag)) != GSZ_OK)
+      return err;
+    sla->deadline_days_milli = (uint64_t)v;
+  }
+  bool targets = sla->min_user_mtps || sla->min_output_mtps || sla->max_ttft_ms;
+  if (targets && r->model.arch == NULL)
+    return field_error(diag, GSZ_EINVAL,
+                       sla->min_user_mtps ? GSZ_FIELD_TOKENS_PER_SECOND
+                       : sla->max_ttft_ms ? GSZ_FIELD_TTFT_MS
+                                          : GSZ_FIELD_THROUGHPUT,
+                       "speed targets need the model's architecture (give " GSZ_FIELD(
+                           "model") " or " GSZ_FIELD("hf_config") ", not " GSZ_FIELD("params") ")");
+  if (targets && r->workload.method == GSZ_METHOD_QUICK)
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_METHOD,
+                       "quick gives no speed estimate; speed targets need the full method");
+
+  gsz_cost_options *c = &o->cost;
+  if ((err = PARSE_CHOICE(gsz_objective_parse, &c->objective, GSZ_FIELD_OBJECTIVE)) != GSZ_OK)
+    return err;
+  uint64_t years;
+  if ((err = uint_field(&years, req, GSZ_FIELD_YEARS, 1, 30, 3, diag)) != GSZ_OK)
+    return err;
+  c->years = (uint32_t)years;
+  if (req->value[GSZ_FIELD_PUE] != NULL) {
+    if ((err = positive_fixed(&v, req, GSZ_FIELD_PUE, 2, 100, 500,
+                              "a power usage effectiveness from 1 to 5 with up to 2 decimals "
+                              "(such as 1.3)",
+                              diag)) != GSZ_OK)
+      return err;
+    c->pue_centi = (uint32_t)v;
+  }
+  if (req->value[GSZ_FIELD_POWER_PRICE] != NULL) {
+    char what[96];
+    snprintf(what, sizeof what,
+             "a price per kWh in %.3s with up to %u decimals (such as 0.15), at most 1000",
+             pricer->currency, pricer->minor_digits + 3);
+    int64_t limit = 1000;
+    for (unsigned i = 0; i < pricer->minor_digits + 3; i++)
+      limit *= 10;
+    if ((err = positive_fixed(&v, req, GSZ_FIELD_POWER_PRICE, pricer->minor_digits + 3, 0, limit,
+                              what, diag)) != GSZ_OK)
+      return err;
+    c->power_price_milli = v;
+    c->power_price_given = true;
+  } else {
+    /* 0.15 per kWh in the quote currency: thousandths of a minor unit. */
+    int64_t p = 15;
+    for (unsigned i = 0; i < pricer->minor_digits + 1; i++)
+      p *= 10;
+    c->power_price_milli = p;
+  }
+  if (c->objective == GSZ_OBJECTIVE_COST_PER_TOKEN && training)
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_OBJECTIVE,
+                       "cost-per-token ranks inference by output tokens; for training use price "
+                       "or tco");
+  if (c->objective == GSZ_OBJECTIVE_COST_PER_TOKEN &&
+      (r->model.arch == NULL || r->workload.method == GSZ_METHOD_QUICK))
+    return field_error(diag, GSZ_EINVAL, GSZ_FIELD_OBJECTIVE,
+                       "cost-per-token needs a speed estimate: the model's architecture and the "
+                       "full method");
+  return GSZ_OK;
+}
+
 gsz_err gsz__request_match_options(gsz_match_options *o, const gsz_request *req,
                                    const gsz__resolved *r, const gsz_catalog_data *d,
                                    const gsz_pricer *pricer, gsz_diag *diag) {
@@ -534,6 +711,8 @@ gsz_err gsz__request_match_options(gsz_match_options *o, const gsz_request *req,
   if (req->value[GSZ_FIELD_EXPLAIN] != NULL &&
       (err = gpu_named(&o->explain, d, GSZ_FIELD_EXPLAIN, req->value[GSZ_FIELD_EXPLAIN], diag)) !=
           GSZ_OK)
+    return err;
+  if ((err = service_level(o, req, r, pricer, diag)) != GSZ_OK)
     return err;
   return training_layout(o, req, r, diag);
 }
