@@ -334,7 +334,7 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
              c->cautions[i].code);
   gsz__table_str(t, K_CAUTIONS, codes, NULL);
   const gsz_candidate_perf *p = &c->perf;
-  char speed[128], x[GSZ_FMT_MAX], y[GSZ_FMT_MAX];
+  char speed[3 * GSZ_FMT_MAX + 96], x[GSZ_FMT_MAX], y[GSZ_FMT_MAX];
   if (p->known) {
     snprintf(speed, sizeof speed, "%s tok/s/user, %s tok/s, TTFT %llu ms, %s",
              milli1(x, p->est.user_mtps), milli1(y, p->est.output_mtps),
