@@ -31,7 +31,7 @@ for cmd in "$tmp"/*.cmd; do
   args=$(cat "$cmd")
   # shellcheck disable=SC2086
   # CSV lines end in CRLF (RFC 4180); the README keeps plain newlines.
-  { LC_ALL=C GPUSIZER_DB= GPUSIZER_PRICING= GPUSIZER_TODAY=2026-11-26 "$bin" $args 2>/dev/null || true; } |
+  { LC_ALL=C GPUSIZER_DB= GPUSIZER_PRICING= GPUSIZER_TODAY=2026-11-30 "$bin" $args 2>/dev/null || true; } |
     tr -d '\r' > "$n.actual"
   touch "$n.expected"
   if ! cmp -s "$n.expected" "$n.actual"; then
