@@ -578,6 +578,11 @@ static bool run_import_in_child(const char *path, unsigned at) {
  * end holds them all. */
 static void test_an_import_killed_at_any_statement_leaves_the_old_catalog(void **state) {
   (void)state;
+  /* Under valgrind every forked child is leak-checked when it _exits with
+   * the parent's strings still held, and fails with valgrind's exit code:
+   * the kills are tested in the plain and sanitizer builds. */
+  if (getenv("GSZ_UNDER_VALGRIND") != NULL)
+    skip();
   char *path = tu_path(dir, "killed.db"), *pristine = init_file("pristine.db");
   const long long old_total = tu_db_int(pristine, "SELECT total(amount_minor) FROM price");
   tu_copy_file(pristine, path);
