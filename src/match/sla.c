@@ -7,6 +7,7 @@
 #include "gpusizer/catalog.h"
 #include "match/match_int.h"
 #include "sizing/memory_int.h"
+#include "util/fmt_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,20 +18,14 @@ bool gsz_service_level_any(const gsz_service_level *s) {
   return s->min_user_mtps || s->max_ttft_ms || s->min_output_mtps || s->deadline_days_milli;
 }
 
-/* "12.3" from milli-units, one decimal, truncated. */
-static const char *milli1(char buf[32], uint64_t v) {
-  snprintf(buf, 32, "%llu.%llu", (unsigned long long)(v / 1000),
-           (unsigned long long)(v % 1000 / 100));
-  return buf;
-}
-
 /* "20" or "7.5" from milli-units, as typed. */
-static const char *milli_exact(char buf[32], uint64_t v) {
+static const char *milli_exact(char buf[GSZ_FMT_MAX], uint64_t v) {
   if (v % 1000 == 0) {
-    snprintf(buf, 32, "%llu", (unsigned long long)(v / 1000));
+    snprintf(buf, GSZ_FMT_MAX, "%llu", (unsigned long long)(v / 1000));
     return buf;
   }
-  snprintf(buf, 32, "%llu.%03llu", (unsigned long long)(v / 1000), (unsigned long long)(v % 1000));
+  snprintf(buf, GSZ_FMT_MAX, "%llu.%03llu", (unsigned long long)(v / 1000),
+           (unsigned long long)(v % 1000));
   for (size_t n = strlen(buf); n > 0 && buf[n - 1] == '0'; n--)
     buf[n - 1] = '\0';
   return buf;
@@ -237,19 +232,19 @@ static void keep_inference(gsz_candidate *c, const option *o) {
 static void inference_miss(run *r, gsz_candidate *c, const option *o, uint32_t nodes) {
   const gsz_service_level *s = &r->o->sla;
   gsz_reason *v = &c->verdict;
-  char a[32], b[32], what[120];
+  char a[GSZ_FMT_MAX], b[GSZ_FMT_MAX], what[120];
   v->nodes = nodes;
   v->sla_met_bp = o->met_bp;
   if (o->worst == 1)
     snprintf(what, sizeof what,
              "decode %s tokens/s per user < " GSZ_FIELD("tokens_per_second") " %s",
-             milli1(a, o->est.user_mtps), milli_exact(b, s->min_user_mtps));
+             gsz__fmt_milli1(a, o->est.user_mtps), milli_exact(b, s->min_user_mtps));
   else if (o->worst == 2)
     snprintf(what, sizeof what, "time to first token %llu ms > " GSZ_FIELD("ttft_ms") " %llu",
              (unsigned long long)o->est.ttft_ms, (unsigned long long)s->max_ttft_ms);
   else
     snprintf(what, sizeof what, "output %s tokens/s < " GSZ_FIELD("throughput") " %s",
-             milli1(a, o->est.output_mtps), milli_exact(b, s->min_output_mtps));
+             gsz__fmt_milli1(a, o->est.output_mtps), milli_exact(b, s->min_output_mtps));
   snprintf(v->text, sizeof v->text, "%s on %u x %u x %s (%u replica%s of tp %u, pp %u); bound %s",
            what, nodes, c->gpus_per_node, c->gpu->sku, o->layout.dp, o->layout.dp == 1 ? "" : "s",
            o->layout.tp, o->layout.pp, gsz_bound_name(o->est.bound));
@@ -368,13 +363,13 @@ static bool training_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_t
   c->perf.tp = layout->tp;
   c->perf.pp = layout->pp;
   if (deadline != 0 && t.days_milli > deadline) {
-    char a[32], b[32];
+    char a[GSZ_FMT_MAX], b[GSZ_FMT_MAX];
     c->verdict.nodes = n;
     c->verdict.sla_met_bp = share_bp(deadline, t.days_milli);
     snprintf(c->verdict.text, sizeof c->verdict.text,
              "training %s days > " GSZ_FIELD("deadline_days") " %s on %u x %u x %s (%llu GPUs at "
                                                               "%u.%02u%% MFU)",
-             milli1(a, t.days_milli), milli_exact(b, deadline), n, per_node, c->gpu->sku,
+             gsz__fmt_milli1(a, t.days_milli), milli_exact(b, deadline), n, per_node, c->gpu->sku,
              (unsigned long long)((uint64_t)per_node * n), t.mfu_bp / 100, t.mfu_bp % 100);
     return false;
   }

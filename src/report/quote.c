@@ -47,14 +47,6 @@ static void layout_words(gsz__buf *b, const gsz_candidate *c, const gsz_workload
                      c->pp_in_node ? " (heads do not split further, so stages share nodes)" : "");
 }
 
-/* "12.3" from milli-units: one decimal, truncated. */
-static const char *milli1(char buf[GSZ_FMT_MAX], uint64_t v) {
-  char whole[GSZ_FMT_MAX];
-  snprintf(buf, GSZ_FMT_MAX, "%s.%llu", gsz__fmt_group(whole, v / 1000),
-           (unsigned long long)(v % 1000 / 100));
-  return buf;
-}
-
 /* The cost line: capex, energy, TCO and per million output tokens. */
 static void cost_words(gsz__buf *b, const gsz_match_result *res, const gsz_candidate *c,
                        const gsz_match_options *o) {
@@ -337,7 +329,7 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
   char speed[3 * GSZ_FMT_MAX + 96], x[GSZ_FMT_MAX], y[GSZ_FMT_MAX];
   if (p->known) {
     snprintf(speed, sizeof speed, "%s tok/s/user, %s tok/s, TTFT %llu ms, %s",
-             milli1(x, p->est.user_mtps), milli1(y, p->est.output_mtps),
+             gsz__fmt_milli1(x, p->est.user_mtps), gsz__fmt_milli1(y, p->est.output_mtps),
              (unsigned long long)p->est.ttft_ms, gsz_bound_name(p->est.bound));
     gsz__table_str(t, K_SPEED_H, speed, NULL);
     gsz__table_real(t, K_USER_TPS, (double)p->est.user_mtps / 1000.0, NULL);
@@ -347,7 +339,7 @@ static void config_row(gsz__table *t, const gsz_match_result *res, size_t rank,
     gsz__table_str(t, K_BOUND, gsz_bound_name(p->est.bound), NULL);
   } else {
     if (p->train_known) {
-      snprintf(speed, sizeof speed, "%s days", milli1(x, p->train.days_milli));
+      snprintf(speed, sizeof speed, "%s days", gsz__fmt_milli1(x, p->train.days_milli));
       gsz__table_str(t, K_SPEED_H, speed, NULL);
     } else {
       gsz__table_null(t, K_SPEED_H, "-");

@@ -59,6 +59,13 @@ const char *gsz__fmt_group(char buf[GSZ_FMT_MAX], uint64_t value) {
   return buf;
 }
 
+const char *gsz__fmt_milli1(char buf[GSZ_FMT_MAX], uint64_t milli) {
+  char whole[GSZ_FMT_MAX];
+  snprintf(buf, GSZ_FMT_MAX, "%s.%llu", gsz__fmt_group(whole, milli / 1000),
+           (unsigned long long)(milli % 1000 / 100));
+  return buf;
+}
+
 const char *gsz__fmt_money(char buf[GSZ_FMT_MAX], int64_t minor, unsigned digits,
                            const char *currency) {
   char num[GSZ_FMT_MAX];

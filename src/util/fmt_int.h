@@ -20,6 +20,8 @@ const char *gsz__fmt_percent_bp(char buf[GSZ_FMT_MAX], int32_t bp);
 const char *gsz__fmt_gb(char buf[GSZ_FMT_MAX], uint64_t bytes);
 /* "8,030,261,248" */
 const char *gsz__fmt_group(char buf[GSZ_FMT_MAX], uint64_t value);
+/* "1,080.5" from milli-units: grouped, one decimal, truncated. */
+const char *gsz__fmt_milli1(char buf[GSZ_FMT_MAX], uint64_t milli);
 /* value / divisor with `decimals` decimals, rounded half up: "80.0". */
 const char *gsz__fmt_ratio(char buf[GSZ_FMT_MAX], uint64_t value, uint64_t divisor,
                            unsigned decimals);
