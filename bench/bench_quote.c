@@ -5,7 +5,8 @@
  * quick-method question answered by one SQL query over the same database,
  * checked to give the same answers on a sample, with the speed ratio.
  *
- * usage: bench_quote --label NAME [--db FILE] [--binary PATH] [--seconds S] */
+ * usage: bench_quote --label NAME [--db FILE] [--binary PATH] [--seconds S]
+ *                    [--only quick|full|sla]   (one method only, for profiling) */
 #define _GNU_SOURCE
 #include "gpusizer/gpusizer.h"
 
@@ -241,7 +242,7 @@ static void process_time(const char *binary, const char *db_path, const char *la
 }
 
 int main(int argc, char **argv) {
-  const char *label = "builtin", *db_path = NULL, *binary = NULL;
+  const char *label = "builtin", *db_path = NULL, *binary = NULL, *only = NULL;
   double seconds = 1.0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--label") == 0)
@@ -252,6 +253,8 @@ int main(int argc, char **argv) {
       binary = argv[i + 1];
     else if (strcmp(argv[i], "--seconds") == 0)
       seconds = strtod(argv[i + 1], NULL);
+    else if (strcmp(argv[i], "--only") == 0)
+      only = argv[i + 1];
   }
   double t0 = now_s();
   gsz_catalog *cat = NULL;
@@ -272,6 +275,15 @@ int main(int argc, char **argv) {
   printf("%s.catalog_load %.2f ms\n", label, load_ms);
   static double lat[1 << 20];
   size_t n_lat;
+  if (only != NULL) { /* one method for `perf record`: quick, full or sla */
+    int mode = strcmp(only, "full") == 0 ? FULL : strcmp(only, "sla") == 0 ? SLA : QUICK;
+    double r = rate(&s, mode, seconds, lat, sizeof lat / sizeof lat[0], &n_lat);
+    printf("%s.%s_quotes_per_sec %.0f per_s\n", label, only, r);
+    printf("%s.%s_latency_p50 %.1f us\n", label, only, percentile(lat, n_lat, 0.50));
+    gsz_overlay_free(s.overlay);
+    gsz_catalog_free(cat);
+    return 0;
+  }
   double quick = rate(&s, QUICK, seconds, lat, sizeof lat / sizeof lat[0], &n_lat);
   printf("%s.quick_quotes_per_sec %.0f per_s\n", label, quick);
   printf("%s.quick_latency_p50 %.1f us\n", label, percentile(lat, n_lat, 0.50));
