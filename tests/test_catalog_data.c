@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -417,6 +418,28 @@ static void test_caveats_name_catalog_items(void **state) {
                  "SELECT sku FROM caveat WHERE code IN ('UNVERIFIED', 'CONSUMER_LICENCE')");
 }
 
+/* Loading resolves every caveat to its item (kind and index), which is how
+ * a quote matches caveats to its bill's lines. */
+static void test_loaded_caveats_point_at_their_items(void **state) {
+  (void)state;
+  gsz_catalog *cat = NULL;
+  gsz_diag diag;
+  gsz_diag_clear(&diag);
+  assert_int_equal(gsz_catalog_open(&cat, NULL, &diag), GSZ_OK);
+  const gsz_catalog_data *d = gsz_catalog_get(cat);
+  assert_true(d->n_caveats >= 50); /* 098_caveat.sql */
+  for (size_t i = 0; i < d->n_caveats; i++) {
+    const gsz_caveat *k = &d->caveats[i];
+    assert_true(k->resolved);
+    assert_int_equal(k->item_kind, gsz_item_kind_find(k->kind));
+    assert_true(k->item_index >= 0);
+    gsz_item item = gsz_catalog_item(d, (gsz_item_kind)k->item_kind, (size_t)k->item_index);
+    if (strcasecmp(item.sku, k->sku) != 0)
+      fail_msg("caveat %s/%s resolved to %s", k->kind, k->sku, item.sku);
+  }
+  gsz_catalog_free(cat);
+}
+
 static void test_builtin_catalog_db_check_is_clean(void **state) {
   (void)state;
   gsz_problem_list problems;
@@ -617,6 +640,7 @@ int main(void) {
       cmocka_unit_test(test_settings_hold_their_sourced_values),
       cmocka_unit_test(test_format_support_names_known_formats_and_runtimes),
       cmocka_unit_test(test_caveats_name_catalog_items),
+      cmocka_unit_test(test_loaded_caveats_point_at_their_items),
       cmocka_unit_test(test_builtin_catalog_db_check_is_clean),
       cmocka_unit_test(test_gpus_match_the_reference_table),
       cmocka_unit_test(test_servers_match_the_reference_and_the_research),

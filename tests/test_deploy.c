@@ -405,7 +405,9 @@ static void test_cautions_reach_every_format(void **state) {
   f.servers[f.data.n_servers] = server("WET", 8, 12000, 30000);
   f.servers[f.data.n_servers++].cooling = GSZ_COOLING_LIQUID;
   allow(&f, 0, 0, 1, 8);
-  gsz_caveat caveat = {"server", "WET", "FACILITY_WATER", "needs 30 C facility water", "test"};
+  /* Made by hand: unresolved, matched by kind and SKU. */
+  gsz_caveat caveat = {
+      "server", "WET", "FACILITY_WATER", "needs 30 C facility water", "test", false, 0, 0};
   f.data.caveats = &caveat;
   f.data.n_caveats = 1;
   f.data.settings.sample_stock = true;

@@ -161,6 +161,14 @@ typedef struct gsz_format_support {
 /* What a quote using an item must say (table caveat). */
 typedef struct gsz_caveat {
   const char *kind, *sku, *code, *text, *source; /* source may be NULL */
+  /* The item it is about, resolved when a catalog is read (resolved
+   * true): its kind (gsz_item_kind; GSZ_ITEM_KIND_COUNT for a kind no item
+   * has) and its index in that kind's array (-1 when the catalog has no
+   * such item). Records made by hand may leave these zero: unresolved
+   * caveats are matched by kind and SKU. */
+  bool resolved;
+  int item_kind;
+  long item_index;
 } gsz_caveat;
 
 /* Catalog-wide rules (table setting), with their defaults when unset. */

@@ -803,6 +803,19 @@ static void attach_stock(gsz_catalog *cat) {
   }
 }
 
+/* Each caveat's item, by kind and index, so that a quote matches caveats
+ * to its bill's lines without comparing strings. */
+static void attach_caveats(gsz_catalog *cat) {
+  for (size_t i = 0; i < cat->data.n_caveats; i++) {
+    gsz_caveat *c = &cat->caveats[i];
+    gsz_item_kind kind = gsz_item_kind_find(c->kind);
+    c->resolved = true;
+    c->item_kind = (int)kind;
+    c->item_index =
+        kind < GSZ_ITEM_KIND_COUNT ? gsz_catalog_find_item(&cat->data, kind, c->sku) : -1;
+  }
+}
+
 /* The largest rate the schema allows (rate_e9 BETWEEN 1 AND 10^15). */
 #define MAX_RATE_E9 INT64_C(1000000000000000)
 
@@ -1308,6 +1321,7 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, const ch
     goto fail;
   attach_prices(cat);
   attach_stock(cat);
+  attach_caveats(cat);
   cat->problems = NULL;
   *out = cat;
   return GSZ_OK;

@@ -72,13 +72,17 @@ static void layout_cautions(const run *r, gsz_candidate *c) {
         c->nodes);
 }
 
-/* The catalog's caveats for one item of the bill (kind name, SKU). */
-static void catalog_caveats(const gsz_catalog_data *d, gsz_candidate *c, const char *kind,
-                            const char *sku) {
+/* The catalog's caveats for one line of the bill: by the item's kind and
+ * index, resolved when the catalog was read, or else by kind name and SKU
+ * (catalog records made by hand). */
+static void catalog_caveats(const gsz_catalog_data *d, gsz_candidate *c, const gsz_bom_line *bl) {
   for (size_t i = 0; i < d->n_caveats; i++) {
     const gsz_caveat *k = &d->caveats[i];
-    if (strcmp(k->kind, kind) == 0 && gsz__str_ieq(k->sku, sku))
-      say(c, k->code, "%s: %s", sku, k->text);
+    bool about = k->resolved ? k->item_kind == (int)bl->kind && k->item_index == (long)bl->index
+                             : strcmp(k->kind, gsz_item_kind_name(bl->kind)) == 0 &&
+                                   gsz__str_ieq(k->sku, bl->sku);
+    if (about)
+      say(c, k->code, "%s: %s", bl->sku, k->text);
   }
 }
 
@@ -106,5 +110,5 @@ void gsz__match_cautions(const run *r, gsz_candidate *c) {
   if (r->d->settings.sample_stock)
     say(c, "SAMPLE_STOCK", "stock figures are the catalog's sample data, not a real inventory");
   for (unsigned i = 0; i < c->bom.n_lines; i++)
-    catalog_caveats(r->d, c, gsz_item_kind_name(c->bom.lines[i].kind), c->bom.lines[i].sku);
+    catalog_caveats(r->d, c, &c->bom.lines[i]);
 }
