@@ -3,6 +3,7 @@
  * fits (by bisection), its price, budget and stock, and the reason when it
  * does not fit. */
 #include "match/match_int.h"
+#include "match/network_int.h"
 #include "sizing/memory_int.h"
 
 #include <stdio.h>
@@ -136,7 +137,7 @@ static uint64_t quick_share(run *r, uint64_t n) {
 
 /* (budget - need) / budget in basis points, rounded down, for a candidate
  * a result shows. */
-void gsz__match_set_headroom(gsz_candidate *c) {
+static void set_headroom(gsz_candidate *c) {
   uint64_t room = c->budget_bytes - c->per_gpu_bytes, scaled;
   /* No need computed (rejected before the memory check): no headroom. */
   c->headroom_bp =
@@ -144,6 +145,12 @@ void gsz__match_set_headroom(gsz_candidate *c) {
       : !gsz__mul_u64(&scaled, room, GSZ_BP_SCALE)
           ? (int32_t)(scaled / c->budget_bytes)
           : (int32_t)((unsigned __int128)room * GSZ_BP_SCALE / c->budget_bytes);
+}
+
+void gsz__match_finish(const run *r, gsz_candidate *c) {
+  set_headroom(c);
+  if (c->fits && r->o->stock == GSZ_STOCK_ANY)
+    c->stock = gsz__match_stock_for(r, &c->bom);
 }
 
 /* The quick method's need does not depend on the layout beyond the GPU
@@ -161,6 +168,8 @@ static uint32_t quick_nodes(const run *r, uint32_t per_node, uint64_t usable) {
 /* The budget that leaves the minimum headroom: budget less min_bp of it,
  * rounded so that need <= result means headroom >= min_bp. */
 static uint64_t headroom_budget(uint64_t budget, uint32_t min_bp) {
+  if (min_bp == 0)
+    return budget; /* the quick method's default: no 128-bit division */
   uint64_t keep = (uint64_t)((unsigned __int128)budget * min_bp / GSZ_BP_SCALE);
   if ((unsigned __int128)keep * GSZ_BP_SCALE < (unsigned __int128)budget * min_bp)
     keep++;
@@ -175,6 +184,38 @@ static uint32_t nics_per_node(const run *r, uint32_t per_node) {
   if (r->training)
     return per_node;
   return r->d->settings.pp_nics_per_node ? r->d->settings.pp_nics_per_node : 1;
+}
+
+/* The network of nodes x server with nics_per_node NICs each (network.c),
+ * designed once per (NIC, NICs per node, nodes) in a run: the design
+ * scans every switch and cable of the catalog, and many servers share a
+ * NIC. NULL, with why, when the server cannot be networked or no design
+ * exists (not kept: failures repeat the design to say why). */
+static const gsz_network_plan *network_for(run *r, const gsz_server *s, uint32_t nics_per_node,
+                                           uint32_t nodes, char *why, size_t why_size) {
+  const gsz_network_item *nic;
+  if (!gsz__network_server_ok(r->d, s, nics_per_node, &nic, why, why_size))
+    return NULL;
+  bool onboard = s->scale_out == GSZ_SCALE_OUT_ONBOARD;
+  for (size_t i = 0; i < r->n_networks; i++) {
+    network_memo *m = &r->networks[i];
+    if (m->plan.nic == nic && m->plan.nics_per_node == nics_per_node && m->nodes == nodes) {
+      m->plan.onboard = onboard;
+      return &m->plan;
+    }
+  }
+  network_memo *m = &r->networks[r->n_networks < NETWORK_MEMO ? r->n_networks : r->next_network];
+  if (!gsz__network_design(&m->plan, r->d, nic, nics_per_node, nodes, why, why_size)) {
+    memset(m, 0, sizeof *m); /* no stale plan left behind under its key */
+    return NULL;
+  }
+  m->nodes = nodes;
+  m->plan.onboard = onboard;
+  if (r->n_networks < NETWORK_MEMO)
+    r->n_networks++;
+  else
+    r->next_network = (r->next_network + 1) % NETWORK_MEMO;
+  return &m->plan;
 }
 
 /* Power: a node may draw only the sustained share of what its power
@@ -198,14 +239,42 @@ static bool power_fits(const run *r, const gsz_server *s, gsz_candidate *c, uint
   return false;
 }
 
+void gsz__match_prepare_gpu(const run *r, const gsz_gpu *g, gpu_state *gs) {
+  gs->visible_bytes = gsz_memory_visible_bytes(r->d, g);
+  uint32_t util = r->w->method == GSZ_METHOD_QUICK ? GSZ_BP_SCALE : gsz_workload_mem_util_bp(r->w);
+  gs->budget_bytes = gsz_memory_budget(gs->visible_bytes, util);
+  gs->fit_budget = headroom_budget(gs->budget_bytes, r->min_headroom_bp);
+  gs->quick_fit_bytes = headroom_budget(gs->visible_bytes, r->min_headroom_bp);
+}
+
+/* Whether the verdict v, as code rc with its numbers set, needs words. */
+static bool words_wanted(const run *r, const gpu_state *gs, const gsz_gpu *g, gsz_reason *v,
+                         gsz_reason_code code) {
+  v->code = code;
+  return r->o->explain == g || gsz__match_reason_wanted(r, gs, v);
+}
+
+/* "needs N nodes; <why the server is one node only>". */
+static void single_node_words(const run *r, const gsz_server *s, uint32_t nodes, gsz_reason *v) {
+  char why[GSZ_REASON_TEXT_MAX];
+  const gsz_network_item *nic;
+  gsz__network_server_ok(r->d, s, 1, &nic, why, sizeof why);
+  snprintf(v->text, sizeof v->text, "needs %u nodes; %s", nodes, why);
+}
+
 /* Evaluate one (GPU, server, count). True when it fits; otherwise the
  * reason is in c->verdict and kept on gs. */
 bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
                          uint32_t per_node, gsz_candidate *c) {
   /* Clear what this evaluation may read, not the whole candidate: the
    * verdict's text and the price lines are written before they are read. */
-  memset(c, 0, offsetof(gsz_candidate, verdict));
-  memset(&c->verdict, 0, offsetof(gsz_reason, text));
+  /* One clear of both (the verdict follows the candidate's own fields):
+   * at this size it is a call to the C library's memset, with its vector
+   * stores, where two smaller clears are inline 8-byte stores (this file is
+   * compiled without vector registers, see src/CMakeLists.txt). */
+  _Static_assert(offsetof(gsz_candidate, verdict) + offsetof(gsz_reason, text) > 256,
+                 "the clear is a libcall above 256 bytes (GSZ_STRING_STRATEGY)");
+  memset(c, 0, offsetof(gsz_candidate, verdict) + offsetof(gsz_reason, text));
   c->verdict.text[0] = '\0';
   c->perf.known = c->perf.train_known = false;
   c->cost.known = false;
@@ -216,7 +285,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   c->gpu = g;
   c->server = s;
   c->gpus_per_node = per_node;
-  c->usable_bytes = gsz_memory_visible_bytes(r->d, g);
+  c->usable_bytes = gs->visible_bytes;
   r->visible_bytes = c->usable_bytes;
   c->format_support = (gsz_support)gs->weights_support;
   c->kv_format_support = (gsz_support)gs->kv_support;
@@ -233,17 +302,23 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     return false;                                                                                  \
   } while (0)
 
+  /* A reason's words only when they will be read: the GPU keeps this
+   * reason (one per code, reasons.c), or the request explains this GPU. */
+#define WORDS(rc) words_wanted(r, gs, g, v, GSZ_REASON_##rc)
+
   const char *out = r->server_out[s - r->d->servers];
   if (out != NULL) {
-    snprintf(v->text, sizeof v->text, "%s", out);
+    if (WORDS(EXCLUDED))
+      snprintf(v->text, sizeof v->text, "%s", out);
     REJECT(EXCLUDED);
   }
   if (!s->sellable)
     REJECT(NOT_SOLD);
   if (s->lifecycle == GSZ_LIFECYCLE_END_OF_SALE && !r->o->allow_eol) {
-    snprintf(v->text, sizeof v->text,
-             "server %s is end of sale%s%s (" GSZ_FIELD("allow_eol") " quotes it)", s->sku,
-             s->lifecycle_date ? " since " : "", s->lifecycle_date ? s->lifecycle_date : "");
+    if (WORDS(EOL))
+      snprintf(v->text, sizeof v->text,
+               "server %s is end of sale%s%s (" GSZ_FIELD("allow_eol") " quotes it)", s->sku,
+               s->lifecycle_date ? " since " : "", s->lifecycle_date ? s->lifecycle_date : "");
     REJECT(EOL);
   }
   if (!g->datacenter_ok && !s->workstation && !r->o->allow_consumer)
@@ -261,9 +336,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     REJECT(TP_DIVISIBILITY);
   }
   bool quick = r->w->method == GSZ_METHOD_QUICK;
-  uint32_t util = quick ? GSZ_BP_SCALE : gsz_workload_mem_util_bp(r->w);
-  c->budget_bytes = gsz_memory_budget(c->usable_bytes, util);
-  uint64_t fit_budget = headroom_budget(c->budget_bytes, r->min_headroom_bp);
+  c->budget_bytes = gs->budget_bytes;
+  uint64_t fit_budget = gs->fit_budget;
   r->fit_budget = fit_budget;
   uint32_t cap = node_cap(r, per_node, tp);
   if (cap == 0) {
@@ -278,7 +352,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     max_nodes = 1;
   uint32_t nodes;
   if (quick) {
-    nodes = quick_nodes(r, per_node, headroom_budget(c->usable_bytes, r->min_headroom_bp));
+    nodes = quick_nodes(r, per_node, gs->quick_fit_bytes);
     uint32_t raw = quick_nodes(r, per_node, c->usable_bytes);
     if ((nodes == 0 || nodes > max_nodes) && raw != 0 && raw <= max_nodes) {
       uint64_t share = quick_share(r, (uint64_t)per_node * raw);
@@ -296,11 +370,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       if (nodes == 0)
         REJECT(MEMORY);
       if (single && nodes <= r->o->max_nodes) {
-        char why[GSZ_REASON_TEXT_MAX];
-        gsz_network_plan plan;
-        gsz_bom_network(&c->bom, &plan, r->d, s, 1, 2, why, sizeof why);
-        c->bom.n_lines = 0;
-        snprintf(v->text, sizeof v->text, "needs %u nodes; %s", nodes, why);
+        if (WORDS(NETWORK))
+          single_node_words(r, s, nodes, v);
         REJECT(NETWORK);
       }
       REJECT(MAX_NODES);
@@ -324,12 +395,9 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
       uint32_t beyond =
           smallest_nodes(r, per_node, tp, max_nodes + 1, single ? all : cap, fit_budget);
       if (beyond != 0 && single) {
-        char why[GSZ_REASON_TEXT_MAX];
-        gsz_network_plan plan;
-        gsz_bom_network(&c->bom, &plan, r->d, s, 1, 2, why, sizeof why);
-        c->bom.n_lines = 0;
         v->nodes = beyond;
-        snprintf(v->text, sizeof v->text, "needs %u nodes; %s", beyond, why);
+        if (WORDS(NETWORK))
+          single_node_words(r, s, beyond, v);
         REJECT(NETWORK);
       }
       if (beyond != 0 && max_nodes == r->o->max_nodes) {
@@ -395,7 +463,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     }
   }
   /* headroom_bp is set only on the candidates a result shows
-   * (set_headroom): ranking compares headroom exactly, without it. */
+   * (gsz__match_finish): ranking compares headroom exactly, without it. */
   if (r->o->max_gpus != 0 && c->total_gpus > r->o->max_gpus) {
     v->nodes = nodes;
     v->total_gpus = c->total_gpus;
@@ -409,15 +477,14 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   c->power_w = (uint64_t)c->node_power_w * nodes;
   c->rack_units = s->rack_units * nodes;
   if (nodes > 1) {
-    gsz_network_plan plan;
     c->nics_per_node = nics_per_node(r, per_node);
-    if (!gsz_bom_network(&c->bom, &plan, r->d, s, c->nics_per_node, nodes, v->text,
-                         sizeof v->text)) {
-      v->nodes = nodes;
+    v->nodes = nodes;
+    size_t words = WORDS(NETWORK) ? sizeof v->text : 0;
+    const gsz_network_plan *plan = network_for(r, s, c->nics_per_node, nodes, v->text, words);
+    if (plan == NULL || !gsz__network_lines(&c->bom, r->d, plan, v->text, words))
       REJECT(NETWORK);
-    }
-    c->power_w += plan.power_w;
-    c->rack_units += plan.rack_units;
+    c->power_w += plan->power_w;
+    c->rack_units += plan->rack_units;
   }
 
   /* Price and budget. */
@@ -431,7 +498,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     return false;
   }
   if (err != GSZ_OK) {
-    snprintf(v->text, sizeof v->text, "%s", pd.message[0] ? pd.message : gsz_strerror(err));
+    if (words_wanted(r, gs, g, v, err == GSZ_EOVERFLOW ? GSZ_REASON_OVERFLOW : GSZ_REASON_NO_PRICE))
+      snprintf(v->text, sizeof v->text, "%s", pd.message[0] ? pd.message : gsz_strerror(err));
     if (err == GSZ_EOVERFLOW)
       REJECT(OVERFLOW);
     REJECT(NO_PRICE);
@@ -445,7 +513,13 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     REJECT(BUDGET);
   }
 
-  /* Stock. */
+  /* Stock: only when it ranks or filters; otherwise it is computed for
+   * the candidates a result shows (gsz__match_finish), which saves a
+   * lookup per bill line on every candidate. */
+  if (r->o->stock == GSZ_STOCK_ANY) {
+    c->fits = true;
+    return true;
+  }
   c->stock = gsz__match_stock_for(r, &c->bom);
   if (r->o->stock == GSZ_STOCK_ONLY && !c->stock.buildable) {
     v->nodes = nodes;
@@ -457,6 +531,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     REJECT(STOCK);
   }
 #undef REJECT
+#undef WORDS
   c->fits = true;
   return true;
 }

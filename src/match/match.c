@@ -201,33 +201,39 @@ static bool gpu_selected(run *r, const gsz_gpu *g, gpu_state *gs) {
 }
 
 /* Offer a fitting candidate to the top list: it enters if it beats the
- * last (or the list is not full), replacing its own pair's entry. */
+ * last (or the list is not full), replacing its own pair's entry. The list
+ * is of pointers: entering copies the candidate once, into the slot of the
+ * entry it replaces or drops (or a slot not used yet). */
 static void offer_top(run *r, const gsz_candidate *c) {
   size_t pair = r->n_top;
   for (size_t i = 0; i < r->n_top; i++)
-    if (r->top[i].gpu == c->gpu && r->top[i].server == c->server) {
+    if (r->top[i]->gpu == c->gpu && r->top[i]->server == c->server) {
       pair = i;
       break;
     }
+  gsz_candidate *slot;
   if (pair < r->n_top) {
-    if (gsz__match_compare(c, &r->top[pair], r->o) >= 0)
+    if (gsz__match_compare(c, r->top[pair], r->o) >= 0)
       return;
     /* Close the gap its old entry leaves; it is re-inserted below. */
-    for (size_t i = pair; i + 1 < r->n_top; i++)
-      gsz__match_copy_candidate(&r->top[i], &r->top[i + 1]);
+    slot = r->top[pair];
+    memmove(&r->top[pair], &r->top[pair + 1], (r->n_top - pair - 1) * sizeof *r->top);
     r->n_top--;
-  } else if (r->n_top == r->cap_top && gsz__match_compare(c, &r->top[r->n_top - 1], r->o) >= 0) {
-    return;
+  } else if (r->n_top == r->cap_top) {
+    if (gsz__match_compare(c, r->top[r->n_top - 1], r->o) >= 0)
+      return;
+    slot = r->top[--r->n_top]; /* the last drops out */
+  } else {
+    slot = &r->top_slots[r->slots_used++];
   }
-  size_t at = r->n_top < r->cap_top ? r->n_top : r->cap_top - 1;
-  while (at > 0 && gsz__match_compare(c, &r->top[at - 1], r->o) < 0) {
-    if (at < r->cap_top)
-      gsz__match_copy_candidate(&r->top[at], &r->top[at - 1]);
+  size_t at = r->n_top;
+  while (at > 0 && gsz__match_compare(c, r->top[at - 1], r->o) < 0) {
+    r->top[at] = r->top[at - 1];
     at--;
   }
-  gsz__match_copy_candidate(&r->top[at], c);
-  if (r->n_top < r->cap_top)
-    r->n_top++;
+  gsz__match_copy_candidate(slot, c);
+  r->top[at] = slot;
+  r->n_top++;
 }
 
 static void search_gpu(run *r, size_t gi, size_t first_fit) {
@@ -236,6 +242,7 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
   gs->first = (uint32_t)r->n_pool;
   if (!gpu_selected(r, g, gs))
     return;
+  gsz__match_prepare_gpu(r, g, gs);
   bool any_server = false;
   for (size_t f = first_fit; f < r->d->n_fits && r->d->fits[f].gpu == gi; f++) {
     const gsz_fit *fit = &r->d->fits[f];
@@ -250,7 +257,7 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
       if (e == NULL)
         return;
       gsz__match_copy_candidate(e, c);
-      gsz__match_set_headroom(e);
+      gsz__match_finish(r, e);
       r->explained.n++;
     }
     if (!fits)
@@ -263,7 +270,9 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
     }
   }
   if (gs->feasible) {
-    const gsz_candidate *b = r->gpu_best;
+    gsz_candidate *b = r->gpu_best;
+    if (r->o->stock == GSZ_STOCK_ANY) /* not computed per candidate (candidate.c) */
+      b->stock = gsz__match_stock_for(r, &b->bom);
     gs->summary = (cheapest_fit){b->server, b->gpus_per_node, b->nodes, b->price.total_minor,
                                  b->stock.gpus_short + b->stock.servers_short};
   }
@@ -308,8 +317,8 @@ static gsz_err pick_alternatives(run *r, gsz_match_result *res) {
   if (res->alternatives == NULL)
     return gsz__diag_nomem(r->diag);
   for (size_t i = 1; i < r->n_top && res->n_alternatives < want; i++) {
-    gsz__match_copy_candidate(&res->alternatives[res->n_alternatives], &r->top[i]);
-    gsz__match_set_headroom(&res->alternatives[res->n_alternatives++]);
+    gsz__match_copy_candidate(&res->alternatives[res->n_alternatives], r->top[i]);
+    gsz__match_finish(r, &res->alternatives[res->n_alternatives++]);
   }
   return GSZ_OK;
 }
@@ -372,7 +381,8 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
   r.outlet_w = o->outlet_w != 0 ? o->outlet_w : d->settings.wall_outlet_w;
   r.cap_top = (size_t)o->top + 1;
   r.top = gsz__malloc(r.cap_top * sizeof *r.top);
-  if (r.top == NULL) {
+  r.top_slots = gsz__malloc(r.cap_top * sizeof *r.top_slots);
+  if (r.top == NULL || r.top_slots == NULL) {
     err = gsz__diag_nomem(diag);
     goto done;
   }
@@ -391,8 +401,8 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
 
   if (r.n_top > 0) {
     res->found = true;
-    gsz__match_copy_candidate(&res->best, &r.top[0]);
-    gsz__match_set_headroom(&res->best);
+    gsz__match_copy_candidate(&res->best, r.top[0]);
+    gsz__match_finish(&r, &res->best);
     if ((err = add_lines(&r, &res->best)) != GSZ_OK)
       goto done;
   }
@@ -422,6 +432,7 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
 
 done:
   gsz__free(r.top);
+  gsz__free(r.top_slots);
   gsz__free(r.memo);
   gsz__free(r.pool);
   gsz__free(r.server_out);

@@ -31,6 +31,10 @@ typedef struct gpu_state {
   uint8_t n;
   bool filtered, feasible;
   uint8_t weights_support, kv_support; /* gsz_support of the formats on this GPU */
+  /* The same for every candidate of the GPU, set before its first one
+   * (gsz__match_prepare_gpu): memory the runtime sees, its budget at the
+   * workload's utilisation, and both less the minimum headroom. */
+  uint64_t visible_bytes, budget_bytes, fit_budget, quick_fit_bytes;
   cheapest_fit summary;
 } gpu_state;
 
@@ -61,6 +65,14 @@ typedef struct speed_memo {
   char why[120];
 } speed_memo;
 
+/* A network design of the run (candidate.c's network_for): the plan
+ * for (plan.nic, plan.nics_per_node, nodes). */
+enum { NETWORK_MEMO = 32 };
+typedef struct network_memo {
+  gsz_network_plan plan;
+  uint32_t nodes;
+} network_memo;
+
 typedef struct run {
   const gsz_catalog_data *d;
   const gsz_model_ref *m;
@@ -72,8 +84,9 @@ typedef struct run {
   /* The best few, one per (GPU, server) pair, best first: the answer and
    * its alternatives. Bounded (top + 1), so memory does not grow with the
    * number of candidates that fit. */
-  gsz_candidate *top;
-  size_t n_top, cap_top;
+  gsz_candidate **top;      /* ranked: n_top entries, pointers into top_slots */
+  gsz_candidate *top_slots; /* cap_top candidates; a candidate is copied in once */
+  size_t n_top, cap_top, slots_used;
   /* Two candidate buffers: one being evaluated (scratch), the other the
    * current GPU's cheapest fit so far (gpu_best). A new cheapest fit swaps
    * the pointers instead of being copied. */
@@ -104,7 +117,9 @@ typedef struct run {
   const gsz_gpu *memo_gpu;          /* whose speeds memo holds */
   size_t n_memo;
   speed_memo *memo; /* SPEED_MEMO entries, allocated when first needed; NULL: none */
-  gsz_err err;      /* sticky: ENOMEM, EOVERFLOW */
+  network_memo networks[NETWORK_MEMO]; /* network designs, filled in order, then replaced */
+  size_t n_networks, next_network;
+  gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
 } run;
 
 /* Copy a candidate without the unused lines of its bill and price (most
@@ -114,6 +129,9 @@ void gsz__match_copy_candidate(gsz_candidate *dst, const gsz_candidate *src);
 /* Keep why as one of a GPU's reasons: one per code, the one closest to
  * fitting (see reasons.c). */
 void gsz__match_keep_reason(run *r, gpu_state *gs, const gsz_reason *why);
+/* Whether gsz__match_keep_reason would keep why (its code and numbers; its
+ * text is not read): a reason's words are written only when they are. */
+bool gsz__match_reason_wanted(const run *r, const gpu_state *gs, const gsz_reason *why);
 /* A reason without numbers (filters, NOT_SOLD, NO_SERVER); text names the
  * request field of the filter for EXCLUDED ("gpu", "vendor", ...). */
 void gsz__match_simple_reason(run *r, gpu_state *gs, gsz_reason_code code, const char *text);
@@ -124,6 +142,9 @@ gsz_err gsz__match_collect_rejections(run *r, gsz_match_result *res);
 /* The workload as a candidate of layout l runs it: ZeRO-3 by default when
  * training on more than one GPU. */
 gsz_workload gsz__match_workload_for(const run *r, gsz_layout l);
+/* Set gs's per-GPU values (visible memory, budgets) before g's first
+ * candidate. */
+void gsz__match_prepare_gpu(const run *r, const gsz_gpu *g, gpu_state *gs);
 /* Evaluate one (GPU, server, count) into c. True when it fits; otherwise
  * the reason is in c->verdict and kept on gs. */
 bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
@@ -146,8 +167,10 @@ bool gsz__match_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp, 
 /* The cost of ownership of a priced candidate (cost.c). */
 void gsz__match_cost(const run *r, gsz_candidate *c);
 
-/* (budget - need) / budget in basis points, for a candidate a result shows. */
-void gsz__match_set_headroom(gsz_candidate *c);
+/* What only the candidates a result shows need: the headroom in basis
+ * points ((budget - need) / budget), and, when stock neither ranks nor
+ * filters (stock "any"), the stock of a fitting one. */
+void gsz__match_finish(const run *r, gsz_candidate *c);
 
 /* The cautions of a candidate a result shows (cautions.c). */
 void gsz__match_cautions(const run *r, gsz_candidate *c);

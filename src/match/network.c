@@ -7,8 +7,10 @@
  * cheapest sellable ones of the NIC's fabric at its port speed. */
 #include "gpusizer/catalog.h"
 #include "gpusizer/match.h"
+#include "match/network_int.h"
 #include "util/common_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,6 +74,26 @@ static void switch_counts(uint64_t e, uint32_t radix, uint32_t g, uint32_t nodes
   *spines = (uint32_t)s;
 }
 
+/* why's words; none when why_size is 0 (the matcher asks for words only
+ * when the reason is kept, see candidate.c). */
+__attribute__((format(printf, 3, 4))) static void say(char *why, size_t why_size, const char *fmt,
+                                                      ...) {
+  if (why_size == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, why_size, fmt, ap);
+  va_end(ap);
+}
+
+/* The three cable roles of a link, in the order of the plan's fields. */
+static const struct {
+  gsz_cable_role role;
+  const char *name;
+} cable_roles[] = {{GSZ_CABLE_NIC_TRANSCEIVER, "NIC transceiver"},
+                   {GSZ_CABLE_SWITCH_TRANSCEIVER, "switch transceiver"},
+                   {GSZ_CABLE_FIBER, "fiber"}};
+
 static bool add_line(gsz_bom *bom, const gsz_catalog_data *d, const gsz_network_item *item,
                      gsz_item_kind kind, gsz_bom_scope scope, uint64_t per, uint64_t qty,
                      const char *role) {
@@ -95,28 +117,32 @@ static bool add_line(gsz_bom *bom, const gsz_catalog_data *d, const gsz_network_
   return true;
 }
 
-bool gsz_bom_network(gsz_bom *bom, gsz_network_plan *plan, const gsz_catalog_data *d,
-                     const gsz_server *s, uint32_t nics_per_node, uint32_t nodes, char *why,
-                     size_t why_size) {
-  memset(plan, 0, sizeof *plan);
+bool gsz__network_server_ok(const gsz_catalog_data *d, const gsz_server *s, uint32_t nics_per_node,
+                            const gsz_network_item **nic, char *why, size_t why_size) {
   if (s->workstation || s->scale_out == GSZ_SCALE_OUT_NONE) {
-    snprintf(why, why_size, "%s is %s: one node only, with no scale-out network", s->sku,
-             s->workstation ? "a workstation" : "a server without scale-out networking");
+    say(why, why_size, "%s is %s: one node only, with no scale-out network", s->sku,
+        s->workstation ? "a workstation" : "a server without scale-out networking");
     return false;
   }
   if (s->nic_slots != 0 && nics_per_node > s->nic_slots) {
-    snprintf(why, why_size, "needs %u scale-out NICs per node; %s takes %u", nics_per_node, s->sku,
-             s->nic_slots);
+    say(why, why_size, "needs %u scale-out NICs per node; %s takes %u", nics_per_node, s->sku,
+        s->nic_slots);
     return false;
   }
-  const gsz_network_item *nic = s->nic ? s->nic : d->settings.default_nic;
-  if (nic == NULL) {
-    snprintf(why, why_size,
-             "%s names no NIC and the catalog has no default NIC (setting default_nic)", s->sku);
+  *nic = s->nic ? s->nic : d->settings.default_nic;
+  if (*nic == NULL) {
+    say(why, why_size, "%s names no NIC and the catalog has no default NIC (setting default_nic)",
+        s->sku);
     return false;
   }
+  return true;
+}
+
+bool gsz__network_design(gsz_network_plan *plan, const gsz_catalog_data *d,
+                         const gsz_network_item *nic, uint32_t nics_per_node, uint32_t nodes,
+                         char *why, size_t why_size) {
+  memset(plan, 0, sizeof *plan);
   plan->nic = nic;
-  plan->onboard = s->scale_out == GSZ_SCALE_OUT_ONBOARD;
   plan->nics_per_node = nics_per_node;
   plan->endpoints = (uint64_t)nics_per_node * nodes;
   uint64_t e = plan->endpoints;
@@ -143,10 +169,10 @@ bool gsz_bom_network(gsz_bom *bom, gsz_network_plan *plan, const gsz_catalog_dat
     }
   }
   if (best == NULL) {
-    snprintf(why, why_size,
-             "no sellable %s switch at %u Gb/s in the catalog takes %llu ports in "
-             "two tiers",
-             fabric_names[nic->fabric], nic->port_gbps, (unsigned long long)e);
+    say(why, why_size,
+        "no sellable %s switch at %u Gb/s in the catalog takes %llu ports in "
+        "two tiers",
+        fabric_names[nic->fabric], nic->port_gbps, (unsigned long long)e);
     return false;
   }
   plan->sw = best;
@@ -155,19 +181,13 @@ bool gsz_bom_network(gsz_bom *bom, gsz_network_plan *plan, const gsz_catalog_dat
   /* Ports on switches: every NIC port at a leaf; with spines every leaf
    * port up and its spine port too. Links: one per NIC, one per uplink. */
   uint64_t switch_ports = plan->spines ? 3 * e : e, links = plan->spines ? 2 * e : e;
-  static const struct {
-    gsz_cable_role role;
-    const char *name;
-  } roles[] = {{GSZ_CABLE_NIC_TRANSCEIVER, "NIC transceiver"},
-               {GSZ_CABLE_SWITCH_TRANSCEIVER, "switch transceiver"},
-               {GSZ_CABLE_FIBER, "fiber"}};
   const gsz_network_item *cable[3];
   uint64_t need[3] = {e, switch_ports, links};
   for (int k = 0; k < 3; k++) {
-    cable[k] = cheapest(d->cables, d->n_cables, cable_for, nic, roles[k].role, 1);
+    cable[k] = cheapest(d->cables, d->n_cables, cable_for, nic, cable_roles[k].role, 1);
     if (cable[k] == NULL) {
-      snprintf(why, why_size, "no sellable %s for the %s fabric in the catalog", roles[k].name,
-               fabric_names[nic->fabric]);
+      say(why, why_size, "no sellable %s for the %s fabric in the catalog", cable_roles[k].name,
+          fabric_names[nic->fabric]);
       return false;
     }
     need[k] = gsz__ceil_div_u64(need[k], cable[k]->ports);
@@ -182,19 +202,39 @@ bool gsz_bom_network(gsz_bom *bom, gsz_network_plan *plan, const gsz_catalog_dat
   plan->rack_units = switches * best->rack_units;
   plan->power_w = (uint64_t)switches * best->power_w + need[0] * cable[0]->power_w +
                   need[1] * cable[1]->power_w + need[2] * cable[2]->power_w;
+  return true;
+}
 
+bool gsz__network_lines(gsz_bom *bom, const gsz_catalog_data *d, const gsz_network_plan *plan,
+                        char *why, size_t why_size) {
   bool ok = true;
+  uint64_t e = plan->endpoints;
   if (!plan->onboard)
-    ok &= add_line(bom, d, nic, GSZ_ITEM_NIC, GSZ_BOM_PER_NODE, nics_per_node, e, "scale-out NIC");
-  ok &= add_line(bom, d, best, GSZ_ITEM_SWITCH, GSZ_BOM_PER_CLUSTER, plan->leaves, plan->leaves,
+    ok &= add_line(bom, d, plan->nic, GSZ_ITEM_NIC, GSZ_BOM_PER_NODE, plan->nics_per_node, e,
+                   "scale-out NIC");
+  ok &= add_line(bom, d, plan->sw, GSZ_ITEM_SWITCH, GSZ_BOM_PER_CLUSTER, plan->leaves, plan->leaves,
                  plan->spines ? "leaf switch" : "switch");
   if (plan->spines)
-    ok &= add_line(bom, d, best, GSZ_ITEM_SWITCH, GSZ_BOM_PER_CLUSTER, plan->spines, plan->spines,
-                   "spine switch");
+    ok &= add_line(bom, d, plan->sw, GSZ_ITEM_SWITCH, GSZ_BOM_PER_CLUSTER, plan->spines,
+                   plan->spines, "spine switch");
+  const gsz_network_item *cable[3] = {plan->nic_transceiver, plan->switch_transceiver, plan->fiber};
+  uint64_t need[3] = {plan->nic_transceivers, plan->switch_transceivers, plan->fibers};
   for (int k = 0; k < 3; k++)
     ok &= add_line(bom, d, cable[k], GSZ_ITEM_CABLE, GSZ_BOM_PER_CLUSTER, need[k], need[k],
-                   roles[k].name);
+                   cable_roles[k].name);
   if (!ok)
-    snprintf(why, why_size, "the bill of materials has more than %d lines", GSZ_BOM_MAX_LINES);
+    say(why, why_size, "the bill of materials has more than %d lines", GSZ_BOM_MAX_LINES);
   return ok;
+}
+
+bool gsz_bom_network(gsz_bom *bom, gsz_network_plan *plan, const gsz_catalog_data *d,
+                     const gsz_server *s, uint32_t nics_per_node, uint32_t nodes, char *why,
+                     size_t why_size) {
+  const gsz_network_item *nic = NULL;
+  memset(plan, 0, sizeof *plan);
+  if (!gsz__network_server_ok(d, s, nics_per_node, &nic, why, why_size))
+    return false;
+  bool designed = gsz__network_design(plan, d, nic, nics_per_node, nodes, why, why_size);
+  plan->onboard = s->scale_out == GSZ_SCALE_OUT_ONBOARD;
+  return designed && gsz__network_lines(bom, d, plan, why, why_size);
 }

@@ -42,21 +42,33 @@ static bool closer(const gsz_reason *a, const gsz_reason *b) {
  * need over budget; BUDGET the cheapest; HEADROOM the most headroom;
  * NETWORK the fewest nodes; the others the first. No text is
  * made here: reasons are data until a report describes them. */
+static bool replaces(const gsz_reason *why, const gsz_reason *slot) {
+  return (why->code == GSZ_REASON_MAX_NODES &&
+          (why->nodes < slot->nodes ||
+           (why->nodes == slot->nodes && why->gpus_per_node < slot->gpus_per_node))) ||
+         (why->code == GSZ_REASON_MAX_GPUS && why->total_gpus < slot->total_gpus) ||
+         (why->code == GSZ_REASON_MEMORY && closer(why, slot)) ||
+         (why->code == GSZ_REASON_BUDGET && why->price_minor < slot->price_minor) ||
+         (why->code == GSZ_REASON_HEADROOM && why->headroom_bp > slot->headroom_bp) ||
+         (why->code == GSZ_REASON_NETWORK && why->nodes < slot->nodes) ||
+         (why->code == GSZ_REASON_SLA && why->sla_met_bp > slot->sla_met_bp);
+}
+
+bool gsz__match_reason_wanted(const run *r, const gpu_state *gs, const gsz_reason *why) {
+  for (unsigned i = 0; i < gs->n; i++) {
+    const gsz_reason *slot = &r->pool[gs->first + i];
+    if (slot->code == why->code)
+      return replaces(why, slot);
+  }
+  return gs->n < GSZ_MATCH_MAX_REASONS;
+}
+
 void gsz__match_keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
   for (unsigned i = 0; i < gs->n; i++) {
     gsz_reason *slot = &r->pool[gs->first + i];
     if (slot->code != why->code)
       continue;
-    bool replace = (why->code == GSZ_REASON_MAX_NODES &&
-                    (why->nodes < slot->nodes ||
-                     (why->nodes == slot->nodes && why->gpus_per_node < slot->gpus_per_node))) ||
-                   (why->code == GSZ_REASON_MAX_GPUS && why->total_gpus < slot->total_gpus) ||
-                   (why->code == GSZ_REASON_MEMORY && closer(why, slot)) ||
-                   (why->code == GSZ_REASON_BUDGET && why->price_minor < slot->price_minor) ||
-                   (why->code == GSZ_REASON_HEADROOM && why->headroom_bp > slot->headroom_bp) ||
-                   (why->code == GSZ_REASON_NETWORK && why->nodes < slot->nodes) ||
-                   (why->code == GSZ_REASON_SLA && why->sla_met_bp > slot->sla_met_bp);
-    if (replace)
+    if (replaces(why, slot))
       *slot = *why;
     return;
   }

@@ -145,7 +145,8 @@ static gsz_err check_priced(const gsz_overlay *ov, const gsz_bom *bom, gsz_diag 
 
 /* Ranking asks for totals only, once per candidate: with no discounts,
  * markup, adders or tax the total is a sum of products (the same checked
- * arithmetic as item_line, without the line bookkeeping). */
+ * arithmetic as item_line, without the line bookkeeping), and the check
+ * that every line has a price is made in the same pass. */
 static gsz_err bare_total(const gsz_overlay *ov, const gsz_bom *bom, gsz_price *out,
                           gsz_diag *diag) {
   int64_t total = 0;
@@ -153,13 +154,23 @@ static gsz_err bare_total(const gsz_overlay *ov, const gsz_bom *bom, gsz_price *
     const gsz_bom_line *bl = &bom->lines[i];
     if (bl->included)
       continue;
+    const gsz_effective_price *e = &ov->items[bl->kind][bl->index].eff;
+    if (!e->priced)
+      return check_priced(ov, bom, diag); /* the first unpriced line, with its words */
     int64_t amount;
+    gsz_err err;
+    /* An unpriced line later in the bill is the error to give, as on the
+     * path with lines (check_priced first). */
     if (bl->quantity > (uint64_t)INT64_MAX ||
-        gsz__mul_i64(&amount, ov->items[bl->kind][bl->index].eff.unit_minor, (int64_t)bl->quantity))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
-                           (unsigned long long)bl->quantity, bl->sku);
+        gsz__mul_i64(&amount, e->unit_minor, (int64_t)bl->quantity))
+      return (err = check_priced(ov, bom, diag)) != GSZ_OK
+                 ? err
+                 : gsz__diag_set(diag, GSZ_EOVERFLOW, "the price of %llu x '%s' overflows",
+                                 (unsigned long long)bl->quantity, bl->sku);
     if (gsz__add_i64(&total, total, amount))
-      return gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
+      return (err = check_priced(ov, bom, diag)) != GSZ_OK
+                 ? err
+                 : gsz__diag_set(diag, GSZ_EOVERFLOW, "the quote total overflows");
   }
   out->total_minor = total;
   return GSZ_OK;
@@ -168,14 +179,14 @@ static gsz_err bare_total(const gsz_overlay *ov, const gsz_bom *bom, gsz_price *
 static gsz_err overlay_price(void *ctx, const gsz_bom *bom, bool with_lines, gsz_price *out,
                              gsz_diag *diag) {
   const gsz_overlay *ov = ctx;
+  out->n_lines = 0;
+  out->total_minor = 0;
+  if (!with_lines && ov->n_discounts == 0 && ov->markup == 0 && ov->n_adders == 0 && ov->tax == 0)
+    return bare_total(ov, bom, out, diag);
   gsz_err err = check_priced(ov, bom, diag);
   if (err != GSZ_OK)
     return err;
-  out->n_lines = 0;
-  out->total_minor = 0;
   line_sink sink = {out, with_lines};
-  if (!with_lines && ov->n_discounts == 0 && ov->markup == 0 && ov->n_adders == 0 && ov->tax == 0)
-    return bare_total(ov, bom, out, diag);
   int64_t total = 0;
   for (unsigned i = 0; err == GSZ_OK && i < bom->n_lines; i++)
     err = item_line(ov, &sink, &bom->lines[i], &total, diag);
