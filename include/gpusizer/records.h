@@ -363,7 +363,9 @@ typedef struct gsz_catalog_data {
   /* network gear by kind, each in SKU order */
   const gsz_network_item *nics, *switches, *cables;
   size_t n_nics, n_switches, n_cables;
-  const gsz_format_support *format_support; /* by architecture, format, runtime */
+  /* Sorted by architecture (strcmp), format (ASCII case folded), runtime:
+   * gsz_catalog_format_support searches it by halves. */
+  const gsz_format_support *format_support;
   size_t n_format_support;
   const gsz_caveat *caveats;
   size_t n_caveats;

@@ -1282,7 +1282,7 @@ static gsz_err load(gsz_catalog **out, sqlite3 *db, const char *origin, const ch
 #undef NETWORK_SQL
   READ_TABLE("format_support",
              "SELECT architecture, format, runtime, support, source, notes FROM format_support "
-             "ORDER BY architecture, format, runtime",
+             "ORDER BY architecture COLLATE BINARY, format COLLATE NOCASE, runtime",
              format_support, read_format_support);
   READ_TABLE("caveat", "SELECT kind, sku, code, text, source FROM caveat ORDER BY kind, sku, code",
              caveats, read_caveat);

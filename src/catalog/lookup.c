@@ -286,10 +286,25 @@ gsz_support gsz_catalog_format_support(const gsz_catalog_data *d, const char *ar
                                        const char *format, const char *runtime,
                                        const gsz_format_support **row) {
   const gsz_format_support *any = NULL, *own = NULL;
-  for (size_t i = 0; architecture != NULL && i < d->n_format_support; i++) {
+  /* Rows are sorted by architecture in byte order, then format under
+   * ASCII case folding (load.c reads them ORDER BY architecture COLLATE
+   * BINARY, format COLLATE NOCASE, the same orders as strcmp and
+   * gsz__str_icmp): the rows of (architecture, format) are a run, found by
+   * binary search (a full quote asks twice per GPU, of hundreds of rows). */
+  size_t lo = 0, hi = architecture != NULL ? d->n_format_support : 0;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const gsz_format_support *f = &d->format_support[mid];
+    int c = strcmp(f->architecture, architecture);
+    if (c < 0 || (c == 0 && gsz__str_icmp(f->format, format) < 0))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; architecture != NULL && i < d->n_format_support; i++) {
     const gsz_format_support *f = &d->format_support[i];
     if (strcmp(f->architecture, architecture) != 0 || !gsz__str_ieq(f->format, format))
-      continue;
+      break;
     if (gsz__str_ieq(f->runtime, runtime))
       own = f;
     else if (strcmp(f->runtime, "*") == 0)

@@ -2,6 +2,7 @@
  * count per node; its layout, the smallest node count whose per-GPU need
  * fits (by bisection), its price, budget and stock, and the reason when it
  * does not fit. */
+#include "gpusizer/catalog.h"
 #include "match/match_int.h"
 #include "match/network_int.h"
 #include "sizing/memory_int.h"
@@ -57,7 +58,7 @@ gsz_workload gsz__match_workload_for(const run *r, gsz_layout l) {
 }
 
 /* Per-GPU need at a layout; UINT64_MAX when the estimate refuses it. */
-static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
+static uint64_t estimate_need(run *r, gsz_layout l, gsz_estimate *e) {
   gsz_workload w = gsz__match_workload_for(r, l);
   gsz_estimate local;
   if (e == NULL)
@@ -72,6 +73,32 @@ static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
       gsz__memory_estimate_ex(e, r->m, &w, l, false, true, &diag) != GSZ_OK)
     return UINT64_MAX;
   return e->per_gpu_bytes;
+}
+
+/* need_at through the run's memo: within one GPU the need depends on the
+ * layout alone (the visible memory and the budget that decides automatic
+ * recomputation are the GPU's), and its servers ask for the same layouts
+ * again and again (every server with as many GPUs per node, and the
+ * bisection of each). No memo when it cannot be allocated. */
+static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
+  if (r->needs == NULL && (r->needs = gsz__malloc(NEED_MEMO * sizeof *r->needs)) == NULL)
+    return estimate_need(r, l, e);
+  for (size_t i = 0; i < r->n_needs; i++) {
+    need_memo *m = &r->needs[i];
+    if (m->layout.tp == l.tp && m->layout.pp == l.pp && m->layout.dp == l.dp) {
+      if (e != NULL)
+        *e = m->estimate;
+      return m->need;
+    }
+  }
+  if (r->n_needs == NEED_MEMO)
+    return estimate_need(r, l, e);
+  need_memo *m = &r->needs[r->n_needs++];
+  m->layout = l;
+  m->need = estimate_need(r, l, &m->estimate);
+  if (e != NULL)
+    *e = m->estimate;
+  return m->need;
 }
 
 uint64_t gsz__match_need_at(run *r, gsz_layout l, gsz_estimate *e) {
@@ -239,7 +266,11 @@ static bool power_fits(const run *r, const gsz_server *s, gsz_candidate *c, uint
   return false;
 }
 
-void gsz__match_prepare_gpu(const run *r, const gsz_gpu *g, gpu_state *gs) {
+void gsz__match_prepare_gpu(run *r, const gsz_gpu *g, gpu_state *gs) {
+  r->n_needs = 0; /* needs are the previous GPU's */
+  /* The runtime's efficiency on this GPU, for the speed estimate (sla.c). */
+  if (r->w->method != GSZ_METHOD_QUICK || r->training)
+    r->efficiency = gsz_catalog_find_efficiency(r->d, r->w->runtime->name, g->architecture);
   gs->visible_bytes = gsz_memory_visible_bytes(r->d, g);
   uint32_t util = r->w->method == GSZ_METHOD_QUICK ? GSZ_BP_SCALE : gsz_workload_mem_util_bp(r->w);
   gs->budget_bytes = gsz_memory_budget(gs->visible_bytes, util);

@@ -434,6 +434,7 @@ done:
   gsz__free(r.top);
   gsz__free(r.top_slots);
   gsz__free(r.memo);
+  gsz__free(r.needs);
   gsz__free(r.pool);
   gsz__free(r.server_out);
   gsz__free(r.explained.items);

@@ -73,6 +73,15 @@ typedef struct network_memo {
   uint32_t nodes;
 } network_memo;
 
+/* The per-GPU need at a layout, with its estimate (candidate.c's need_at):
+ * kept for the GPU being evaluated. */
+enum { NEED_MEMO = 64 };
+typedef struct need_memo {
+  gsz_layout layout;
+  uint64_t need; /* UINT64_MAX: the estimate refused the layout */
+  gsz_estimate estimate;
+} need_memo;
+
 typedef struct run {
   const gsz_catalog_data *d;
   const gsz_model_ref *m;
@@ -112,11 +121,14 @@ typedef struct run {
   /* quick_total / n GPUs, rounded up, for small n (0: not yet computed):
    * a 64-bit division per fitting candidate was a tenth of a quote. */
   uint64_t quick_share[QUICK_SHARE_CACHE];
-  const gsz_efficiency *efficiency; /* the runtime on the GPU being evaluated (sla.c) */
+  const gsz_efficiency *efficiency; /* the runtime on the GPU being evaluated (sla.c), set by
+                                       gsz__match_prepare_gpu; NULL: no profile */
   char perf_why[120];               /* why the last speed estimate failed (sla.c) */
   const gsz_gpu *memo_gpu;          /* whose speeds memo holds */
   size_t n_memo;
   speed_memo *memo; /* SPEED_MEMO entries, allocated when first needed; NULL: none */
+  need_memo *needs; /* NEED_MEMO entries, allocated when first needed; NULL: none */
+  size_t n_needs;
   network_memo networks[NETWORK_MEMO]; /* network designs, filled in order, then replaced */
   size_t n_networks, next_network;
   gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
@@ -144,7 +156,7 @@ gsz_err gsz__match_collect_rejections(run *r, gsz_match_result *res);
 gsz_workload gsz__match_workload_for(const run *r, gsz_layout l);
 /* Set gs's per-GPU values (visible memory, budgets) before g's first
  * candidate. */
-void gsz__match_prepare_gpu(const run *r, const gsz_gpu *g, gpu_state *gs);
+void gsz__match_prepare_gpu(run *r, const gsz_gpu *g, gpu_state *gs);
 /* Evaluate one (GPU, server, count) into c. True when it fits; otherwise
  * the reason is in c->verdict and kept on gs. */
 bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,

@@ -382,8 +382,7 @@ bool gsz__match_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp, 
   if (r->training) {
     if (r->o->sla.train_tokens == 0)
       return true;
-    r->efficiency = gsz_catalog_find_efficiency(r->d, r->w->runtime->name, c->gpu->architecture);
-    if (r->efficiency == NULL) {
+    if (r->efficiency == NULL) { /* the GPU's (gsz__match_prepare_gpu) */
       if (r->o->sla.deadline_days_milli == 0)
         return true;
       snprintf(c->verdict.text, sizeof c->verdict.text,
@@ -397,8 +396,7 @@ bool gsz__match_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp, 
   if (r->w->method != GSZ_METHOD_FULL || r->m->arch == NULL || r->w->input_tokens == 0 ||
       r->w->output_tokens == 0)
     return true;
-  r->efficiency = gsz_catalog_find_efficiency(r->d, r->w->runtime->name, c->gpu->architecture);
-  if (r->efficiency == NULL) {
+  if (r->efficiency == NULL) { /* the GPU's (gsz__match_prepare_gpu) */
     if (!gsz_service_level_any(&r->o->sla))
       return true;
     snprintf(c->verdict.text, sizeof c->verdict.text,

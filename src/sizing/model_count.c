@@ -64,7 +64,7 @@ static const family_rules families[] = {
 
 static const family_rules *find_family(const char *name) {
   for (size_t i = 0; i < GSZ_ARRAY_LEN(families); i++)
-    if (name != NULL && strcmp(families[i].name, name) == 0)
+    if (name != NULL && families[i].name[0] == name[0] && strcmp(families[i].name, name) == 0)
       return &families[i];
   return NULL;
 }
