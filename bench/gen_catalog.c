@@ -1,7 +1,8 @@
 /* gen_catalog.c: writes a synthetic catalog of N GPUs and N/2 servers (at
  * least 4), deterministic for a given N, for measuring how the cost of a
- * quote grows with the catalog. Models, formats and runtimes are the
- * built-in ones; the hardware, prices and stock are made up.
+ * quote grows with the catalog. Models, formats, runtimes, network gear
+ * and settings are the built-in ones; the GPUs (with a real architecture
+ * each), servers, prices and stock are made up.
  *
  * usage: gen_catalog N OUT.db */
 #include "gpusizer/gpusizer.h"
@@ -54,17 +55,21 @@ int main(int argc, char **argv) {
   sqlite3 *db = NULL;
   if (sqlite3_open(argv[2], &db) != SQLITE_OK)
     return die(db, "open");
-  if (sqlite3_exec(db,
-                   "BEGIN; DELETE FROM inventory; DELETE FROM price; DELETE FROM server_gpu;"
-                   "DELETE FROM gpu_alias; DELETE FROM gpu; DELETE FROM server;",
-                   NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec(
+          db,
+          "BEGIN; DELETE FROM inventory; DELETE FROM price; DELETE FROM server_gpu;"
+          "DELETE FROM gpu_alias; DELETE FROM gpu_alias_ambiguous; DELETE FROM gpu_visible_memory;"
+          "DELETE FROM caveat WHERE kind IN ('gpu', 'server');"
+          "DELETE FROM gpu; DELETE FROM server;",
+          NULL, NULL, NULL) != SQLITE_OK)
     return die(db, "clear");
   sqlite3_stmt *gpu, *server, *fit, *price, *stock;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, "
-                         "bandwidth_gbs, tflops_bf16, tdp_w, datacenter_ok, source) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'synthetic (bench/gen_catalog)')",
-                         -1, &gpu, NULL) != SQLITE_OK ||
+  if (sqlite3_prepare_v2(
+          db,
+          "INSERT INTO gpu (sku, vendor, name, form_factor, memory_mib, usable_mib, "
+          "bandwidth_gbs, tflops_bf16, tdp_w, datacenter_ok, architecture, source) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'synthetic (bench/gen_catalog)')",
+          -1, &gpu, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db,
                          "INSERT INTO server (sku, vendor, name, gpu_form_factor, max_gpus, "
                          "rack_units, psu_w, chassis, base_w, source) "
@@ -135,6 +140,16 @@ int main(int argc, char **argv) {
     sqlite3_bind_double(gpu, 8, between(50, 2500));
     sqlite3_bind_int(gpu, 9, (int)tdp);
     sqlite3_bind_int(gpu, 10, between(0, 19) != 0);
+    /* A real architecture of its form factor, so that format support and
+     * the speed model apply; by position, not drawn, so that every other
+     * value is what earlier versions of this program wrote. */
+    static const char *const arch_pcie[] = {"ada", "ampere", "blackwell_rtx"},
+                             *const arch_sxm[] = {"hopper", "blackwell", "ampere"},
+                             *const arch_oam[] = {"cdna3", "cdna4", "gaudi3"};
+    const char *const *arches = strcmp(form, "PCIe") == 0  ? arch_pcie
+                                : strcmp(form, "SXM") == 0 ? arch_sxm
+                                                           : arch_oam;
+    sqlite3_bind_text(gpu, 11, arches[i % 3], -1, SQLITE_STATIC);
     if (sqlite3_step(gpu) != SQLITE_DONE)
       return die(db, "gpu");
     sqlite3_reset(gpu);
