@@ -205,6 +205,10 @@ static bool gpu_selected(run *r, const gsz_gpu *g, gpu_state *gs) {
  * is of pointers: entering copies the candidate once, into the slot of the
  * entry it replaces or drops (or a slot not used yet). */
 static void offer_top(run *r, const gsz_candidate *c) {
+  /* Most candidates lose to the last entry of a full list; then they lose
+   * to their own pair's entry too (it ranks no lower than the last). */
+  if (r->n_top == r->cap_top && gsz__match_compare(c, r->top[r->n_top - 1], r->o) >= 0)
+    return;
   size_t pair = r->n_top;
   for (size_t i = 0; i < r->n_top; i++)
     if (r->top[i]->gpu == c->gpu && r->top[i]->server == c->server) {
@@ -220,9 +224,7 @@ static void offer_top(run *r, const gsz_candidate *c) {
     memmove(&r->top[pair], &r->top[pair + 1], (r->n_top - pair - 1) * sizeof *r->top);
     r->n_top--;
   } else if (r->n_top == r->cap_top) {
-    if (gsz__match_compare(c, r->top[r->n_top - 1], r->o) >= 0)
-      return;
-    slot = r->top[--r->n_top]; /* the last drops out */
+    slot = r->top[--r->n_top]; /* the last drops out (c beats it, above) */
   } else {
     slot = &r->top_slots[r->slots_used++];
   }
