@@ -144,12 +144,22 @@ static void sort_reasons(gsz_reason *reasons, unsigned n) {
 gsz_err gsz__match_collect_rejections(run *r, gsz_match_result *res) {
   size_t n = r->d->n_gpus;
   res->rejected = gsz__malloc((n ? n : 1) * sizeof *res->rejected);
-  /* The kept reasons, plus room for one PRICE reason per GPU that fits. */
-  res->reason_storage = gsz__malloc((r->n_pool + n + 1) * sizeof *res->reason_storage);
-  if (res->rejected == NULL || res->reason_storage == NULL)
+  if (res->rejected == NULL)
     return gsz__diag_nomem(r->diag);
-  if (r->n_pool > 0)
-    memcpy(res->reason_storage, r->pool, r->n_pool * sizeof *r->pool);
+  /* The kept reasons, plus room for one PRICE reason per GPU that fits:
+   * the run's pool, grown and handed over (not copied: on a catalog of
+   * 1,000 GPUs it is megabytes). */
+  size_t need = r->n_pool + n + 1;
+  if (r->cap_pool < need) {
+    gsz_reason *pool = gsz__realloc(r->pool, need * sizeof *pool);
+    if (pool == NULL)
+      return gsz__diag_nomem(r->diag);
+    r->pool = pool;
+    r->cap_pool = need;
+  }
+  res->reason_storage = r->pool;
+  r->pool = NULL;
+  r->cap_pool = 0;
   size_t extra = r->n_pool;
   for (size_t gi = 0; gi < n; gi++) {
     const gsz_gpu *g = &r->d->gpus[gi];
