@@ -106,30 +106,45 @@ static double rate(const setup *s, int mode, double seconds, double *latencies, 
   return (double)done / (now_s() - start);
 }
 
-/* The baseline a maintainer might write: every GPU x server x count x
- * node count in one query, filtered and ordered exactly as the matcher
- * ranks (quick method, catalog prices, default constraints). */
+/* The baseline a maintainer might write: every GPU x server x count in one
+ * query over the catalog's own views (server_gpu_count expands count
+ * ranges), with the rules the matcher applies to a quick quote: sellable
+ * and not end of sale, the consumer licence, the node's draw within its
+ * power supplies' sustained share (psu_load_max_bp) and a workstation's
+ * wall outlet, the memory the runtime sees (gpu_visible_memory); ranked
+ * as the matcher ranks (catalog prices, default constraints). One node
+ * only: the network gear that several nodes need is more than one query
+ * can price, so a workload whose cheapest answer spans nodes is a
+ * disagreement (bench/README.md). */
 static const char *const baseline_sql =
-    "WITH RECURSIVE n(nodes) AS (SELECT 1 UNION ALL SELECT nodes + 1 FROM n WHERE nodes < ?2) "
-    "SELECT g.sku, s.sku, sg.gpu_count, n.nodes, "
-    "  n.nodes * (sp.amount_minor + CASE WHEN s.gpus_included THEN 0 "
-    "             ELSE sg.gpu_count * gp.amount_minor END) AS total, "
-    "  ((g.usable_mib * 1048576) - ((?1 + sg.gpu_count * n.nodes - 1) / (sg.gpu_count * n.nodes))) "
-    "    * 10000 / (g.usable_mib * 1048576) AS headroom, "
-    "  n.nodes * (sg.gpu_count * g.tdp_w + s.base_w) AS power "
-    "FROM server_gpu sg "
-    "JOIN gpu g ON g.sku = sg.gpu_sku "
-    "JOIN server s ON s.sku = sg.server_sku "
-    "JOIN price_current sp ON sp.kind = 'server' AND sp.sku = s.sku "
-    "LEFT JOIN price_current gp ON gp.kind = 'gpu' AND gp.sku = g.sku "
-    "CROSS JOIN n "
-    "WHERE g.sellable = 1 AND s.sellable = 1 "
-    "  AND (g.datacenter_ok = 1 OR s.chassis = 'workstation') "
-    "  AND sg.gpu_count * g.tdp_w + s.base_w <= s.psu_w "
-    "  AND (s.gpus_included = 1 OR gp.amount_minor IS NOT NULL) "
-    "  AND sg.gpu_count * n.nodes * g.usable_mib * 1048576 >= ?1 "
-    "ORDER BY total, n.nodes, sg.gpu_count * n.nodes, headroom DESC, power, g.sku, s.sku, "
-    "  sg.gpu_count "
+    "WITH st AS (SELECT "
+    "  (SELECT CAST(value AS INTEGER) FROM setting WHERE name = 'psu_load_max_bp') AS psu_bp, "
+    "  (SELECT CAST(value AS INTEGER) FROM setting WHERE name = 'wall_outlet_w') AS outlet_w), "
+    "c AS (SELECT g.sku AS gpu, s.sku AS server, sg.gpu_count AS n, "
+    "  s.chassis = 'workstation' AS ws, "
+    "  sg.gpu_count * g.tdp_w + s.base_w AS draw, "
+    "  s.psu_w * coalesce(s.psu_load_max_bp, st.psu_bp, 10000) / 10000 AS psu_limit, "
+    "  st.outlet_w AS outlet_w, "
+    "  coalesce(v.visible_mib, g.usable_mib) * 1048576 AS visible, "
+    "  sp.amount_minor + CASE WHEN s.gpus_included THEN 0 "
+    "                    ELSE sg.gpu_count * gp.amount_minor END AS total "
+    "  FROM server_gpu_count sg "
+    "  JOIN gpu g ON g.sku = sg.gpu_sku "
+    "  JOIN server s ON s.sku = sg.server_sku "
+    "  JOIN price_current sp ON sp.kind = 'server' AND sp.sku = s.sku "
+    "  LEFT JOIN price_current gp ON gp.kind = 'gpu' AND gp.sku = g.sku "
+    "  LEFT JOIN gpu_visible_memory v ON v.gpu_sku = g.sku "
+    "  CROSS JOIN st "
+    "  WHERE g.sellable = 1 AND s.sellable = 1 "
+    "    AND g.lifecycle <> 'end_of_sale' AND s.lifecycle <> 'end_of_sale' "
+    "    AND (g.datacenter_ok = 1 OR s.chassis = 'workstation') "
+    "    AND (s.gpus_included = 1 OR gp.amount_minor IS NOT NULL)) "
+    "SELECT gpu, server, n, 1, total, "
+    "  (visible - (?1 + n - 1) / n) * 10000 / visible AS headroom, draw "
+    "FROM c "
+    "WHERE draw <= psu_limit AND (NOT ws OR outlet_w IS NULL OR draw <= outlet_w) "
+    "  AND n * visible >= ?1 "
+    "ORDER BY total, n, headroom DESC, draw, gpu, server "
     "LIMIT 1";
 
 typedef struct answer {
@@ -141,7 +156,6 @@ typedef struct answer {
 static int sql_answer(sqlite3_stmt *st, uint64_t total_bytes, answer *a) {
   sqlite3_reset(st);
   sqlite3_bind_int64(st, 1, (sqlite3_int64)total_bytes);
-  sqlite3_bind_int(st, 2, 8);
   memset(a, 0, sizeof *a);
   if (sqlite3_step(st) != SQLITE_ROW)
     return 0;
