@@ -290,6 +290,10 @@ int main(int argc, char **argv) {
   static double lat[1 << 20];
   size_t n_lat;
   if (only != NULL) { /* one method for `perf record`: quick, full or sla */
+    if (strcmp(only, "quick") != 0 && strcmp(only, "full") != 0 && strcmp(only, "sla") != 0) {
+      fprintf(stderr, "bench_quote: --only %s: expected quick, full or sla\n", only);
+      return 2;
+    }
     int mode = strcmp(only, "full") == 0 ? FULL : strcmp(only, "sla") == 0 ? SLA : QUICK;
     double r = rate(&s, mode, seconds, lat, sizeof lat / sizeof lat[0], &n_lat);
     printf("%s.%s_quotes_per_sec %.0f per_s\n", label, only, r);

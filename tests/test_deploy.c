@@ -303,6 +303,32 @@ static void test_formats_the_hardware_runs(void **state) {
   gsz_match_result_free(res);
 }
 
+/* The quick method does not filter on formats (a rule of thumb), but the
+ * answer it shows says what the catalog records, not an unset value. */
+static void test_quick_quotes_say_the_formats_they_ignore(void **state) {
+  (void)state;
+  fixture f;
+  setup(&f, 10000000000ull);
+  f.gpus[f.data.n_gpus++] = gpu("A100", "ampere", 80, 400, 10000);
+  f.gpus[f.data.n_gpus++] = gpu("H100", "hopper", 80, 700, 25000);
+  f.servers[f.data.n_servers++] = server("RACK", 8, 12000, 30000);
+  allow(&f, 0, 0, 1, 8);
+  allow(&f, 1, 0, 1, 8);
+  f.support[0] = (gsz_format_support){"ampere", "nvfp4", "*", GSZ_SUPPORT_NONE, "test", NULL};
+  f.support[1] =
+      (gsz_format_support){"hopper", "nvfp4", "*", GSZ_SUPPORT_WEIGHT_ONLY, "test", NULL};
+  f.data.n_format_support = 2;
+  f.w.weight_format = &nvfp4;
+  f.w.method = GSZ_METHOD_QUICK;
+  gsz_match_result *res = run(&f);
+  assert_true(res->found);
+  assert_string_equal(res->best.gpu->sku, "A100"); /* not refused: quick ignores formats */
+  assert_int_equal(res->best.format_support, GSZ_SUPPORT_NONE);
+  assert_int_equal(res->n_alternatives, 1);
+  assert_int_equal(res->alternatives[0].format_support, GSZ_SUPPORT_WEIGHT_ONLY);
+  gsz_match_result_free(res);
+}
+
 /* 80 GiB with 78 GiB of need has 2.5% headroom: refused at the default 5%,
  * quoted at 2%. */
 static void test_headroom_below_the_least_is_refused(void **state) {
@@ -469,6 +495,7 @@ int main(void) {
       cmocka_unit_test(test_one_node_has_no_network_lines),
       cmocka_unit_test(test_network_counts_at_2_4_16_64_nodes),
       cmocka_unit_test(test_formats_the_hardware_runs),
+      cmocka_unit_test(test_quick_quotes_say_the_formats_they_ignore),
       cmocka_unit_test(test_headroom_below_the_least_is_refused),
       cmocka_unit_test(test_end_of_sale_parts_need_allow_eol),
       cmocka_unit_test(test_power_margin_and_wall_outlet),

@@ -811,8 +811,10 @@ static void attach_caveats(gsz_catalog *cat) {
     gsz_item_kind kind = gsz_item_kind_find(c->kind);
     c->resolved = true;
     c->item_kind = (int)kind;
-    c->item_index =
-        kind < GSZ_ITEM_KIND_COUNT ? gsz_catalog_find_item(&cat->data, kind, c->sku) : -1;
+    /* By SKU only: a GPU's aliases are names for quotes, not for caveats. */
+    c->item_index = kind == GSZ_ITEM_GPU ? gsz__gpu_index(cat->gpus, cat->data.n_gpus, c->sku)
+                    : kind < GSZ_ITEM_KIND_COUNT ? gsz_catalog_find_item(&cat->data, kind, c->sku)
+                                                 : -1;
   }
 }
 

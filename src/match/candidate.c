@@ -81,11 +81,15 @@ static uint64_t estimate_need(run *r, gsz_layout l, gsz_estimate *e) {
  * again and again (every server with as many GPUs per node, and the
  * bisection of each). No memo when it cannot be allocated. */
 static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
-  if (r->needs == NULL && (r->needs = gsz__malloc(NEED_MEMO * sizeof *r->needs)) == NULL)
+  if (r->needs == NULL &&
+      (r->needs_failed || (r->needs = gsz__malloc(NEED_MEMO * sizeof *r->needs)) == NULL)) {
+    r->needs_failed = true;
     return estimate_need(r, l, e);
+  }
   for (size_t i = 0; i < r->n_needs; i++) {
     need_memo *m = &r->needs[i];
-    if (m->layout.tp == l.tp && m->layout.pp == l.pp && m->layout.dp == l.dp) {
+    if (m->layout.tp == l.tp && m->layout.pp == l.pp && m->layout.dp == l.dp &&
+        m->fit_budget == r->fit_budget && m->visible_bytes == r->visible_bytes) {
       if (e != NULL)
         *e = m->estimate;
       return m->need;
@@ -95,6 +99,8 @@ static uint64_t need_at(run *r, gsz_layout l, gsz_estimate *e) {
     return estimate_need(r, l, e);
   need_memo *m = &r->needs[r->n_needs++];
   m->layout = l;
+  m->fit_budget = r->fit_budget;
+  m->visible_bytes = r->visible_bytes;
   m->need = estimate_need(r, l, &m->estimate);
   if (e != NULL)
     *e = m->estimate;
@@ -178,6 +184,15 @@ void gsz__match_finish(const run *r, gsz_candidate *c) {
   set_headroom(c);
   if (c->fits && r->o->stock == GSZ_STOCK_ANY)
     c->stock = gsz__match_stock_for(r, &c->bom);
+  /* The quick method does not filter on number formats (a rule of thumb),
+   * but the quote still says what the catalog records. */
+  if (r->w->method == GSZ_METHOD_QUICK && c->gpu != NULL) {
+    const char *runtime = r->w->runtime->name, *arch = c->gpu->architecture;
+    c->format_support =
+        gsz_catalog_format_support(r->d, arch, r->w->weight_format->name, runtime, NULL);
+    c->kv_format_support =
+        gsz_catalog_format_support(r->d, arch, r->w->kv_format->name, runtime, NULL);
+  }
 }
 
 /* The quick method's need does not depend on the layout beyond the GPU
@@ -231,11 +246,11 @@ static const gsz_network_plan *network_for(run *r, const gsz_server *s, uint32_t
       return &m->plan;
     }
   }
-  network_memo *m = &r->networks[r->n_networks < NETWORK_MEMO ? r->n_networks : r->next_network];
-  if (!gsz__network_design(&m->plan, r->d, nic, nics_per_node, nodes, why, why_size)) {
-    memset(m, 0, sizeof *m); /* no stale plan left behind under its key */
+  gsz_network_plan plan;
+  if (!gsz__network_design(&plan, r->d, nic, nics_per_node, nodes, why, why_size))
     return NULL;
-  }
+  network_memo *m = &r->networks[r->n_networks < NETWORK_MEMO ? r->n_networks : r->next_network];
+  m->plan = plan;
   m->nodes = nodes;
   m->plan.onboard = onboard;
   if (r->n_networks < NETWORK_MEMO)
@@ -266,19 +281,20 @@ static bool power_fits(const run *r, const gsz_server *s, gsz_candidate *c, uint
   return false;
 }
 
-void gsz__match_prepare_gpu(run *r, const gsz_gpu *g, gpu_state *gs) {
+void gsz__match_prepare_gpu(run *r, const gsz_gpu *g) {
   r->n_needs = 0; /* needs are the previous GPU's */
   /* The runtime's efficiency on this GPU, for the speed estimate (sla.c). */
   if (r->w->method != GSZ_METHOD_QUICK || r->training)
     r->efficiency = gsz_catalog_find_efficiency(r->d, r->w->runtime->name, g->architecture);
-  gs->visible_bytes = gsz_memory_visible_bytes(r->d, g);
+  r->visible_bytes = gsz_memory_visible_bytes(r->d, g);
   uint32_t util = r->w->method == GSZ_METHOD_QUICK ? GSZ_BP_SCALE : gsz_workload_mem_util_bp(r->w);
-  gs->budget_bytes = gsz_memory_budget(gs->visible_bytes, util);
-  gs->fit_budget = headroom_budget(gs->budget_bytes, r->min_headroom_bp);
-  gs->quick_fit_bytes = headroom_budget(gs->visible_bytes, r->min_headroom_bp);
+  r->gpu_budget = gsz_memory_budget(r->visible_bytes, util);
+  r->fit_budget = headroom_budget(r->gpu_budget, r->min_headroom_bp);
+  r->gpu_quick_fit = headroom_budget(r->visible_bytes, r->min_headroom_bp);
 }
 
-/* Whether the verdict v, as code rc with its numbers set, needs words. */
+/* Whether the verdict v, as reason code with its numbers set, needs words
+ * (sets v->code). */
 static bool words_wanted(const run *r, const gpu_state *gs, const gsz_gpu *g, gsz_reason *v,
                          gsz_reason_code code) {
   v->code = code;
@@ -297,14 +313,13 @@ static void single_node_words(const run *r, const gsz_server *s, uint32_t nodes,
  * reason is in c->verdict and kept on gs. */
 bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
                          uint32_t per_node, gsz_candidate *c) {
-  /* Clear what this evaluation may read, not the whole candidate: the
-   * verdict's text and the price lines are written before they are read. */
-  /* One clear of both (the verdict follows the candidate's own fields):
-   * at this size it is a call to the C library's memset, with its vector
-   * stores, where two smaller clears are inline 8-byte stores (this file is
-   * compiled without vector registers, see src/CMakeLists.txt). */
-  _Static_assert(offsetof(gsz_candidate, verdict) + offsetof(gsz_reason, text) > 256,
-                 "the clear is a libcall above 256 bytes (GSZ_STRING_STRATEGY)");
+  /* Clear what this evaluation may read, not the whole candidate (the
+   * verdict's text and the bill's and price's lines are written before
+   * they are read): the candidate's own fields and the verdict that follows
+   * them, in one clear. At this size it is a call to the C library's
+   * memset, with its vector stores, where two smaller clears were inline
+   * 8-byte stores (this file is compiled without vector registers and with
+   * an unrolled-loop strategy up to 256 bytes: src/CMakeLists.txt). */
   memset(c, 0, offsetof(gsz_candidate, verdict) + offsetof(gsz_reason, text));
   c->verdict.text[0] = '\0';
   c->perf.known = c->perf.train_known = false;
@@ -316,8 +331,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
   c->gpu = g;
   c->server = s;
   c->gpus_per_node = per_node;
-  c->usable_bytes = gs->visible_bytes;
-  r->visible_bytes = c->usable_bytes;
+  c->usable_bytes = r->visible_bytes; /* the GPU's (gsz__match_prepare_gpu) */
   c->format_support = (gsz_support)gs->weights_support;
   c->kv_format_support = (gsz_support)gs->kv_support;
   /* In 64 bits: a mistyped TDP must not wrap around and pass. */
@@ -367,9 +381,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     REJECT(TP_DIVISIBILITY);
   }
   bool quick = r->w->method == GSZ_METHOD_QUICK;
-  c->budget_bytes = gs->budget_bytes;
-  uint64_t fit_budget = gs->fit_budget;
-  r->fit_budget = fit_budget;
+  c->budget_bytes = r->gpu_budget;
+  uint64_t fit_budget = r->fit_budget;
   uint32_t cap = node_cap(r, per_node, tp);
   if (cap == 0) {
     snprintf(v->text, sizeof v->text,
@@ -383,7 +396,7 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     max_nodes = 1;
   uint32_t nodes;
   if (quick) {
-    nodes = quick_nodes(r, per_node, gs->quick_fit_bytes);
+    nodes = quick_nodes(r, per_node, r->gpu_quick_fit);
     uint32_t raw = quick_nodes(r, per_node, c->usable_bytes);
     if ((nodes == 0 || nodes > max_nodes) && raw != 0 && raw <= max_nodes) {
       uint64_t share = quick_share(r, (uint64_t)per_node * raw);
@@ -514,6 +527,8 @@ bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_serv
     const gsz_network_plan *plan = network_for(r, s, c->nics_per_node, nodes, v->text, words);
     if (plan == NULL || !gsz__network_lines(&c->bom, r->d, plan, v->text, words))
       REJECT(NETWORK);
+    v->code = (gsz_reason_code)0; /* as cleared: a fitting candidate has no verdict */
+    v->nodes = 0;
     c->power_w += plan->power_w;
     c->rack_units += plan->rack_units;
   }

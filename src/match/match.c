@@ -244,7 +244,7 @@ static void search_gpu(run *r, size_t gi, size_t first_fit) {
   gs->first = (uint32_t)r->n_pool;
   if (!gpu_selected(r, g, gs))
     return;
-  gsz__match_prepare_gpu(r, g, gs);
+  gsz__match_prepare_gpu(r, g);
   bool any_server = false;
   for (size_t f = first_fit; f < r->d->n_fits && r->d->fits[f].gpu == gi; f++) {
     const gsz_fit *fit = &r->d->fits[f];
@@ -366,6 +366,8 @@ gsz_err gsz_match_run(gsz_match_result **out, const gsz_catalog_data *d, const g
     r.gpus[gi].n = 0;
     r.gpus[gi].filtered = false;
     r.gpus[gi].feasible = false;
+    /* Set by formats_run for the full method; the quick one does not look. */
+    r.gpus[gi].weights_support = r.gpus[gi].kv_support = (uint8_t)GSZ_SUPPORT_UNKNOWN;
   }
   for (size_t i = 0; i < o->n_exclude; i++)
     r.excluded_gpus[i] = gsz_catalog_find_gpu(d, o->exclude[i]);

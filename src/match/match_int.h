@@ -31,10 +31,6 @@ typedef struct gpu_state {
   uint8_t n;
   bool filtered, feasible;
   uint8_t weights_support, kv_support; /* gsz_support of the formats on this GPU */
-  /* The same for every candidate of the GPU, set before its first one
-   * (gsz__match_prepare_gpu): memory the runtime sees, its budget at the
-   * workload's utilisation, and both less the minimum headroom. */
-  uint64_t visible_bytes, budget_bytes, fit_budget, quick_fit_bytes;
   cheapest_fit summary;
 } gpu_state;
 
@@ -78,7 +74,8 @@ typedef struct network_memo {
 enum { NEED_MEMO = 64 };
 typedef struct need_memo {
   gsz_layout layout;
-  uint64_t need; /* UINT64_MAX: the estimate refused the layout */
+  uint64_t fit_budget, visible_bytes; /* what else the need depends on (checked, not assumed) */
+  uint64_t need;                      /* UINT64_MAX: the estimate refused the layout */
   gsz_estimate estimate;
 } need_memo;
 
@@ -118,17 +115,24 @@ typedef struct run {
    * headroom a fit needs (recompute auto switches on full recomputation
    * only when the need without it is above this). */
   uint64_t visible_bytes, fit_budget;
+  /* The GPU being searched, the same for every candidate of it, set by
+   * gsz__match_prepare_gpu: its budget at the workload's utilisation
+   * (visible_bytes above is its visible memory), and the visible memory
+   * less the minimum headroom (the quick method's). */
+  uint64_t gpu_budget, gpu_quick_fit;
   /* quick_total / n GPUs, rounded up, for small n (0: not yet computed):
    * a 64-bit division per fitting candidate was a tenth of a quote. */
   uint64_t quick_share[QUICK_SHARE_CACHE];
-  const gsz_efficiency *efficiency; /* the runtime on the GPU being evaluated (sla.c), set by
-                                       gsz__match_prepare_gpu; NULL: no profile */
-  char perf_why[120];               /* why the last speed estimate failed (sla.c) */
-  const gsz_gpu *memo_gpu;          /* whose speeds memo holds */
+  /* The runtime's efficiency profile on the GPU being evaluated, for sla.c;
+   * set by gsz__match_prepare_gpu; NULL: none. */
+  const gsz_efficiency *efficiency;
+  char perf_why[120];      /* why the last speed estimate failed (sla.c) */
+  const gsz_gpu *memo_gpu; /* whose speeds memo holds */
   size_t n_memo;
   speed_memo *memo; /* SPEED_MEMO entries, allocated when first needed; NULL: none */
   need_memo *needs; /* NEED_MEMO entries, allocated when first needed; NULL: none */
   size_t n_needs;
+  bool needs_failed;                   /* the memo could not be allocated: estimate every time */
   network_memo networks[NETWORK_MEMO]; /* network designs, filled in order, then replaced */
   size_t n_networks, next_network;
   gsz_err err; /* sticky: ENOMEM, EOVERFLOW */
@@ -156,7 +160,7 @@ gsz_err gsz__match_collect_rejections(run *r, gsz_match_result *res);
 gsz_workload gsz__match_workload_for(const run *r, gsz_layout l);
 /* Set gs's per-GPU values (visible memory, budgets) before g's first
  * candidate. */
-void gsz__match_prepare_gpu(run *r, const gsz_gpu *g, gpu_state *gs);
+void gsz__match_prepare_gpu(run *r, const gsz_gpu *g);
 /* Evaluate one (GPU, server, count) into c. True when it fits; otherwise
  * the reason is in c->verdict and kept on gs. */
 bool gsz__match_evaluate(run *r, gpu_state *gs, const gsz_gpu *g, const gsz_server *s,
@@ -180,8 +184,9 @@ bool gsz__match_speed(run *r, gsz_candidate *c, uint32_t per_node, uint32_t tp, 
 void gsz__match_cost(const run *r, gsz_candidate *c);
 
 /* What only the candidates a result shows need: the headroom in basis
- * points ((budget - need) / budget), and, when stock neither ranks nor
- * filters (stock "any"), the stock of a fitting one. */
+ * points ((budget - need) / budget); when stock neither ranks nor filters
+ * (stock "any"), the stock of a fitting one; with the quick method, the
+ * formats' support (the full method looked it up per GPU). */
 void gsz__match_finish(const run *r, gsz_candidate *c);
 
 /* The cautions of a candidate a result shows (cautions.c). */

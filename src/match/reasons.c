@@ -35,13 +35,7 @@ static bool closer(const gsz_reason *a, const gsz_reason *b) {
   return (unsigned __int128)na * b->budget_bytes < (unsigned __int128)nb * a->budget_bytes;
 }
 
-/* Keep a reason on a GPU: one entry per code, the one closest to fitting:
- * MAX_NODES the fewest nodes, MAX_GPUS the fewest GPUs (servers come in
- * catalog order, so the last one seen is not the closest: an 8-GPU board
- * after a 4-GPU one said "needs 8" where 4 would do); MEMORY the smallest
- * need over budget; BUDGET the cheapest; HEADROOM the most headroom;
- * NETWORK the fewest nodes; the others the first. No text is
- * made here: reasons are data until a report describes them. */
+/* Whether why replaces slot, a kept reason of the same code. */
 static bool replaces(const gsz_reason *why, const gsz_reason *slot) {
   return (why->code == GSZ_REASON_MAX_NODES &&
           (why->nodes < slot->nodes ||
@@ -63,6 +57,13 @@ bool gsz__match_reason_wanted(const run *r, const gpu_state *gs, const gsz_reaso
   return gs->n < GSZ_MATCH_MAX_REASONS;
 }
 
+/* Keep a reason on a GPU: one entry per code, the one closest to fitting:
+ * MAX_NODES the fewest nodes, MAX_GPUS the fewest GPUs (servers come in
+ * catalog order, so the last one seen is not the closest: an 8-GPU board
+ * after a 4-GPU one said "needs 8" where 4 would do); MEMORY the smallest
+ * need over budget; BUDGET the cheapest; HEADROOM the most headroom;
+ * NETWORK the fewest nodes; the others the first. No text is
+ * made here: reasons are data until a report describes them. */
 void gsz__match_keep_reason(run *r, gpu_state *gs, const gsz_reason *why) {
   for (unsigned i = 0; i < gs->n; i++) {
     gsz_reason *slot = &r->pool[gs->first + i];
