@@ -268,15 +268,21 @@ static void test_network_counts_at_2_4_16_64_nodes(void **state) {
   assert_string_equal(why, "needs 8 scale-out NICs per node; RACK takes 4");
 }
 
+/* An A100 (ampere, cheaper) and an H100 (hopper), both taking 1 to 8 per
+ * node in one rack server: the fixture of the format tests. */
+static void ampere_and_hopper(fixture *f) {
+  setup(f, 10000000000ull);
+  f->gpus[f->data.n_gpus++] = gpu("A100", "ampere", 80, 400, 10000);
+  f->gpus[f->data.n_gpus++] = gpu("H100", "hopper", 80, 700, 25000);
+  f->servers[f->data.n_servers++] = server("RACK", 8, 12000, 30000);
+  allow(f, 0, 0, 1, 8);
+  allow(f, 1, 0, 1, 8);
+}
+
 static void test_formats_the_hardware_runs(void **state) {
   (void)state;
   fixture f;
-  setup(&f, 10000000000ull);
-  f.gpus[f.data.n_gpus++] = gpu("A100", "ampere", 80, 400, 10000);
-  f.gpus[f.data.n_gpus++] = gpu("H100", "hopper", 80, 700, 25000);
-  f.servers[f.data.n_servers++] = server("RACK", 8, 12000, 30000);
-  allow(&f, 0, 0, 1, 8);
-  allow(&f, 1, 0, 1, 8);
+  ampere_and_hopper(&f);
   f.support[0] = (gsz_format_support){
       "ampere", "fp8", "*", GSZ_SUPPORT_WEIGHT_ONLY, "test", "FP8 Marlin kernels"};
   f.support[1] = (gsz_format_support){"ampere", "nvfp4", "*", GSZ_SUPPORT_NONE, "test", NULL};
@@ -308,12 +314,7 @@ static void test_formats_the_hardware_runs(void **state) {
 static void test_quick_quotes_say_the_formats_they_ignore(void **state) {
   (void)state;
   fixture f;
-  setup(&f, 10000000000ull);
-  f.gpus[f.data.n_gpus++] = gpu("A100", "ampere", 80, 400, 10000);
-  f.gpus[f.data.n_gpus++] = gpu("H100", "hopper", 80, 700, 25000);
-  f.servers[f.data.n_servers++] = server("RACK", 8, 12000, 30000);
-  allow(&f, 0, 0, 1, 8);
-  allow(&f, 1, 0, 1, 8);
+  ampere_and_hopper(&f);
   f.support[0] = (gsz_format_support){"ampere", "nvfp4", "*", GSZ_SUPPORT_NONE, "test", NULL};
   f.support[1] =
       (gsz_format_support){"hopper", "nvfp4", "*", GSZ_SUPPORT_WEIGHT_ONLY, "test", NULL};

@@ -197,10 +197,12 @@ gsz_err gsz__db_error(gsz_diag *diag, sqlite3 *db, const char *what, const char 
      * not short, that is what happened. A test's allocator hook decides
      * for itself (it fails allocations on purpose). */
     if (!gsz__allocator_hooked() && memory_is_there())
-      return gsz__diag_set(diag, GSZ_EDB,
-                           "%s '%s': SQLite could not allocate what reading the file asks for, "
-                           "though memory is not short: the file is damaged",
-                           what, path);
+      return gsz__diag_set(
+          diag, GSZ_EDB,
+          "%s '%s': SQLite could not allocate what reading the file asks for, "
+          "though memory is not short: the file is damaged (restore it from a copy, "
+          "or write a new catalog with 'gpusizer db init FILE')",
+          what, path);
     return gsz__diag_nomem(diag);
   }
   if (rc == SQLITE_NOTADB)
